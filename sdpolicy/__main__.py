@@ -1,0 +1,3 @@
+from sdpolicy.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""Reading TOML files with errors that point at file:line:col.
+
+`tomllib` reports a position only inside its message, and a file that is not UTF-8 raises
+`UnicodeDecodeError`; both are turned into one `DataError` whose message names the place.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sdpolicy.errors import DataError, MissingInputError
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_AT_END = re.compile(r"\s*\(at end of document\)$")
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise MissingInputError(f"{what} {path} does not exist.") from None
+    except IsADirectoryError:
+        raise MissingInputError(f"{what} {path} is a directory, not a file.") from None
+    except OSError as exc:
+        raise MissingInputError(f"{what} {path} cannot be read: {exc.strerror or exc}.") from None
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """UTF-8 text of a file, or a DataError naming the first bad byte's line and column."""
+    if data.startswith(UTF8_BOM):
+        raise DataError(f"{path}:1:1: the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError(
+            f"{path}:{line}:{column}: the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
+
+
+def parse(text: str, path: Path | str, *, line_offset: int = 0) -> dict[str, Any]:
+    """Parse TOML text; a syntax error becomes `path:line:col: message`.
+
+    `line_offset` lets a caller parse a slice of a file and still report the file's own line numbers.
+    """
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(position_message(str(exc), path, text, line_offset)) from None
+
+
+def position_message(message: str, path: Path | str, text: str, line_offset: int = 0) -> str:
+    match = _POSITION.search(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        return f"{path}:{line + line_offset}:{column}: {message[: match.start()]}"
+    match = _AT_END.search(message)
+    if match:
+        line = text.count("\n") + 1
+        return f"{path}:{line + line_offset}:1: {message[: match.start()]} at the end of the file"
+    return f"{path}: {message}"
+
+
+def load(path: Path, what: str) -> tuple[dict[str, Any], str]:
+    """The parsed document and its text (kept so that later checks can find an entry's line)."""
+    text = decode(read_bytes(path, what), path)
+    return parse(text, path), text
