@@ -224,10 +224,10 @@ def catalogue_files(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(path.glob("*.toml"))
         if not files:
-            raise MissingInputError(f"catalogue directory {path} holds no .toml files.")
+            raise MissingInputError(f"catalogue directory {path} holds no .toml files")
         return files
     if not path.exists():
-        raise MissingInputError(f"catalogue {path} does not exist.")
+        raise MissingInputError(f"catalogue {path} does not exist")
     return [path]
 
 
@@ -432,8 +432,10 @@ class _Builder:
         indicators = self.indicators({a.slug for a in areas}, {d.id for d in documents})
         tasks = self.tasks(start, end, {a.slug for a in areas}, {d.id for d in documents}, indicators)
         year = head.data.get("year")
-        if isinstance(year, bool) or not isinstance(year, int):
-            self.problem(head, "field 'year' must be a whole number such as 2006")
+        if "year" not in head.data:
+            self.problem(head, "missing field 'year'")
+        elif isinstance(year, bool) or not isinstance(year, int):
+            self.problem(head, f"field 'year' must be a whole number such as 2006, not {_type_name(year)}")
         values = {k: self.text(head, k) for k in ("id", "name_zh", "name_en", "issuer_zh", "issuer_en")}
         if self.problems or None in values.values() or start is None or end is None or lights is None:
             return None

@@ -22,11 +22,11 @@ def read_bytes(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise MissingInputError(f"{what} {path} does not exist.") from None
+        raise MissingInputError(f"{what} {path} does not exist") from None
     except IsADirectoryError:
-        raise MissingInputError(f"{what} {path} is a directory, not a file.") from None
+        raise MissingInputError(f"{what} {path} is a directory, not a file") from None
     except OSError as exc:
-        raise MissingInputError(f"{what} {path} cannot be read: {exc.strerror or exc}.") from None
+        raise MissingInputError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
 
 
 def decode(data: bytes, path: Path | str) -> str:
