@@ -1,9 +1,34 @@
-"""The progress log: one line per record, appended under a lock, never rewritten."""
+"""The progress log: one line per record, appended under a lock, never rewritten.
+
+The store is `HOME/progress.toml`. Each record is one top-level key, its id, holding an inline table on
+a single line, so that an append never rewrites history and a git union merge of two copies keeps
+every record of both (a record spread over several lines would have its lines interleaved).
+
+Writers take `HOME/progress.toml.lock`, validate what is already there, and append one line with one
+`write` on an `O_APPEND` descriptor; a failed write is cut back off. Readers take no lock: the worst
+they can see is the unfinished last line of a write in progress, which they ignore.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import math
+import os
+import re
+import secrets
+import tomllib
+from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import tomli_w
+from filelock import FileLock, SoftFileLock, Timeout
+
+from sdpolicy import tomlfile
+from sdpolicy.errors import DataError, LockTimeoutError, MissingInputError, UsageError, WriteError
 
 STATES = ("not-started", "in-progress", "done", "blocked")
 
@@ -23,3 +48,676 @@ class Record:
     by: str = ""
     retracts: str | None = None
     line: int = field(default=0, compare=False)  # where it stands in the store file, for messages
+
+
+STORE_NAME = "progress.toml"
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT_ENV = "SDPOLICY_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 10.0
+KINDS = ("task", "indicator")
+FIELDS = ("task", "indicator", "value", "state", "retracts", "date", "by", "note", "recorded_at")
+
+HEADER = (
+    "# sdpolicy progress log for Shandong's 2006 informatization plan. Each line below is one record.\n"
+    "# A correction or retraction is a new line; nothing is ever erased or rewritten.\n"
+    "# It may be edited by hand, with care: keep every record on one line and every id unique.\n"
+)
+
+# Crockford's base32 leaves out i, l, o and u, so an id read aloud or copied by hand stays unambiguous.
+_ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_ID_LENGTH = 10
+# Writing accepts any lowercase letter or digit so that ids made elsewhere (tests, imports) are not
+# refused for a letter Crockford happens to avoid; reading accepts whatever key a hand edit used.
+_WRITABLE_ID = re.compile(r"r-[0-9a-z]{10}")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def new_record_id() -> str:
+    return "r-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(_ID_LENGTH))
+
+
+def progress_path(home: Path) -> Path:
+    return Path(home) / STORE_NAME
+
+
+def lock_path(home: Path) -> Path:
+    return Path(home) / (STORE_NAME + ".lock")
+
+
+def torn_path(home: Path) -> Path:
+    """Where unfinished last lines are kept once a writer has set them aside."""
+    return Path(home) / (STORE_NAME + ".torn")
+
+
+@dataclass(frozen=True, slots=True)
+class StoreContents:
+    """Everything a reader learns from the store file.
+
+    `torn_tail` is the unfinished last line an interrupted write left behind (no final newline, and it
+    does not parse): it was never reported as written, so it is not a record. It is exposed so that the
+    CLI can warn; the next write moves it to `progress.toml.torn`.
+    """
+
+    records: tuple[Record, ...] = ()
+    torn_tail: str | None = None
+    torn_line: int | None = None
+    schema_line: int | None = None  # None when the file has no `schema = 1` line (only allowed if it has no records)
+
+
+# -- reading
+
+
+def read_records(home: Path) -> list[Record]:
+    """Every complete record in file order, each with `line` set; [] when there is no store yet."""
+    return list(read_store(home).records)
+
+
+def read_store(home: Path) -> StoreContents:
+    path = progress_path(home)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return StoreContents()
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    return _examine(data, path)[0]
+
+
+def parse_records(text: str, path: Path | str) -> StoreContents:
+    """Parse the decoded text of a store; damage raises DataError listing every problem.
+
+    A pure function of its arguments, so that a cache keyed on (text, path) can sit in front of it.
+    Each line is parsed on its own: that gives every problem its own line, lets one run report all of
+    them, and makes a duplicate id a finding of ours that can be explained in plain words rather than
+    tomllib's "Cannot overwrite a value".
+    """
+    lines = text.split("\n")
+    last = len(lines) - 1
+    problems: list[str] = []
+    records: list[Record] = []
+    seen: dict[str, tuple[int, str]] = {}
+    schema_line: int | None = None
+    torn: tuple[str, int] | None = None
+    for index, raw in enumerate(lines):
+        number = index + 1
+        # Only a CR that ends a CRLF line is a line ending; one left at the very end is a cut-off write.
+        line = raw[:-1] if index < last and raw.endswith("\r") else raw
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        column = len(line) - len(stripped) + 1
+        if stripped.startswith("["):
+            problems.append(
+                f"{path}:{number}:{column}: a table header has no place in the progress store; "
+                "each record is one line: id = { … }"
+            )
+            continue
+        try:
+            parsed = tomllib.loads(line)
+        except tomllib.TOMLDecodeError as exc:
+            if index == last:
+                torn = (line, number)
+            else:
+                problems.append(tomlfile.position_message(str(exc), path, line, number - 1))
+            continue
+        # One line holds one key/value pair: TOML allows no more, and blank lines were skipped.
+        ((key, value),) = parsed.items()
+        if key == "schema":
+            if schema_line is not None:
+                problems.append(
+                    f"{path}:{number}:{column}: 'schema' is set twice (first on line {schema_line}); "
+                    "TOML does not allow the same key twice: delete this line"
+                )
+                continue
+            schema_line = number
+            if isinstance(value, bool) or value != SCHEMA_VERSION:
+                where = f"{path}:{number}:{_columns(line)[0]}"
+                if isinstance(value, int) and not isinstance(value, bool):
+                    problems.append(f"{where}: schema {value} is not supported: this sdpolicy reads schema {SCHEMA_VERSION}")
+                else:
+                    problems.append(f"{where}: schema must be the number {SCHEMA_VERSION}, not {_type_name(value)}")
+            continue
+        if key in seen:
+            first, first_line = seen[key]
+            if first_line == line:
+                problems.append(
+                    f"{path}:{number}:{column}: record '{key}' appears twice, identical on line {first}; "
+                    "TOML does not allow the same key twice: delete one of the two lines"
+                )
+            else:
+                problems.append(
+                    f"{path}:{number}:{column}: record id '{key}' is already used on line {first}; "
+                    "TOML does not allow the same key twice: give one of the two records a new id"
+                )
+            continue
+        seen[key] = (number, line)
+        if not isinstance(value, dict):
+            problems.append(
+                f"{path}:{number}:{_columns(line)[0]}: '{key}' is not a record: apart from 'schema = 1', "
+                f"every line is a record written as an inline table, id = {{ … }}, but this is {_type_name(value)}"
+            )
+            continue
+        layout = _Layout(line)
+        found = _check_fields(value, lambda name, key=key, layout=layout, number=number: (
+            f"{path}:{number}:{layout.column(name)}: record '{key}'"
+        ))
+        if found:
+            problems.extend(found)
+        else:
+            records.append(_build(key, value, number))
+    if records and schema_line is None:
+        problems.append(f"{path}:1:1: the line 'schema = {SCHEMA_VERSION}' is missing; put it above the first record")
+    if problems:
+        raise _damaged(path, problems)
+    if torn is None:
+        return StoreContents(tuple(records), schema_line=schema_line)
+    return StoreContents(tuple(records), torn_tail=torn[0], torn_line=torn[1], schema_line=schema_line)
+
+
+def _examine(data: bytes, path: Path) -> tuple[StoreContents, int | None]:
+    """The contents of a store file, and the byte offset of its torn tail (None when there is none)."""
+    if data.startswith(tomlfile.UTF8_BOM):
+        with_bom = f"{path}:1:1: the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"
+        raise _damaged(path, [with_bom])
+    cut = data.rfind(b"\n") + 1
+    try:
+        text = tomlfile.decode(data, path)
+    except DataError as exc:
+        # A write cut short can stop inside a multi-byte character; only an unfinished last line may.
+        if cut == len(data):
+            raise _damaged(path, [exc.message]) from None
+        try:
+            head = tomlfile.decode(data[:cut], path)
+        except DataError as head_exc:
+            raise _damaged(path, [head_exc.message]) from None
+        contents = parse_records(head, path)
+        torn_text = data[cut:].decode("utf-8", errors="replace")
+        return dataclasses.replace(contents, torn_tail=torn_text, torn_line=head.count("\n") + 1), cut
+    contents = parse_records(text, path)
+    return contents, (cut if contents.torn_tail is not None else None)
+
+
+def _damaged(path: Path | str, problems: list[str]) -> DataError:
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    return DataError(f"progress store {path} is damaged ({count}): {problems[0]}", problems=problems)
+
+
+def _unreadable(path: Path, exc: OSError) -> MissingInputError:
+    if isinstance(exc, IsADirectoryError):
+        return MissingInputError(f"progress store {path} is a directory, not a file.")
+    return MissingInputError(f"progress store {path} cannot be read: {_reason(exc)}.")
+
+
+# -- checking one record (shared by the reader and the writer, so what is written is what reads back)
+
+
+def _check_fields(data: dict[str, Any], where: Callable[[str | None], str]) -> list[str]:
+    """Every problem of one record's fields; `where(field)` gives the prefix naming its place."""
+    found: list[str] = []
+
+    def bad(name: str | None, message: str) -> None:
+        found.append(f"{where(name)}: {message}")
+
+    for key in data:
+        if key not in FIELDS:
+            hint = difflib.get_close_matches(key, FIELDS, n=1)
+            bad(key, f"unknown field '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+
+    kinds = [kind for kind in KINDS if kind in data]
+    if len(kinds) == 2:
+        bad("indicator", "has both 'task' and 'indicator'; a record is about exactly one of them")
+    elif not kinds:
+        bad(None, "has neither 'task' nor 'indicator'; a record is about exactly one of them")
+    for name in kinds + ["retracts", "note", "by"]:
+        if name in data and not isinstance(data[name], str):
+            bad(name, f"field '{name}' must be text, not {_type_name(data[name])}")
+        elif name in kinds + ["retracts"] and name in data and not data[name].strip():
+            bad(name, f"field '{name}' is empty")
+
+    if "value" in data:
+        value = data["value"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            bad("value", f"field 'value' must be a number, not {_type_name(value)}")
+        elif not math.isfinite(value):
+            bad("value", f"field 'value' must be a finite number, not {value}")
+        elif value < 0:
+            bad("value", f"field 'value' must not be negative, but is {value}")
+    if "state" in data:
+        state = data["state"]
+        if not isinstance(state, str):
+            bad("state", f"field 'state' must be text, not {_type_name(state)}")
+        elif state not in STATES:
+            bad("state", f"state '{state}' is not one of {', '.join(STATES)}")
+    if "retracts" in data:
+        for name in ("value", "state"):
+            if name in data:
+                bad(name, f"a retraction carries no '{name}'; report the corrected figure as a record of its own")
+    elif "value" not in data and "state" not in data:
+        bad(None, "has neither 'value' nor 'state'; a record reports at least one of them (or 'retracts' another record)")
+
+    if "date" not in data:
+        bad(None, "missing field 'date'")
+    else:
+        day = data["date"]
+        if isinstance(day, str):
+            bad("date", f"field 'date' must be a TOML date such as 2006-05-01 (no quotes), not the text {day!r}")
+        elif not isinstance(day, date) or isinstance(day, datetime):
+            bad("date", f"field 'date' must be a date such as 2006-05-01, not {_type_name(day)}")
+    if "recorded_at" not in data:
+        bad(None, "missing field 'recorded_at'")
+    else:
+        stamp = data["recorded_at"]
+        if not isinstance(stamp, datetime):
+            bad("recorded_at", f"field 'recorded_at' must be a UTC date and time such as 2026-11-22T07:37:15Z, not {_type_name(stamp)}")
+        elif stamp.utcoffset() is None:
+            bad("recorded_at", "field 'recorded_at' has no UTC offset; end it with Z, such as 2026-11-22T07:37:15Z")
+    return found
+
+
+def _build(record_id: str, data: dict[str, Any], line: int) -> Record:
+    kind = "task" if "task" in data else "indicator"
+    return Record(
+        id=record_id,
+        kind=kind,
+        item=data[kind],
+        date=data["date"],
+        recorded_at=data["recorded_at"].astimezone(timezone.utc),
+        value=data.get("value"),
+        state=data.get("state"),
+        note=data.get("note", ""),
+        by=data.get("by", ""),
+        retracts=data.get("retracts"),
+        line=line,
+    )
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing (None)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, datetime):
+        return "a date and time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, time):
+        return "a time of day"
+    return type(value).__name__
+
+
+class _Layout:
+    """Columns within one record line, worked out only when a message needs them."""
+
+    def __init__(self, line: str):
+        self.line = line
+        self._columns: tuple[int, dict[str, int]] | None = None
+
+    def column(self, name: str | None) -> int:
+        if self._columns is None:
+            self._columns = _columns(self.line)
+        value_column, keys = self._columns
+        return keys.get(name, value_column) if name else value_column
+
+
+def _columns(line: str) -> tuple[int, dict[str, int]]:
+    """1-based columns of the value after the top-level '=' and of each key of its inline table.
+
+    The line is known to be valid TOML, so a scan that only tells strings, brackets and keys apart is
+    enough; it exists because tomllib reports no positions for what it accepted.
+    """
+    value_column = 0
+    keys: dict[str, int] = {}
+    stack: list[str] = []
+    expect_key = False
+    i, end = 0, len(line)
+    while i < end:
+        char = line[i]
+        if expect_key and char not in " \t":
+            expect_key = False
+            if char != "}":
+                name, i_next = _read_key(line, i)
+                keys.setdefault(name, i + 1)
+                i = i_next
+                continue
+        if char in "\"'":
+            i = _skip_string(line, i)
+            continue
+        if char == "#":
+            break
+        if char == "=" and not stack and not value_column:
+            j = i + 1
+            while j < end and line[j] in " \t":
+                j += 1
+            value_column = j + 1
+        elif char in "{[":
+            stack.append(char)
+            expect_key = char == "{" and len(stack) == 1
+        elif char in "}]":
+            if stack:
+                stack.pop()
+        elif char == "," and stack == ["{"]:
+            expect_key = True
+        i += 1
+    return value_column or 1, keys
+
+
+def _read_key(line: str, start: int) -> tuple[str, int]:
+    if line[start] in "\"'":
+        stop = _skip_string(line, start)
+        return line[start + 1 : stop - 1], stop
+    match = _BARE_KEY.match(line, start)
+    return (match.group(), match.end()) if match else ("", start + 1)
+
+
+def _skip_string(line: str, start: int) -> int:
+    """The index just past the string that starts at `start`."""
+    quote = line[start]
+    if line.startswith(quote * 3, start):
+        i = start + 3
+        while i < len(line):
+            if quote == '"' and line[i] == "\\":
+                i += 2
+                continue
+            if line.startswith(quote * 3, i):
+                i += 3
+                # Up to two quotes may directly precede the closing delimiter and belong to the string.
+                for _ in range(2):
+                    if i < len(line) and line[i] == quote:
+                        i += 1
+                return i
+            i += 1
+        return len(line)
+    i = start + 1
+    while i < len(line):
+        if quote == '"' and line[i] == "\\":
+            i += 2
+            continue
+        if line[i] == quote:
+            return i + 1
+        i += 1
+    return len(line)
+
+
+# -- writing
+
+
+def record_line(record: Record) -> str:
+    """The record as its one line in the store (without the line ending); DataError if it cannot be written.
+
+    The line is parsed back and compared with the record, so whatever is written reads back equal.
+    """
+    problems: list[str] = []
+    prefix = f"cannot write record '{record.id}'"
+    if not isinstance(record.id, str) or not _WRITABLE_ID.fullmatch(record.id):
+        problems.append(f"{prefix}: its id must be 'r-' and 10 lowercase letters or digits, such as {new_record_id()}")
+    if record.kind not in KINDS:
+        problems.append(f"{prefix}: kind must be 'task' or 'indicator', not {_type_name(record.kind)}")
+    if problems:
+        raise DataError(problems[0], problems=problems)
+    data = _fields_of(record)
+    problems = _check_fields(data, lambda name: prefix)
+    if problems:
+        raise DataError(problems[0], problems=problems)
+    try:
+        parts = [f"{name} = {_toml_value(value)}" for name, value in data.items()]
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{prefix}: {exc}") from None
+    line = f"{record.id} = {{ {', '.join(parts)} }}"
+    if "\n" in line or "\r" in line:
+        raise DataError(f"{prefix}: its line would break in two, which the one-line format cannot hold")
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DataError(f"{prefix}: its text holds characters that UTF-8 cannot encode (lone surrogates)") from None
+    try:
+        ((_, reread),) = tomllib.loads(line).items()
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{prefix}: its line would not parse ({exc})") from None
+    if _build(record.id, reread, 0) != _normalized(record):
+        raise DataError(f"{prefix}: it would not read back as written")
+    return line
+
+
+def _fields_of(record: Record) -> dict[str, Any]:
+    data: dict[str, Any] = {record.kind: record.item}
+    if record.value is not None:
+        data["value"] = record.value
+    if record.state is not None:
+        data["state"] = record.state
+    if record.retracts is not None:
+        data["retracts"] = record.retracts
+    data["date"] = record.date
+    # Left out when empty, but a None that slipped in is kept so that the check reports it.
+    if record.by != "":
+        data["by"] = record.by
+    if record.note != "":
+        data["note"] = record.note
+    data["recorded_at"] = record.recorded_at
+    return data
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, datetime):
+        # tomli_w writes "+00:00" with a space before the time; "T…Z" is what people and other tools expect.
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    # tomli_w does the escaping (quotes, backslashes, control characters, newlines) so that we do not.
+    dumped = tomli_w.dumps({"v": value})
+    return dumped[len("v = ") : -1]
+
+
+def _normalized(record: Record) -> Record:
+    return dataclasses.replace(record, recorded_at=record.recorded_at.astimezone(timezone.utc))
+
+
+def append_record(home: Path, record: Record, *, lock_timeout: float | None = None) -> Record:
+    """Append one record under the store's lock and return it as stored (UTC time, `line` set).
+
+    The lock wait is `lock_timeout` seconds, else $SDPOLICY_LOCK_TIMEOUT, else 10. A damaged store
+    refuses the write (DataError) and is left as it is; a failed write leaves the file as it was.
+    """
+    line = record_line(record)
+    timeout = _lock_timeout(lock_timeout)
+    home = Path(home)
+    path = progress_path(home)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"could not create the directory {home}: {_reason(exc)}") from None
+    lock = FileLock(lock_path(home), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockTimeoutError(_lock_message(path, lock, timeout)) from None
+    except OSError as exc:
+        raise WriteError(f"could not lock {lock_path(home)}: {_reason(exc)}; nothing was written") from None
+    try:
+        _remove_leftover_temporaries(home)
+        number = _append_locked(path, record, line)
+    finally:
+        lock.release()
+    return dataclasses.replace(_normalized(record), line=number)
+
+
+def _lock_timeout(value: float | None) -> float:
+    source = "lock_timeout"
+    if value is None:
+        raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+        if not raw:
+            return DEFAULT_LOCK_TIMEOUT
+        source = LOCK_TIMEOUT_ENV
+        try:
+            value = float(raw)
+        except ValueError:
+            raise UsageError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds, not {raw!r}") from None
+    if isinstance(value, bool) or not math.isfinite(value) or value < 0:
+        raise UsageError(f"{source} must be a number of seconds, 0 or more, not {value!r}")
+    return float(value)
+
+
+def _lock_message(path: Path, lock: FileLock, timeout: float) -> str:
+    held = f"another sdpolicy process is writing to {path} and has held its lock {lock.lock_file} for over {timeout:g} s"
+    if isinstance(lock, SoftFileLock):
+        # filelock falls back to a plain lock file where the filesystem has no flock; such a file outlives a killed writer.
+        return (
+            f"{held}; try again when it has finished. If no sdpolicy process is running, the lock file "
+            "was left by one that was killed: delete it and try again."
+        )
+    return (
+        f"{held}; try again when it has finished, or wait longer with {LOCK_TIMEOUT_ENV}. Deleting the lock "
+        "file would not help: the lock belongs to a running process and is released when it exits."
+    )
+
+
+def _remove_leftover_temporaries(home: Path) -> None:
+    # Only a writer killed between creating and renaming its temporary file leaves one, and no other
+    # writer can be at that step while we hold the lock.
+    for leftover in home.glob(f".{STORE_NAME}.tmp-*"):
+        with suppress(OSError):
+            leftover.unlink()
+
+
+def _append_locked(path: Path, record: Record, line: str) -> int:
+    """Append the line to the store (creating it if need be); the line number it got."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND)
+    except FileNotFoundError:
+        return _create(path, line)
+    except OSError as exc:
+        raise WriteError(f"could not open {path} for writing: {_reason(exc)}; nothing was written") from None
+    try:
+        try:
+            data = _read_all(fd)
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
+        contents, torn_at = _examine(data, path)
+        clash = next((old for old in contents.records if old.id == record.id), None)
+        if clash is not None:
+            raise DataError(
+                f"cannot write record '{record.id}': {path}:{clash.line} already has a record with that id"
+            )
+        if torn_at is not None:
+            _set_aside_torn_tail(fd, path, data, torn_at)
+            data = data[:torn_at]
+        newline = b"\r\n" if _uses_crlf(data) else b"\n"
+        before = b"" if not data or data.endswith(b"\n") else newline
+        if contents.schema_line is None:
+            # A file made by hand with nothing but comments: it gets the schema line a new store starts with.
+            before += f"schema = {SCHEMA_VERSION}".encode() + newline
+        _write_or_undo(fd, path, before + line.encode("utf-8") + newline, len(data))
+        return (data + before).count(b"\n") + 1
+    finally:
+        os.close(fd)
+
+
+def _uses_crlf(data: bytes) -> bool:
+    first = data.find(b"\n")
+    return first > 0 and data[first - 1 : first] == b"\r"
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(0, "the system accepted no more data")
+        view = view[written:]
+
+
+def _write_or_undo(fd: int, path: Path, payload: bytes, size: int) -> None:
+    """Append `payload` and make it durable; on failure, cut the file back to `size`."""
+    try:
+        _write_all(fd, payload)
+        os.fsync(fd)
+    except OSError as exc:
+        reason = _reason(exc)
+        try:
+            os.ftruncate(fd, size)
+        except OSError as undo:
+            raise WriteError(
+                f"could not write to {path}: {reason}; cutting off the partial record failed too "
+                f"({_reason(undo)}), so the file may end in an unfinished line, which readers ignore "
+                "and the next write sets aside"
+            ) from None
+        # The truncation is what restores the content readers see; if making it durable fails as well
+        # there is nothing more to try, and the original error is the one worth reporting.
+        with suppress(OSError):
+            os.fsync(fd)
+        raise WriteError(f"could not write to {path}: {reason}; the store is unchanged") from None
+
+
+def _set_aside_torn_tail(fd: int, path: Path, data: bytes, cut: int) -> None:
+    """Move the unfinished last line to progress.toml.torn, so that nothing is lost and the next line starts clean."""
+    keep = path.with_name(path.name + ".torn")
+    try:
+        torn_fd = os.open(keep, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            _write_all(torn_fd, data[cut:] + b"\n")
+            os.fsync(torn_fd)
+        finally:
+            os.close(torn_fd)
+    except OSError as exc:
+        raise WriteError(
+            f"could not save the unfinished last line of {path} to {keep}: {_reason(exc)}; the store is unchanged"
+        ) from None
+    try:
+        os.ftruncate(fd, cut)
+        os.fsync(fd)
+    except OSError as exc:
+        raise WriteError(
+            f"could not cut the unfinished last line off {path}: {_reason(exc)}; its records are unchanged "
+            f"and a copy of the line is in {keep}"
+        ) from None
+
+
+def _create(path: Path, line: str) -> int:
+    """Write a new store whole beside its place and rename it there, so that it never exists half-written."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    content = (HEADER + f"schema = {SCHEMA_VERSION}\n" + line + "\n").encode("utf-8")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            _write_all(fd, content)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except OSError as exc:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise WriteError(f"could not create {path}: {_reason(exc)}; nothing was written") from None
+    try:
+        _fsync_directory(path.parent)
+    except OSError as exc:
+        # Without the directory's fsync the new name may not survive a crash; a store that might
+        # vanish is worse than none, so the write is undone and reported as failed.
+        with suppress(OSError):
+            os.unlink(path)
+        raise WriteError(f"could not create {path}: {_reason(exc)}; nothing was written") from None
+    return content.count(b"\n")
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
