@@ -1,0 +1,543 @@
+"""Progress arithmetic: which records are in effect, the latest actuals, lights, summaries and the
+comparison with the 2005 baselines; and the checks a new record must pass before it is written.
+
+Everything here is a pure function of the frozen catalogue and the records read from the store, so
+every output format shows the same numbers. Lights carry a reason code and its numbers rather than
+a sentence: the CLI words them in Chinese or English.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Iterable, Sequence
+
+from sdpolicy import store
+from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task, find_item
+from sdpolicy.errors import UsageError
+from sdpolicy.store import STATES, Record
+
+MAX_NOTE = 2000
+MAX_BY = 200
+MAX_VALUE = 1e12
+LIGHTS = ("done", "green", "yellow", "red", "grey")
+REASONS = ("met", "blocked", "overdue", "not-begun", "no-record", "in-progress", "on-track", "behind")
+
+# Expected and actual percentages are floats; without a little slack a task exactly 30 points behind
+# could turn red because of the last bit of a division.
+_SLACK = 1e-9
+
+
+# ---------------------------------------------------------------------------------------------
+# Retractions
+
+
+def _resolve(records: Sequence[Record]) -> tuple[list[bool], dict[int, list[int]]]:
+    """Whether each record stands (is not retracted), and which retractions name each record.
+
+    A retraction only counts against a record that precedes it in the log: the log is append-only,
+    so a genuine retraction always follows its target. That rules out cycles, and it means that
+    walking the log backwards settles every retraction before the record it names, so a chain of
+    undo and redo of any length resolves in one pass (a memo over a DAG, without recursion depth).
+    """
+    positions: dict[str, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        positions[record.id].append(index)
+    retractors: dict[int, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        if record.retracts is not None:
+            for target in positions.get(record.retracts, ()):
+                if target < index:
+                    retractors[target].append(index)
+    stands = [True] * len(records)
+    for index in range(len(records) - 1, -1, -1):
+        stands[index] = not any(stands[j] for j in retractors.get(index, ()))
+    return stands, retractors
+
+
+def effective(records: Sequence[Record]) -> list[Record]:
+    """The records in effect, in log order: not retracted, and not retractions themselves.
+
+    `records` must be in log order (as the store reads them). Applying it twice changes nothing,
+    so the functions below accept either the raw log or its effective records.
+    """
+    stands, _ = _resolve(records)
+    return [r for r, ok in zip(records, stands) if ok and r.retracts is None]
+
+
+def _utc(moment: datetime) -> datetime:
+    # A hand-edited store might hold a naive time; comparing it with an aware one would raise.
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def undo_target(records: Sequence[Record], record_id: str | None) -> Record:
+    """The record an undo retracts: the last one recorded that is in effect, or the one named.
+
+    A unique prefix of an id is enough. Naming a retraction that stands is allowed: retracting it
+    restores what it retracted.
+    """
+    stands, retractors = _resolve(records)
+    if record_id is None:
+        candidates = [
+            (_utc(r.recorded_at), index)
+            for index, r in enumerate(records)
+            if stands[index] and r.retracts is None
+        ]
+        if not candidates:
+            raise UsageError("there is nothing to undo")
+        return records[max(candidates)[1]]
+
+    _check_encodable("record id", record_id)
+    key = record_id.strip()
+    if not key:
+        raise UsageError("the record id is empty; give the id of the record to retract")
+    matches = [i for i, r in enumerate(records) if r.id == key]
+    if not matches:
+        folded = key.casefold()
+        matches = [i for i, r in enumerate(records) if r.id.casefold().startswith(folded)]
+    ids = list(dict.fromkeys(records[i].id for i in matches))
+    if not ids:
+        raise UsageError(f"unknown record '{record_id}'{_suggest_ids(key, [r.id for r in records])}")
+    if len(ids) > 1:
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        raise UsageError(f"record id '{record_id}' is ambiguous: it matches {shown}; give more of the id")
+    index = matches[0]
+    if not stands[index]:
+        by = next(records[j].id for j in retractors[index] if stands[j])
+        raise UsageError(f"record {records[index].id} was already retracted by {by}")
+    return records[index]
+
+
+def _suggest_ids(key: str, ids: list[str]) -> str:
+    # People type the start of an id, so an id's opening counts as much as the whole of it.
+    def likeness(candidate: str) -> float:
+        whole = difflib.SequenceMatcher(None, key, candidate).ratio()
+        start = difflib.SequenceMatcher(None, key, candidate[: len(key)]).ratio()
+        return max(whole, start)
+
+    scored = sorted(((likeness(i), i) for i in dict.fromkeys(ids)), reverse=True)
+    close = [i for score, i in scored if score >= 0.8][:3]
+    return f"; did you mean {' or '.join(close)}?" if close else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Latest actuals
+
+
+def _histories(records: Sequence[Record], as_of: date) -> dict[tuple[str, str], tuple[Record, ...]]:
+    """Effective records up to as_of, grouped by (kind, item), newest first.
+
+    Newest is by the date the progress refers to, then by when it was recorded: a second record for
+    the same day is a correction and wins; log order breaks the last tie.
+    """
+    groups: dict[tuple[str, str], list[tuple[date, datetime, int, Record]]] = defaultdict(list)
+    for position, record in enumerate(effective(records)):
+        if record.date <= as_of:
+            groups[(record.kind, record.item)].append((record.date, _utc(record.recorded_at), position, record))
+    return {
+        key: tuple(entry[3] for entry in sorted(entries, key=lambda e: e[:3], reverse=True))
+        for key, entries in groups.items()
+    }
+
+
+def history(records: Sequence[Record], kind: str, item: str, as_of: date) -> tuple[Record, ...]:
+    """The effective records for one task or indicator dated on or before as_of, newest first."""
+    return _histories(records, as_of).get((kind, item), ())
+
+
+def latest(records: Sequence[Record], kind: str, item: str, as_of: date) -> Record | None:
+    """The record in force for an item at as_of, or None when nothing had been recorded by then."""
+    found = history(records, kind, item, as_of)
+    return found[0] if found else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Lights
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    task: Task
+    latest: Record | None  # the record in force at as_of
+    actual: float | None  # the latest reported figure (numeric targets only)
+    state: str | None  # the state of the latest record, if it is a state
+    percent: float | None  # share of the way from baseline to goal; not clamped
+    expected: float  # time-proportional progress (序时进度), 0..100
+    behind: float | None  # expected - percent, in points; negative when ahead
+    light: str  # one of LIGHTS
+    reason: str  # one of REASONS
+    reason_data: dict[str, Any]
+    baseline_value: float | None
+    history: tuple[Record, ...]  # effective records for the task up to as_of, newest first
+
+    @property
+    def completion(self) -> float:
+        """The task's share in an area's overall percentage: 0..100."""
+        if self.light == "done":
+            return 100.0
+        if self.percent is None or not self.task.target.numeric:
+            return 0.0
+        return min(max(self.percent, 0.0), 100.0)
+
+
+def expected_percent(task: Task, as_of: date) -> float:
+    """The share of the task's period (start to deadline, in days) elapsed at as_of, 0..100."""
+    if as_of >= task.deadline:
+        return 100.0
+    if as_of <= task.start:
+        return 0.0
+    return 100 * (as_of - task.start).days / (task.deadline - task.start).days
+
+
+def _reached(target: Target, actual: float) -> bool:
+    goal = target.goal
+    return actual <= goal if target.direction == "decrease" else actual >= goal
+
+
+def actual_percent(target: Target, base: float, actual: float) -> float:
+    """How far actual has come from base towards the goal, in percent (below 0 or above 100 allowed).
+
+    When the base does not lie short of the goal in the target's direction (equal to it, or already
+    beyond it) there is no way to measure, so reaching the goal counts as 100 and anything else as 0.
+    """
+    span = target.goal - base
+    if (span < 0) if target.direction == "decrease" else (span > 0):
+        return 100 * (actual - base) / span
+    return 100.0 if _reached(target, actual) else 0.0
+
+
+def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> TaskProgress:
+    target = task.target
+    expected = expected_percent(task, as_of)
+    indicator = plan.indicators_by_id.get(task.baseline) if task.baseline else None
+    baseline_value = indicator.value if indicator is not None else None
+    actual: float | None = None
+    if target.numeric:
+        # The latest record decides the state; the figure is the latest one reported, so a task
+        # declared done or blocked still shows how far it had got.
+        current = found[0] if found else None
+        figure = next((r for r in found if r.value is not None), None)
+        actual = figure.value if figure is not None else None
+    else:
+        # A value on a state-based task can only come from an earlier version of the catalogue.
+        current = next((r for r in found if r.state is not None), None)
+    state = current.state if current is not None else None
+    if actual is not None:
+        percent: float | None = actual_percent(target, baseline_value or 0.0, actual)
+    else:
+        percent = {"done": 100.0, "not-started": 0.0}.get(state or "")
+    behind = expected - percent if percent is not None else None
+    met = state == "done" or (actual is not None and _reached(target, actual))
+    lights = plan.lights
+    data: dict[str, Any] = {}
+    if met:
+        light, reason = "done", "met"
+    elif state == "blocked":
+        light, reason = "red", "blocked"
+    elif as_of > task.deadline:
+        light, reason = "red", "overdue"
+        data = {"deadline": task.deadline.isoformat(), "days": (as_of - task.deadline).days}
+    elif as_of < task.start:
+        light, reason = "grey", "not-begun"
+        data = {"start": task.start.isoformat()}
+    elif current is None:
+        light, reason = "grey", "no-record"
+    elif behind is None:
+        light, reason = "green", "in-progress"
+        data = {"expected": expected}
+    else:
+        data = {"behind": behind, "expected": expected, "actual": percent}
+        if behind > lights.red_behind + _SLACK:
+            light, reason = "red", "behind"
+        elif behind >= lights.yellow_behind - _SLACK:
+            light, reason = "yellow", "behind"
+        else:
+            light, reason = "green", "on-track"
+    return TaskProgress(
+        task=task, latest=current, actual=actual, state=state, percent=percent, expected=expected,
+        behind=behind, light=light, reason=reason, reason_data=data, baseline_value=baseline_value,
+        history=found,
+    )
+
+
+def task_progress(plan: Plan, task: Task, records: Sequence[Record], as_of: date) -> TaskProgress:
+    """One task's progress and light at as_of; `records` is the log (or its effective records)."""
+    return _judge(plan, task, _histories(records, as_of).get(("task", task.id), ()), as_of)
+
+
+def plan_progress(
+    plan: Plan, records: Sequence[Record], as_of: date, tasks: Iterable[Task] | None = None
+) -> list[TaskProgress]:
+    """Progress of every task (or of `tasks`), in catalogue order, resolving the log once."""
+    histories = _histories(records, as_of)
+    chosen = plan.tasks if tasks is None else tasks
+    return [_judge(plan, t, histories.get(("task", t.id), ()), as_of) for t in chosen]
+
+
+# ---------------------------------------------------------------------------------------------
+# Summaries
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    area: Area | None  # None for the total
+    tasks: int
+    done: int
+    green: int
+    yellow: int
+    red: int
+    grey: int
+    percent: float | None  # mean completion of the tasks, 0..100; None when there are none
+
+
+@dataclass(frozen=True)
+class Summary:
+    areas: tuple[AreaSummary, ...]  # areas that have tasks in the list, in catalogue order
+    total: AreaSummary
+
+
+def _summarise(area: Area | None, items: list[TaskProgress]) -> AreaSummary:
+    counts = {light: sum(1 for p in items if p.light == light) for light in LIGHTS}
+    percent = sum(p.completion for p in items) / len(items) if items else None
+    return AreaSummary(area=area, tasks=len(items), percent=percent, **counts)
+
+
+def area_summary(plan: Plan, progress_list: Sequence[TaskProgress]) -> Summary:
+    """Counts of each light and the mean completion per area and over all the tasks given."""
+    by_area: dict[str, list[TaskProgress]] = defaultdict(list)
+    for item in progress_list:
+        by_area[item.task.area].append(item)
+    areas = tuple(_summarise(a, by_area[a.slug]) for a in plan.areas if a.slug in by_area)
+    return Summary(areas=areas, total=_summarise(None, list(progress_list)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison with the baselines
+
+
+@dataclass(frozen=True)
+class LinkedTask:
+    task: Task
+    target: Target
+    role: str  # "baseline" (progress is counted from the indicator) or "link"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    indicator: Indicator
+    value: float | None  # the 2005 figure; None for an indicator that is a state
+    unit_zh: str
+    unit_en: str
+    as_of: date  # the date the 2005 figure is as of
+    qualifier: str | None
+    state_zh: str | None
+    state_en: str | None
+    tasks: tuple[LinkedTask, ...]
+    latest: Record | None  # the newest record with a figure, up to the comparison date
+    actual: float | None
+    recorded_state: str | None  # the newest recorded state, for indicators that are states
+    change: float | None  # actual - value
+    growth: float | None  # change / value * 100
+    history: tuple[Record, ...]  # effective indicator records up to the comparison date, newest first
+
+
+def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> list[Comparison]:
+    """Every indicator beside its latest recorded figure at as_of, in catalogue order."""
+    histories = _histories(records, as_of)
+    result = []
+    for indicator in plan.indicators:
+        found = histories.get(("indicator", indicator.id), ())
+        figure = next((r for r in found if r.value is not None), None)
+        stated = next((r for r in found if r.state is not None), None)
+        actual = figure.value if figure is not None else None
+        change = actual - indicator.value if actual is not None and indicator.value is not None else None
+        growth = change / indicator.value * 100 if change is not None and indicator.value != 0 else None
+        linked = tuple(
+            LinkedTask(t, t.target, "baseline" if t.baseline == indicator.id else "link")
+            for t in plan.tasks_linking(indicator.id)
+        )
+        result.append(Comparison(
+            indicator=indicator, value=indicator.value, unit_zh=indicator.unit_zh, unit_en=indicator.unit_en,
+            as_of=indicator.as_of, qualifier=indicator.qualifier, state_zh=indicator.state_zh,
+            state_en=indicator.state_en, tasks=linked, latest=figure, actual=actual,
+            recorded_state=stated.state if stated is not None else None, change=change, growth=growth,
+            history=found,
+        ))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# New records
+
+
+def _new_record_id(now: datetime) -> str:
+    # Placeholder until store.py offers new_record_id(); it is used instead as soon as it exists.
+    return f"r-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def _record_id(now: datetime) -> str:
+    maker = getattr(store, "new_record_id", None)
+    return maker() if maker is not None else _new_record_id(now)
+
+
+def _check_encodable(label: str, text: str | None) -> None:
+    # Undecodable command-line bytes arrive as lone surrogates, which no file or terminal can hold;
+    # quoting them back in the message would fail too, so the message names only the field.
+    if text is None:
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"the {label} holds bytes that are not valid UTF-8 text; retype it") from None
+
+
+def _check_note_and_by(note: str, by: str, what: str) -> tuple[str, str]:
+    _check_encodable("note", note)
+    _check_encodable("name given with --by", by)
+    note, by = note.strip(), by.strip()
+    if len(note) > MAX_NOTE:
+        raise UsageError(f"the note for {what} is {len(note)} characters; keep it to {MAX_NOTE}")
+    if len(by) > MAX_BY:
+        raise UsageError(f"the name given with --by is {len(by)} characters; keep it to {MAX_BY}")
+    return note, by
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day(text: str) -> date:
+    """A YYYY-MM-DD date from the command line; other ISO forms are refused to keep files uniform."""
+    text = text.strip()
+    if not _ISO_DAY.fullmatch(text):
+        raise UsageError(f"date '{text}' is not in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"date '{text}' is not a real date; use YYYY-MM-DD") from None
+
+
+def _parse_value(text: str, what: str, in_percent: bool) -> float:
+    raw = text.strip()
+    # "85%" is what people type for a share; accept it only where the unit is % anyway.
+    number = raw[:-1].rstrip() if in_percent and raw.endswith("%") else raw
+    try:
+        value = float(number)
+    except ValueError:
+        raise UsageError(f"value '{raw}' for {what} is not a number; give a plain number such as 12.5") from None
+    if not math.isfinite(value):
+        raise UsageError(f"value '{raw}' for {what} is not a finite number; give a plain number such as 12.5")
+    if value < 0:
+        raise UsageError(f"value {raw} for {what} is negative; give 0 or more")
+    if in_percent and value > 100:
+        raise UsageError(f"value {raw} for {what} is above 100%; give a percentage from 0 to 100")
+    if value > MAX_VALUE:
+        raise UsageError(f"value {raw} for {what} is absurdly large; the largest accepted is 1e12")
+    return value + 0.0  # turns -0.0 into 0.0, which reads better in the log
+
+
+def _normalise_state(text: str) -> str:
+    return re.sub(r"[\s_]+", "-", text.strip().lower())
+
+
+def make_update(
+    plan: Plan,
+    item_text: str,
+    *,
+    value: str | None,
+    state: str | None,
+    done: bool,
+    on: str | None,
+    note: str,
+    by: str,
+    today: date,
+    now: datetime | None = None,
+) -> Record:
+    """A checked record of progress on a task or indicator, ready for the store to append.
+
+    `done` is the same as state "done". `on` is the date the progress refers to (default today);
+    `now` (default the current UTC time) is when it is recorded.
+    """
+    for label, text in (
+        ("task or indicator id", item_text), ("value", value), ("state", state), ("date", on),
+    ):
+        _check_encodable(label, text)
+    item = find_item(plan, item_text)
+    is_task = isinstance(item, Task)
+    what = f"task {item.id}" if is_task else f"indicator {item.id}"
+    numeric = item.target.numeric if is_task else item.value is not None
+    choice = (
+        ("a --value or --done" if numeric else "a --state or --done") if is_task
+        else ("a --value" if numeric else "a --state or --done")
+    )
+
+    given = (value is not None) + (state is not None) + bool(done)
+    if given == 0:
+        raise UsageError(f"nothing to record for {what}; give {choice}")
+    if given > 1:
+        raise UsageError(f"give only one of --value, --state and --done for {what}; it takes {choice}")
+
+    if done:
+        state = "done"
+    if state is not None:
+        state = _normalise_state(state)
+    if is_task:
+        kind_words = f"task {item.id} has a {item.target.kind} target"
+        if value is not None and not numeric:
+            raise UsageError(f"{kind_words}; record {choice}, not a --value")
+        if state is not None and numeric and state != "done":
+            raise UsageError(f"{kind_words}; record {choice}, not a --state")
+    elif numeric and state is not None:
+        flag = "--done" if done else "a --state"
+        raise UsageError(f"indicator {item.id} is a figure in {item.unit_en}; record a --value, not {flag}")
+    elif not numeric and value is not None:
+        raise UsageError(f"indicator {item.id} is a state, not a figure; record {choice}, not a --value")
+
+    number: float | None = None
+    if value is not None:
+        in_percent = (item.target.kind == "percent") if is_task else "%" in (item.unit_zh, item.unit_en)
+        number = _parse_value(value, what, in_percent)
+    if state is not None and state not in STATES:
+        close = difflib.get_close_matches(state, STATES, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(STATES)}"
+        raise UsageError(f"unknown state '{state}' for {what}; {hint}")
+
+    day = today if on is None else parse_day(on)
+    if day > today:
+        raise UsageError(f"date {day} for {what} is in the future (today is {today}); give today or earlier")
+    if is_task and day < plan.start:
+        raise UsageError(f"date {day} for {what} is before the plan began on {plan.start}; give {plan.start} or later")
+    if not is_task and day < item.as_of:
+        raise UsageError(
+            f"date {day} for {what} is before its 2005 figure, which is as of {item.as_of}; give {item.as_of} or later"
+        )
+
+    note, by = _check_note_and_by(note, by, what)
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return Record(
+        id=_record_id(moment), kind="task" if is_task else "indicator", item=item.id, date=day,
+        recorded_at=moment, value=number, state=state, note=note, by=by,
+    )
+
+
+def make_retraction(
+    records: Sequence[Record],
+    record_id: str | None,
+    note: str,
+    by: str,
+    today: date,
+    *,
+    now: datetime | None = None,
+) -> Record:
+    """A record that retracts the undo target (see undo_target), dated today."""
+    target = undo_target(records, record_id)
+    note, by = _check_note_and_by(note, by, f"record {target.id}")
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return Record(
+        id=_record_id(moment), kind=target.kind, item=target.item, date=today, recorded_at=moment,
+        note=note, by=by, retracts=target.id,
+    )
