@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -97,12 +96,16 @@ def undo_target(records: Sequence[Record], record_id: str | None) -> Record:
     if not key:
         raise UsageError("the record id is empty; give the id of the record to retract")
     matches = [i for i, r in enumerate(records) if r.id == key]
+    folded = key.casefold()
     if not matches:
-        folded = key.casefold()
         matches = [i for i, r in enumerate(records) if r.id.casefold().startswith(folded)]
+    if not matches and not folded.startswith("r-"):
+        # Every id starts with "r-"; people copying one often leave it off.
+        matches = [i for i, r in enumerate(records) if r.id.casefold().startswith("r-" + folded)]
     ids = list(dict.fromkeys(records[i].id for i in matches))
     if not ids:
-        raise UsageError(f"unknown record '{record_id}'{_suggest_ids(key, [r.id for r in records])}")
+        near = key if folded.startswith("r-") else "r-" + key
+        raise UsageError(f"unknown record '{record_id}'{_suggest_ids(near, [r.id for r in records])}")
     if len(ids) > 1:
         shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
         raise UsageError(f"record id '{record_id}' is ambiguous: it matches {shown}; give more of the id")
@@ -375,16 +378,6 @@ def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> lis
 # New records
 
 
-def _new_record_id(now: datetime) -> str:
-    # Placeholder until store.py offers new_record_id(); it is used instead as soon as it exists.
-    return f"r-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-
-
-def _record_id(now: datetime) -> str:
-    maker = getattr(store, "new_record_id", None)
-    return maker() if maker is not None else _new_record_id(now)
-
-
 def _check_encodable(label: str, text: str | None) -> None:
     # Undecodable command-line bytes arrive as lone surrogates, which no file or terminal can hold;
     # quoting them back in the message would fail too, so the message names only the field.
@@ -519,7 +512,7 @@ def make_update(
     note, by = _check_note_and_by(note, by, what)
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return Record(
-        id=_record_id(moment), kind="task" if is_task else "indicator", item=item.id, date=day,
+        id=store.new_record_id(), kind="task" if is_task else "indicator", item=item.id, date=day,
         recorded_at=moment, value=number, state=state, note=note, by=by,
     )
 
@@ -538,6 +531,6 @@ def make_retraction(
     note, by = _check_note_and_by(note, by, f"record {target.id}")
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return Record(
-        id=_record_id(moment), kind=target.kind, item=target.item, date=today, recorded_at=moment,
+        id=store.new_record_id(), kind=target.kind, item=target.item, date=today, recorded_at=moment,
         note=note, by=by, retracts=target.id,
     )

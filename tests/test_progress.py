@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdpolicy import progress
+from sdpolicy import progress, store
 from sdpolicy.catalogue import Area, Indicator, Lights, Plan, Source, Target, Task
 from sdpolicy.errors import UsageError
 from sdpolicy.progress import (
@@ -424,6 +424,13 @@ def test_undo_accepts_a_unique_prefix():
     assert undo_target(IDS, "  R-20060701-AAA ").id == "r-20060701-aaa111"
 
 
+def test_the_r_dash_of_an_id_may_be_left_off():
+    assert undo_target(IDS, "20060702").id == "r-20060702-ccc333"
+    with pytest.raises(UsageError) as caught:
+        undo_target(IDS, "20060702-ccd")
+    assert caught.value.message == "unknown record '20060702-ccd'; did you mean r-20060702-ccc333?"
+
+
 def test_an_exact_id_wins_over_longer_ids_it_is_a_prefix_of():
     assert undo_target(IDS, "r-1").id == "r-1"
 
@@ -610,6 +617,19 @@ def test_indicator_updates():
     assert update("new-systems", value="0", on="2005-12-31").value == 0.0
 
 
+def test_what_make_update_and_make_retraction_produce_the_store_can_write():
+    made = [
+        update(value="120", note="多行\n备注", by="王"),
+        update("ENV-05", state="blocked"),
+        update("county-portal-share", value="90%", on="2006-03-01"),
+        update("info-law", done=True),
+    ]
+    made.append(make_retraction(made, None, "wrong figure", "王", TODAY, now=NOW))
+    for record in made:
+        line = store.record_line(record)
+        assert line.startswith(record.id + " = {")
+
+
 def test_each_update_gets_its_own_id():
     assert update(value="1").id != update(value="1").id
 
@@ -740,3 +760,11 @@ def test_a_higher_figure_never_gives_a_worse_light(low, high, days):
     better = judge("IND-01", [rec("r-1", "IND-01", START, high)], as_of)
     assert _ORDER[better.light] <= _ORDER[worse.light]
     assert 0.0 <= worse.expected <= 100.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=0, max_value=1e12, allow_nan=False, allow_infinity=False))
+def test_any_accepted_figure_is_recorded_exactly_and_can_be_written(number):
+    r = update(value=repr(number))
+    assert r.value == number
+    store.record_line(r)
