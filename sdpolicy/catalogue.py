@@ -11,7 +11,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -155,11 +155,10 @@ class Plan:
 
 
 def _suggest(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
-    if not close:
-        close = difflib.get_close_matches(word.upper(), [c.upper() for c in choices], n=3, cutoff=0.5)
-        close = [c for c in choices if c.upper() in close]
-    return f"; did you mean {' or '.join(close)}?" if close else ""
+    """'; did you mean A, B or C?' with the closest choices first, ignoring case; '' if none is close."""
+    by_upper = {c.upper(): c for c in choices}
+    close = difflib.get_close_matches(word.strip().upper(), list(by_upper), n=3, cutoff=0.5)
+    return f"; did you mean {_or_list(by_upper[c] for c in close)}?" if close else ""
 
 
 def find_task(plan: Plan, text: str) -> Task:
@@ -186,15 +185,14 @@ def find_item(plan: Plan, text: str) -> Task | Indicator:
     if key.lower() in plan.indicators_by_id:
         return plan.indicators_by_id[key.lower()]
     choices = list(plan.tasks_by_id) + list(plan.indicators_by_id)
-    hint = _suggest(key.upper(), choices) or _suggest(key.lower(), choices)
-    raise UsageError(f"unknown task or indicator '{text}'{hint}")
+    raise UsageError(f"unknown task or indicator '{text}'{_suggest(key, choices)}")
 
 
 def find_area(plan: Plan, text: str) -> Area:
     """An area by slug, Chinese or English name, or an unambiguous prefix of any of them."""
     key = text.strip().casefold()
     for area in plan.areas:
-        if key in (area.slug, area.name_zh.casefold(), area.name_en.casefold()):
+        if key in (area.slug.casefold(), area.name_zh.casefold(), area.name_en.casefold()):
             return area
     matches = [
         a
@@ -203,10 +201,13 @@ def find_area(plan: Plan, text: str) -> Area:
     ]
     if len(matches) == 1:
         return matches[0]
-    listing = ", ".join(f"{a.slug} ({a.name_zh})" for a in plan.areas)
     if matches:
-        raise UsageError(f"area '{text}' is ambiguous: it could be {', '.join(a.slug for a in matches)}")
-    raise UsageError(f"unknown area '{text}'; the areas are {listing}")
+        could = _or_list(f"{a.slug} ({a.name_zh})" for a in matches)
+        raise UsageError(f"area '{text}' is ambiguous: it could be {could}; type more of it")
+    listing = ", ".join(f"{a.slug} ({a.name_zh})" for a in plan.areas)
+    hint = _suggest(key, [a.slug for a in plan.areas])
+    tail = f"{hint} The areas are {listing}" if hint else f"; the areas are {listing}"
+    raise UsageError(f"unknown area '{text}'{tail}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ def load_catalogue(path: Path | None = None) -> Plan:
         documents.append((file, parsed, text))
     if problems:
         raise _invalid(path, problems)
-    builder = _Builder(documents)
+    builder = _Builder(documents, path)
     plan = builder.build(str(path))
     if builder.problems or plan is None:
         raise _invalid(path, builder.problems)
@@ -257,38 +258,81 @@ def _invalid(path: Path, problems: list[str]) -> DataError:
     return DataError(f"catalogue {path} is invalid ({count}): {problems[0]}", problems=problems)
 
 
+def _or_list(words: Any) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    words = list(words)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+_SINGULAR = {"plan": "plan", "documents": "document", "areas": "area", "tasks": "task", "indicators": "indicator"}
+_HEADER = re.compile(r"^\s*\[")
+
+
 class _Entry:
     """One table of the catalogue, with what is needed to say where it stands in its file."""
 
-    def __init__(self, kind: str, data: Any, file: Path, text: str, index: int):
+    def __init__(self, kind: str, data: Any, file: Path, text: str, index: int, order: int = 0):
         self.kind, self.data, self.file, self.text, self.index = kind, data, file, text, index
+        self.order = order  # the file's place among the catalogue's files, for sorting problems
+
+    @property
+    def name(self) -> str | None:
+        name = self.data.get("id", self.data.get("slug")) if isinstance(self.data, dict) else None
+        return name if isinstance(name, str) else None
 
     @property
     def label(self) -> str:
-        name = self.data.get("id", self.data.get("slug")) if isinstance(self.data, dict) else None
-        return f"{self.kind} '{name}'" if isinstance(name, str) else f"{self.kind} #{self.index + 1}"
+        kind = _SINGULAR.get(self.kind, self.kind)
+        return f"{kind} '{self.name}'" if self.name is not None else f"{kind} #{self.index + 1}"
 
-    def where(self) -> str:
-        """file:line of this entry: the line of its id, else of its table header."""
+    def block(self) -> tuple[list[str], int, int]:
+        """The file's lines and the 0-based span [first, stop) of this entry's table.
+
+        The span runs from the entry's `[[kind]]` (or `[plan]`) header to the next table header.
+        An entry written as an inline table has no header: then the whole file is searched.
+        """
         lines = self.text.splitlines()
-        name = self.data.get("id", self.data.get("slug")) if isinstance(self.data, dict) else None
-        if isinstance(name, str):
-            pattern = re.compile(r'^\s*(id|slug)\s*=\s*["\']' + re.escape(name) + r'["\']')
-            for number, line in enumerate(lines, 1):
-                if pattern.match(line):
-                    return f"{self.file}:{number}"
-        header = re.compile(r"^\s*\[\[\s*" + re.escape(self.kind) + r"\s*\]\]")
+        header = re.compile(
+            r"^\s*\[\s*plan\s*\]" if self.kind == "plan" else r"^\s*\[\[\s*" + re.escape(self.kind) + r"\s*\]\]"
+        )
         seen = -1
-        for number, line in enumerate(lines, 1):
+        for number, line in enumerate(lines):
             if header.match(line):
                 seen += 1
                 if seen == self.index:
-                    return f"{self.file}:{number}"
-        return str(self.file)
+                    stop = next((n for n in range(number + 1, len(lines)) if _HEADER.match(lines[n])), len(lines))
+                    return lines, number, stop
+        return lines, 0, len(lines)
+
+    def line(self, key: str | None = None) -> int:
+        """The 1-based line of `key` in this entry, else of its id, else of its header; 0 if unknown."""
+        lines, first, stop = self.block()
+        candidates = [key.split(".")[0]] if key else []
+        for candidate in candidates:
+            pattern = re.compile(r"^\s*" + re.escape(candidate) + r"\s*=")
+            for number in range(first, stop):
+                if pattern.match(lines[number]):
+                    return number + 1
+        if self.name is not None:
+            pattern = re.compile(r'^\s*(id|slug)\s*=\s*["\']' + re.escape(self.name) + r'["\']')
+            for number in range(first, stop):
+                if pattern.match(lines[number]):
+                    return number + 1
+        if (first, stop) != (0, len(lines)) or self.kind == "plan":
+            return first + 1 if lines else 0
+        return 0
+
+    def where(self, key: str | None = None) -> str:
+        """file:line of this entry (of `key` in it when the key is there), or just the file."""
+        line = self.line(key)
+        return f"{self.file}:{line}" if line else str(self.file)
 
 
 class _Builder:
-    """Turns parsed TOML into a Plan, collecting every problem instead of stopping at the first."""
+    """Turns parsed TOML into a Plan, collecting every problem instead of stopping at the first.
+
+    Problems are reported in the order of the files and, within a file, of their lines.
+    """
 
     _KNOWN = {
         "plan": {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights"},
@@ -303,81 +347,110 @@ class _Builder:
             "as_of_label_en", "qualifier", "state_zh", "state_en", "source",
         },
     }
+    _TOP_LEVEL = ("schema", "plan", "documents", "areas", "tasks", "indicators")
 
-    def __init__(self, documents: list[tuple[Path, dict[str, Any], str]]):
+    def __init__(self, documents: list[tuple[Path, dict[str, Any], str]], path: Path | str = ""):
         self.documents = documents
-        self.problems: list[str] = []
+        self.path = path
+        self._found: list[tuple[int, int, int, str]] = []
+        # Every id and slug declared, valid or not: a reference to an entry that exists but has its
+        # own problems is not reported a second time as a reference to an unknown one.
+        self.declared: dict[str, set[str]] = {"documents": set(), "areas": set(), "indicators": set()}
 
-    def problem(self, entry: _Entry, message: str) -> None:
-        self.problems.append(f"{entry.where()}: {entry.label}: {message}")
+    @property
+    def problems(self) -> list[str]:
+        return [message for *_, message in sorted(self._found)]
 
-    # -- typed field readers: each returns None (and records a problem) when the value is unusable
+    def note(self, message: str, order: int = -1, line: int = 0) -> None:
+        """Record a problem; `order` is the file's place (-1: the catalogue as a whole), `line` its line."""
+        self._found.append((order, line, len(self._found), message))
 
-    def text(self, entry: _Entry, key: str, *, required: bool = True, data: Any = None) -> str | None:
+    def problem(self, entry: _Entry, message: str, key: str | None = None) -> None:
+        line = entry.line(key)
+        where = f"{entry.file}:{line}" if line else str(entry.file)
+        self.note(f"{where}: {entry.label}: {message}", entry.order, line)
+
+    def file_problem(self, order: int, file: Path, text: str, message: str, key: str | None = None) -> None:
+        line = 0
+        if key is not None:
+            pattern = re.compile(r"^\s*(\[\[?\s*)?" + re.escape(key) + r"\s*(\]|=|\.)")
+            line = next((n for n, l in enumerate(text.splitlines(), 1) if pattern.match(l)), 0)
+        self.note(f"{file}:{line}: {message}" if line else f"{file}: {message}", order, line)
+
+    # -- typed field readers: each returns None (and records a problem) when the value is unusable.
+    # `prefix` names the table a key sits in ("target.") so that messages say which field is meant.
+
+    def text(self, entry: _Entry, key: str, *, required: bool = True, data: Any = None, prefix: str = "") -> str | None:
         data = entry.data if data is None else data
+        name = prefix + key
         if key not in data:
             if required:
-                self.problem(entry, f"missing field '{key}'")
+                self.problem(entry, f"missing field '{name}'", name)
             return None
         value = data[key]
         if not isinstance(value, str):
-            self.problem(entry, f"field '{key}' must be text, not {_type_name(value)}")
+            self.problem(entry, f"field '{name}' must be text, not {_type_name(value)}", name)
             return None
         if required and not value.strip():
-            self.problem(entry, f"field '{key}' is empty")
+            self.problem(entry, f"field '{name}' is empty", name)
             return None
         return value
 
-    def number(self, entry: _Entry, key: str, *, data: Any = None, required: bool = True) -> float | None:
+    def number(self, entry: _Entry, key: str, *, data: Any = None, required: bool = True, prefix: str = "") -> float | None:
         data = entry.data if data is None else data
+        name = prefix + key
         if key not in data:
             if required:
-                self.problem(entry, f"missing field '{key}'")
+                self.problem(entry, f"missing field '{name}'", name)
             return None
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(entry, f"field '{key}' must be a number, not {_type_name(value)}")
+            self.problem(entry, f"field '{name}' must be a number, not {_type_name(value)}", name)
             return None
         if not math.isfinite(value):
-            self.problem(entry, f"field '{key}' must be a finite number, not {value}")
+            self.problem(entry, f"field '{name}' must be a finite number, not {value}", name)
             return None
         return value
 
     def day(self, entry: _Entry, key: str, *, required: bool = True) -> date | None:
         if key not in entry.data:
             if required:
-                self.problem(entry, f"missing field '{key}'")
+                self.problem(entry, f"missing field '{key}'", key)
             return None
         value = entry.data[key]
-        if isinstance(value, date) and not hasattr(value, "hour"):
+        if isinstance(value, date) and not isinstance(value, datetime):
             return value
         if isinstance(value, str):
-            self.problem(entry, f"field '{key}' must be a TOML date such as 2006-09-30 (no quotes), not the text {value!r}")
+            self.problem(
+                entry, f"field '{key}' must be a TOML date such as 2006-09-30 (no quotes), not the text {value!r}", key
+            )
         else:
-            self.problem(entry, f"field '{key}' must be a date such as 2006-09-30, not {_type_name(value)}")
+            self.problem(entry, f"field '{key}' must be a date such as 2006-09-30, not {_type_name(value)}", key)
         return None
 
-    def choice(self, entry: _Entry, key: str, choices: tuple[str, ...], *, data: Any = None, required: bool = True) -> str | None:
-        value = self.text(entry, key, data=data, required=required)
+    def choice(
+        self, entry: _Entry, key: str, choices: tuple[str, ...], *, data: Any = None, required: bool = True, prefix: str = ""
+    ) -> str | None:
+        value = self.text(entry, key, data=data, required=required, prefix=prefix)
         if value is not None and value not in choices:
-            self.problem(entry, f"{key} '{value}' is not one of {', '.join(choices)}")
+            self.problem(entry, f"{prefix}{key} '{value}' is not one of {_or_list(choices)}", prefix + key)
             return None
         return value
 
-    def unknown_keys(self, entry: _Entry, data: dict[str, Any], known: set[str], where: str = "") -> None:
+    def unknown_keys(self, entry: _Entry, data: dict[str, Any], known: set[str], prefix: str = "") -> None:
         for key in data:
             if key not in known:
                 hint = difflib.get_close_matches(key, sorted(known), n=1)
-                suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-                self.problem(entry, f"unknown field '{where}{key}'{suggestion}")
+                suggestion = f"; did you mean '{prefix}{hint[0]}'?" if hint else ""
+                self.problem(entry, f"unknown field '{prefix}{key}'{suggestion}", prefix + key if prefix else key)
 
     def table(self, entry: _Entry, key: str) -> dict[str, Any] | None:
         if key not in entry.data:
-            self.problem(entry, f"missing field '{key}'")
+            self.problem(entry, f"missing field '{key}'", key)
             return None
         value = entry.data[key]
         if not isinstance(value, dict):
-            self.problem(entry, f"field '{key}' must be a table, not {_type_name(value)}")
+            self.problem(entry, f"field '{key}' must be a table, not {_type_name(value)}", key)
             return None
         return value
 
@@ -385,13 +458,15 @@ class _Builder:
 
     def entries(self, kind: str) -> list[_Entry]:
         found: list[_Entry] = []
-        for file, parsed, text in self.documents:
+        for order, (file, parsed, text) in enumerate(self.documents):
             value = parsed.get(kind, [])
             if not isinstance(value, list):
-                self.problems.append(f"{file}: '{kind}' must be an array of tables ([[{kind}]])")
+                self.file_problem(
+                    order, file, text, f"'{kind}' must be an array of tables, each headed [[{kind}]], not {_type_name(value)}", kind
+                )
                 continue
             for index, item in enumerate(value):
-                entry = _Entry(kind, item, file, text, index)
+                entry = _Entry(kind, item, file, text, index, order)
                 if not isinstance(item, dict):
                     self.problem(entry, f"must be a table, not {_type_name(item)}")
                     continue
@@ -400,32 +475,43 @@ class _Builder:
         return found
 
     def build(self, label: str) -> Plan | None:
-        heads = [(f, p, t) for f, p, t in self.documents if "plan" in p]
-        for file, parsed, _ in self.documents:
+        heads = [(order, f, p, t) for order, (f, p, t) in enumerate(self.documents) if "plan" in p]
+        for order, (file, parsed, text) in enumerate(self.documents):
             for key in parsed:
-                if key not in ("schema", "plan", "documents", "areas", "tasks", "indicators"):
-                    self.problems.append(f"{file}: unknown top-level key '{key}'")
-        if len(heads) != 1:
-            where = ", ".join(str(f) for f, _, _ in (heads or self.documents))
-            self.problems.append(
-                f"{where}: a catalogue needs exactly one [plan] table; found {len(heads)}"
+                if key not in self._TOP_LEVEL:
+                    hint = difflib.get_close_matches(key, self._TOP_LEVEL, n=1)
+                    suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+                    self.file_problem(order, file, text, f"unknown top-level key '{key}'{suggestion}", key)
+        if not heads:
+            self.note(
+                f"{self.path or label}: there is no [plan] table; a catalogue needs exactly one, "
+                "with the plan's id, names, issuer, year, start and end",
+                -1,
             )
             return None
-        file, parsed, text = heads[0]
-        head = _Entry("plan", parsed["plan"], file, text, 0)
+        for order, file, _, text in heads[1:]:
+            self.file_problem(
+                order, file, text, f"a second [plan] table (the first is in {heads[0][1]}); a catalogue needs exactly one", "plan"
+            )
+        if len(heads) > 1:
+            return None
+        order, file, parsed, text = heads[0]
+        head = _Entry("plan", parsed["plan"], file, text, 0, order)
         schema = parsed.get("schema")
-        if schema != SCHEMA_VERSION:
-            self.problems.append(
-                f"{file}: schema must be {SCHEMA_VERSION}, not {schema!r}" if schema is not None
-                else f"{file}: missing 'schema = {SCHEMA_VERSION}' at the top of the file"
+        if schema is None:
+            self.file_problem(order, file, text, f"missing 'schema = {SCHEMA_VERSION}' at the top of the file")
+        elif schema != SCHEMA_VERSION or isinstance(schema, bool):
+            self.file_problem(
+                order, file, text, f"schema must be {SCHEMA_VERSION} (the format this version of sdpolicy reads), not {schema!r}",
+                "schema",
             )
         if not isinstance(head.data, dict):
-            self.problems.append(f"{file}: [plan] must be a table")
+            self.file_problem(order, file, text, f"[plan] must be a table, not {_type_name(head.data)}", "plan")
             return None
         self.unknown_keys(head, head.data, self._KNOWN["plan"])
         start, end = self.day(head, "start"), self.day(head, "end")
         if start and end and end < start:
-            self.problem(head, f"end {end} is before start {start}")
+            self.problem(head, f"end {end} is before start {start}", "end")
         lights = self.lights(head)
         documents = self.documents_()
         areas = self.areas()
@@ -435,9 +521,9 @@ class _Builder:
         if "year" not in head.data:
             self.problem(head, "missing field 'year'")
         elif isinstance(year, bool) or not isinstance(year, int):
-            self.problem(head, f"field 'year' must be a whole number such as 2006, not {_type_name(year)}")
+            self.problem(head, f"field 'year' must be a whole number such as 2006, not {_type_name(year)}", "year")
         values = {k: self.text(head, k) for k in ("id", "name_zh", "name_en", "issuer_zh", "issuer_en")}
-        if self.problems or None in values.values() or start is None or end is None or lights is None:
+        if self._found or None in values.values() or start is None or end is None or lights is None:
             return None
         return Plan(
             year=year, start=start, end=end, lights=lights, documents=tuple(documents), areas=tuple(areas),
@@ -449,12 +535,14 @@ class _Builder:
         if table is None:
             return None
         self.unknown_keys(head, table, {"yellow_behind", "red_behind"}, "lights.")
-        yellow = self.number(head, "yellow_behind", data=table)
-        red = self.number(head, "red_behind", data=table)
+        yellow = self.number(head, "yellow_behind", data=table, prefix="lights.")
+        red = self.number(head, "red_behind", data=table, prefix="lights.")
         if yellow is None or red is None:
             return None
         if not 0 <= yellow <= red <= 100:
-            self.problem(head, f"lights need 0 <= yellow_behind <= red_behind <= 100, not {yellow} and {red}")
+            self.problem(
+                head, f"lights need 0 <= yellow_behind <= red_behind <= 100, not {yellow} and {red}", "lights"
+            )
             return None
         return Lights(yellow_behind=yellow, red_behind=red)
 
@@ -465,7 +553,7 @@ class _Builder:
             self.problem(entry, f"{what} '{value}' must be {_PATTERN_WORDS[pattern.pattern]}")
             return False
         if value in seen:
-            self.problem(entry, f"duplicate {what} '{value}' (first at {seen[value].where()})")
+            self.problem(entry, f"duplicate {what} '{value}' (already used at {seen[value].where()})")
             return False
         seen[value] = entry
         return True
@@ -479,6 +567,7 @@ class _Builder:
             file = self.text(entry, "file", required=False)
             if ok and None not in fields:
                 result.append(Document(id_, fields[0], fields[1], fields[2], file))
+        self.declared["documents"] = set(seen)
         return result
 
     def areas(self) -> list[Area]:
@@ -489,8 +578,9 @@ class _Builder:
             fields = [self.text(entry, k) for k in ("name_zh", "name_en", "section")]
             if ok and None not in fields:
                 result.append(Area(slug, *fields))
-        if not seen and not self.problems:
-            self.problems.append("the catalogue has no [[areas]]")
+        self.declared["areas"] = set(seen)
+        if not seen and not self._found:
+            self.note(f"{self.path}: the catalogue has no [[areas]]; it needs at least one", -1)
         return result
 
     def source(self, entry: _Entry, documents: set[str]) -> Source | None:
@@ -498,14 +588,22 @@ class _Builder:
         if table is None:
             return None
         self.unknown_keys(entry, table, {"document", "section", "quote"}, "source.")
-        document = self.text(entry, "document", data=table)
-        section = self.text(entry, "section", data=table)
-        quote = self.text(entry, "quote", data=table)
+        document = self.text(entry, "document", data=table, prefix="source.")
+        section = self.text(entry, "section", data=table, prefix="source.")
+        quote = self.text(entry, "quote", data=table, prefix="source.")
         if document is not None and document not in documents:
-            self.problem(entry, f"source document '{document}' is not among the [[documents]]{_suggest(document, sorted(documents))}")
+            if document not in self.declared["documents"]:
+                self.problem(
+                    entry,
+                    f"source document '{document}' is not among the [[documents]]{_suggest(document, sorted(self.declared['documents']))}",
+                    "source",
+                )
             return None
         if quote is not None and len(quote) > MAX_QUOTE:
-            self.problem(entry, f"source quote is {len(quote)} characters; keep it to {MAX_QUOTE}")
+            self.problem(
+                entry, f"source quote is {len(quote)} characters long; keep it to at most {MAX_QUOTE}, the phrase that holds the fact",
+                "source",
+            )
             return None
         if None in (document, section, quote):
             return None
@@ -514,7 +612,8 @@ class _Builder:
     def area_of(self, entry: _Entry, areas: set[str]) -> str | None:
         area = self.text(entry, "area")
         if area is not None and area not in areas:
-            self.problem(entry, f"unknown area '{area}'{_suggest(area, sorted(areas))}")
+            if area not in self.declared["areas"]:
+                self.problem(entry, f"unknown area '{area}'{_suggest(area, sorted(self.declared['areas']))}", "area")
             return None
         return area
 
@@ -548,13 +647,14 @@ class _Builder:
                     value=value, unit_zh=units[0], unit_en=units[1], qualifier=qualifier,
                     state_zh=states[0], state_en=states[1], **optional,
                 )
+        self.declared["indicators"] = set(seen)
         return result
 
     def target(self, entry: _Entry) -> Target | None:
         table = self.table(entry, "target")
         if table is None:
             return None
-        kind = self.choice(entry, "kind", TARGET_KINDS, data=table)
+        kind = self.choice(entry, "kind", TARGET_KINDS, data=table, prefix="target.")
         if kind is None:
             return None
         allowed = {
@@ -565,34 +665,35 @@ class _Builder:
             "qualitative": {"kind"},
         }[kind]
         self.unknown_keys(entry, table, allowed, "target.")
+        read = {"data": table, "prefix": "target."}
         if kind == "milestone":
-            event = self.choice(entry, "event", MILESTONE_EVENTS, data=table)
+            event = self.choice(entry, "event", MILESTONE_EVENTS, **read)
             return Target(kind, event=event) if event else None
         if kind == "qualitative":
             return Target(kind)
-        direction = self.choice(entry, "direction", DIRECTIONS, data=table)
+        direction = self.choice(entry, "direction", DIRECTIONS, **read)
         if kind == "percent":
-            value = self.number(entry, "value", data=table)
+            value = self.number(entry, "value", **read)
             if value is not None and not 0 < value <= 100:
-                self.problem(entry, f"a percent target must be above 0 and at most 100, not {value}")
+                self.problem(entry, f"a percent target must be above 0 and at most 100, not {value}", "target")
                 return None
             return Target(kind, value=value, unit_zh="%", unit_en="%", direction=direction) if value is not None and direction else None
-        units = [self.text(entry, "unit_zh", data=table), self.text(entry, "unit_en", data=table)]
+        units = [self.text(entry, "unit_zh", **read), self.text(entry, "unit_en", **read)]
         if kind == "count":
-            value = self.number(entry, "value", data=table)
+            value = self.number(entry, "value", **read)
             if value is not None and value <= 0:
-                self.problem(entry, f"a count target must be above 0, not {value}")
+                self.problem(entry, f"a count target must be above 0, not {value}", "target")
                 return None
             if value is None or None in units or not direction:
                 return None
             return Target(kind, value=value, unit_zh=units[0], unit_en=units[1], direction=direction)
-        low, high = self.number(entry, "min", data=table), self.number(entry, "max", data=table)
+        low, high = self.number(entry, "min", **read), self.number(entry, "max", **read)
         if low is not None and high is not None:
             if low <= 0:
-                self.problem(entry, f"a range target's min must be above 0, not {low}")
+                self.problem(entry, f"a range target's min must be above 0, not {low}", "target")
                 return None
             if low > high:
-                self.problem(entry, f"range min {low} is above max {high}")
+                self.problem(entry, f"the target range's min {low} is above its max {high}", "target")
                 return None
         if low is None or high is None or None in units or not direction:
             return None
@@ -608,10 +709,12 @@ class _Builder:
             ok = self.unique(entry, id_, seen, _TASK_ID, "task id")
             area = self.area_of(entry, areas)
             titles = [self.text(entry, "title_zh"), self.text(entry, "title_en")]
-            start = self.day(entry, "start", required=False) or plan_start
+            own_start = self.day(entry, "start", required=False)
+            start = own_start or plan_start
             deadline = self.day(entry, "deadline", required=False) or plan_end
             if start and deadline and deadline < start:
-                self.problem(entry, f"deadline {deadline} is before its start {start}")
+                whose = "its start" if own_start else "the plan's start"
+                self.problem(entry, f"deadline {deadline} is before {whose} {start}", "deadline")
                 ok = False
             target = self.target(entry)
             source = self.source(entry, documents)
@@ -620,12 +723,14 @@ class _Builder:
                 ok = self.check_baseline(entry, baseline, target, indicators) and ok
             links = entry.data.get("links", [])
             if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
-                self.problem(entry, "field 'links' must be a list of indicator ids")
+                self.problem(entry, "field 'links' must be a list of indicator ids, such as [\"county-portal-share\"]", "links")
                 links = []
             for link in links:
                 if link not in indicators:
-                    self.problem(entry, f"links to unknown indicator '{link}'{_suggest(link, sorted(indicators))}")
                     ok = False
+                    if link not in self.declared["indicators"]:
+                        hint = _suggest(link, sorted(self.declared["indicators"]))
+                        self.problem(entry, f"link '{link}' is not a known indicator{hint}", "links")
             optional = {k: self.text(entry, k, required=False) for k in ("lead_zh", "lead_en", "note_zh", "note_en")}
             if ok and area and None not in titles and start and deadline and target and source:
                 result.append(Task(
@@ -637,16 +742,25 @@ class _Builder:
     def check_baseline(self, entry: _Entry, baseline: str, target: Target | None, indicators: dict[str, Indicator]) -> bool:
         indicator = indicators.get(baseline)
         if indicator is None:
-            self.problem(entry, f"baseline is an unknown indicator '{baseline}'{_suggest(baseline, sorted(indicators))}")
+            if baseline not in self.declared["indicators"]:
+                hint = _suggest(baseline, sorted(self.declared["indicators"]))
+                self.problem(entry, f"baseline '{baseline}' is not a known indicator{hint}", "baseline")
             return False
         if target is None:
             return True
         if not target.numeric or indicator.value is None:
-            self.problem(entry, f"baseline '{baseline}' needs a numeric target and a numeric indicator; use 'links' instead")
+            self.problem(
+                entry,
+                f"baseline '{baseline}' needs a numeric target and an indicator with a value; list it under 'links' instead",
+                "baseline",
+            )
             return False
         if indicator.unit_zh != target.unit_zh:
             self.problem(
-                entry, f"baseline '{baseline}' is in {indicator.unit_zh} but the target is in {target.unit_zh}; use 'links' instead"
+                entry,
+                f"baseline '{baseline}' is in {indicator.unit_zh} but the target is in {target.unit_zh}; "
+                "a baseline must be in the target's unit, so list it under 'links' instead",
+                "baseline",
             )
             return False
         return True
@@ -669,6 +783,10 @@ def _type_name(value: Any) -> str:
         return "a table"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, datetime):
+        return f"the date and time {value.isoformat()}"
     if isinstance(value, date):
         return f"the date {value}"
+    if isinstance(value, time):
+        return f"the time {value.isoformat()}"
     return type(value).__name__

@@ -58,12 +58,40 @@ def position_message(message: str, path: Path | str, text: str, line_offset: int
     match = _POSITION.search(message)
     if match:
         line, column = int(match.group(1)), int(match.group(2))
-        return f"{path}:{line + line_offset}:{column}: {message[: match.start()]}"
+        reason = explain(message[: match.start()], _token_at(text, line, column))
+        return f"{path}:{line + line_offset}:{column}: {reason}"
     match = _AT_END.search(message)
     if match:
         line = text.count("\n") + 1
-        return f"{path}:{line + line_offset}:1: {message[: match.start()]} at the end of the file"
-    return f"{path}: {message}"
+        return f"{path}:{line + line_offset}:1: {explain(message[: match.start()], '')} at the end of the file"
+    return f"{path}: {explain(message, '')}"
+
+
+def _token_at(text: str, line: int, column: int) -> str:
+    """The bare word that starts at line:column (1-based), as far as TOML would read a value."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return ""
+    match = re.match(r"[^\s,\]}#]*", lines[line - 1][column - 1 :])
+    return match.group(0) if match else ""
+
+
+def explain(reason: str, token: str) -> str:
+    """tomllib's terse reason as a sentence a user can act on; the original words are kept inside it."""
+    if reason == "Invalid date or datetime":
+        what = f"'{token}' is not a valid date" if token else "this is not a valid date"
+        return f"{what}; write a day that exists as YYYY-MM-DD, such as 2006-09-30 (invalid date or datetime)"
+    if reason == "Invalid value" and token:
+        return f"'{token}' is not a TOML value; text must be in double quotes, such as \"{token}\" (invalid value)"
+    if reason == "Illegal character '\\n'":
+        return "the line ends inside a quoted text; close the text with its quote mark on the same line"
+    if reason == "Cannot overwrite a value":
+        return "this key is given a second time; each key may appear only once in a table (cannot overwrite a value)"
+    declared = re.fullmatch(r"Cannot declare \((.*)\) twice", reason)
+    if declared:
+        name = ".".join(part.strip().strip("'\"") for part in declared.group(1).split(",") if part.strip())
+        return f"the table [{name}] is declared twice; merge the two into one"
+    return f"invalid TOML: {reason[:1].lower()}{reason[1:]}"
 
 
 def load(path: Path, what: str) -> tuple[dict[str, Any], str]:
