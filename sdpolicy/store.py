@@ -22,7 +22,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import tomli_w
 from filelock import FileLock, SoftFileLock, Timeout
@@ -140,8 +140,7 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
     torn: tuple[str, int] | None = None
     for index, raw in enumerate(lines):
         number = index + 1
-        # Only a CR that ends a CRLF line is a line ending; one left at the very end is a cut-off write.
-        line = raw[:-1] if index < last and raw.endswith("\r") else raw
+        line = raw[:-1] if raw.endswith("\r") else raw
         stripped = line.lstrip(" \t")
         if not stripped or stripped.startswith("#"):
             continue
@@ -153,7 +152,10 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
             )
             continue
         try:
-            parsed = tomllib.loads(line)
+            # The line as the file has it, CR included, and with its LF: tomllib then judges exactly the
+            # file's bytes and reports a position rather than "end of document". A last line that lacks
+            # only its LF is complete.
+            parsed = tomllib.loads(raw + "\n")
         except tomllib.TOMLDecodeError as exc:
             if index == last:
                 torn = (line, number)
@@ -197,12 +199,12 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
                 f"every line is a record written as an inline table, id = {{ … }}, but this is {_type_name(value)}"
             )
             continue
-        layout = _Layout(line)
-        found = _check_fields(value, lambda name, key=key, layout=layout, number=number: (
-            f"{path}:{number}:{layout.column(name)}: record '{key}'"
-        ))
+        found = _check_fields(value)
         if found:
-            problems.extend(found)
+            # Columns are worked out only for a line with problems: a valid store never pays for the scan.
+            value_column, keys = _columns(line)
+            placed = sorted((keys.get(name, value_column) if name else value_column, text) for name, text in found)
+            problems.extend(f"{path}:{number}:{column}: record '{key}': {text}" for column, text in placed)
         else:
             records.append(_build(key, value, number))
     if records and schema_line is None:
@@ -251,12 +253,12 @@ def _unreadable(path: Path, exc: OSError) -> MissingInputError:
 # -- checking one record (shared by the reader and the writer, so what is written is what reads back)
 
 
-def _check_fields(data: dict[str, Any], where: Callable[[str | None], str]) -> list[str]:
-    """Every problem of one record's fields; `where(field)` gives the prefix naming its place."""
-    found: list[str] = []
+def _check_fields(data: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """Every problem of one record's fields, each with the field it concerns (None: the record as a whole)."""
+    found: list[tuple[str | None, str]] = []
 
     def bad(name: str | None, message: str) -> None:
-        found.append(f"{where(name)}: {message}")
+        found.append((name, message))
 
     for key in data:
         if key not in FIELDS:
@@ -351,20 +353,6 @@ def _type_name(value: Any) -> str:
     if isinstance(value, time):
         return "a time of day"
     return type(value).__name__
-
-
-class _Layout:
-    """Columns within one record line, worked out only when a message needs them."""
-
-    def __init__(self, line: str):
-        self.line = line
-        self._columns: tuple[int, dict[str, int]] | None = None
-
-    def column(self, name: str | None) -> int:
-        if self._columns is None:
-            self._columns = _columns(self.line)
-        value_column, keys = self._columns
-        return keys.get(name, value_column) if name else value_column
 
 
 def _columns(line: str) -> tuple[int, dict[str, int]]:
@@ -463,7 +451,7 @@ def record_line(record: Record) -> str:
     if problems:
         raise DataError(problems[0], problems=problems)
     data = _fields_of(record)
-    problems = _check_fields(data, lambda name: prefix)
+    problems = [f"{prefix}: {message}" for _, message in _check_fields(data)]
     if problems:
         raise DataError(problems[0], problems=problems)
     try:
@@ -607,7 +595,11 @@ def _append_locked(path: Path, record: Record, line: str) -> int:
             _set_aside_torn_tail(fd, path, data, torn_at)
             data = data[:torn_at]
         newline = b"\r\n" if _uses_crlf(data) else b"\n"
-        before = b"" if not data or data.endswith(b"\n") else newline
+        if not data or data.endswith(b"\n"):
+            before = b""
+        else:
+            # A last line cut between its CR and LF only needs the LF.
+            before = b"\n" if data.endswith(b"\r") else newline
         if contents.schema_line is None:
             # A file made by hand with nothing but comments: it gets the schema line a new store starts with.
             before += f"schema = {SCHEMA_VERSION}".encode() + newline
