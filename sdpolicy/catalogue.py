@@ -157,7 +157,7 @@ class Plan:
 def _suggest(word: str, choices: list[str]) -> str:
     """'; did you mean A, B or C?' with the closest choices first, ignoring case; '' if none is close."""
     by_upper = {c.upper(): c for c in choices}
-    close = difflib.get_close_matches(word.strip().upper(), list(by_upper), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(word.strip().upper(), list(by_upper), n=3, cutoff=0.6)
     return f"; did you mean {_or_list(by_upper[c] for c in close)}?" if close else ""
 
 

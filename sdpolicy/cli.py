@@ -117,15 +117,10 @@ def main_options(
 # Shared steps
 
 
-def parse_day(text: str | None, what: str = "date") -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        if len(text.strip()) == 10 and text.strip()[4] == "-" and text.strip()[7] == "-":
-            raise UsageError(f"{what} '{text}' is not a real date; use YYYY-MM-DD") from None
-        raise UsageError(f"{what} '{text}' is not a date; use YYYY-MM-DD, such as 2006-06-30") from None
+def as_of_day(text: str | None) -> date:
+    from sdpolicy.progress import parse_day
+
+    return date.today() if text is None else parse_day(text)
 
 
 def check_lang(lang: str | None) -> str:
@@ -173,6 +168,264 @@ def validate(
         count = len(exc.problems) or 1
         raise DataError(f"{plan_label(target)} has {count} problem{'s' if count != 1 else ''}") from None
     print(t("valid", language, path=plan.path, tasks=len(plan.tasks), indicators=len(plan.indicators), areas=len(plan.areas)))
+
+
+def _open(catalogue: Path | None, home: Path | None) -> Any:
+    from sdpolicy.workspace import open_workspace
+
+    opened = open_workspace(catalogue, workspace(home))
+    if opened.torn_line is not None:
+        sys.stderr.write(
+            f"Warning: {opened.store_path}:{opened.torn_line}: an unfinished last line left by an interrupted "
+            "write is ignored; the next write sets it aside in progress.toml.torn\n"
+        )
+    return opened
+
+
+def emit(view: dict[str, Any], as_json: bool, lang: str, draw: Callable[..., None]) -> None:
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps(view, ensure_ascii=False, indent=2) + "\n")
+        return
+    from sdpolicy.render.terminal import console
+
+    draw(view, lang, console())
+
+
+def _matches(row: dict[str, Any], needle: str, *fields: str) -> bool:
+    folded = needle.casefold()
+    return any(folded in (row.get(f) or "").casefold() for f in fields)
+
+
+@command("list", epilog="Example: sdpolicy list --area e-gov --light red --as-of 2006-06-30")
+def list_tasks(
+    area: AreaOption = None,
+    light: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks with this light: done, green, yellow, red or grey.")] = None,
+    lead: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks whose lead unit contains this text.")] = None,
+    search: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks whose id, title or note contains this text.")] = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    catalogue: CatalogueOption = None,
+    home: HomeOption = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """One row per task: target, latest actual, percent of target, light, deadline and lead unit."""
+    from sdpolicy.catalogue import find_area
+    from sdpolicy.progress import LIGHTS, plan_progress
+    from sdpolicy.render.terminal import render_list
+    from sdpolicy.views import list_view
+
+    language = check_lang(lang)
+    day = as_of_day(as_of)
+    if light is not None and light.lower() not in LIGHTS:
+        raise UsageError(f"unknown light '{light}'; use one of {', '.join(LIGHTS)}")
+    opened = _open(catalogue, home)
+    plan = opened.plan
+    tasks = plan.tasks_in(find_area(plan, area).slug) if area else plan.tasks
+    view = list_view(plan, plan_progress(plan, opened.records, day, tasks), day)
+    rows = view["tasks"]
+    if light:
+        rows = [r for r in rows if r["light"] == light.lower()]
+    if lead:
+        rows = [r for r in rows if _matches(r, lead, "lead_zh", "lead_en")]
+    if search:
+        rows = [r for r in rows if _matches(r, search, "id", "title_zh", "title_en")]
+    view["tasks"] = rows
+    emit(view, as_json, language, render_list)
+
+
+@command("show", epilog="Example: sdpolicy show EGOV-10")
+def show(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help="Task id, such as EGOV-10 (any case).")],
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    catalogue: CatalogueOption = None,
+    home: HomeOption = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Everything about one task: target, lead, 2005 indicators, source, history, light and why."""
+    from sdpolicy.catalogue import find_task
+    from sdpolicy.progress import task_progress
+    from sdpolicy.render.terminal import render_task
+    from sdpolicy.views import task_detail
+
+    language = check_lang(lang)
+    day = as_of_day(as_of)
+    opened = _open(catalogue, home)
+    task = find_task(opened.plan, task_id)
+    progress = task_progress(opened.plan, task, opened.records, day)
+    emit(task_detail(opened.plan, progress, opened.records, day), as_json, language, render_task)
+
+
+@command("status", epilog="Example: sdpolicy status --area 电子政务 --as-of 2006-06-30")
+def status(
+    area: AreaOption = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    catalogue: CatalogueOption = None,
+    home: HomeOption = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Lights per area and in total; with --area, that area's summary and its tasks."""
+    from sdpolicy.catalogue import find_area
+    from sdpolicy.progress import area_summary, plan_progress
+    from sdpolicy.render.terminal import render_status
+    from sdpolicy.views import status_view
+
+    language = check_lang(lang)
+    day = as_of_day(as_of)
+    opened = _open(catalogue, home)
+    plan = opened.plan
+    chosen = find_area(plan, area) if area else None
+    progress = plan_progress(plan, opened.records, day)
+    summary = area_summary(plan, progress)
+    shown = [p for p in progress if chosen is None or p.task.area == chosen.slug]
+    emit(status_view(plan, summary, shown, day, chosen), as_json, language, render_status)
+
+
+@command(
+    "mark",
+    epilog="Examples: sdpolicy mark IND-01 --value 120 --date 2006-06-30 --by 省经贸委 --note '首批验收' ; "
+    "sdpolicy mark ENV-05 --state in-progress ; sdpolicy mark internet-users --value 1200",
+)
+def mark(
+    item: Annotated[str, typer.Argument(metavar="ID", help="A task id (IND-01) or a 2005 indicator id (internet-users).")],
+    value: Annotated[Optional[str], typer.Option(show_default=False, help="Cumulative actual for count, range and percent targets, or an indicator's new figure.")] = None,
+    state: Annotated[Optional[str], typer.Option(show_default=False, help="not-started, in-progress, done or blocked (milestone and qualitative tasks).")] = None,
+    done: Annotated[bool, typer.Option("--done", help="Mark the task done, whatever its target kind.")] = False,
+    on: Annotated[Optional[str], typer.Option("--date", show_default=False, help="The date the progress refers to, YYYY-MM-DD (default: today).")] = None,
+    note: Annotated[str, typer.Option(help="What was reported (up to 2000 characters).")] = "",
+    by: Annotated[str, typer.Option(help="Who reported it: the unit or person.")] = "",
+    catalogue: CatalogueOption = None,
+    home: HomeOption = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Record progress on a task, or a later figure for a 2005 indicator."""
+    from sdpolicy.i18n import t
+    from sdpolicy.progress import make_update
+    from sdpolicy.render import words
+    from sdpolicy.store import append_record
+
+    language = check_lang(lang)
+    opened = _open(catalogue, home)
+    record = make_update(
+        opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
+    )
+    stored = append_record(opened.home, record)
+    what = words.num(stored.value) if stored.value is not None else words.state(stored.state, language)
+    print(t("recorded", language, id=stored.id, item=stored.item, what=what, date=stored.date.isoformat()))
+
+
+@command("log", epilog="Example: sdpolicy log EGOV-10 --json")
+def log(
+    item: Annotated[Optional[str], typer.Argument(metavar="[ID]", show_default=False, help="Only this task or indicator.")] = None,
+    as_json: JsonOption = False,
+    catalogue: CatalogueOption = None,
+    home: HomeOption = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """The progress history, newest first, with record ids and retractions."""
+    from sdpolicy.catalogue import Task, find_item
+    from sdpolicy.render.terminal import render_log
+    from sdpolicy.views import log_view
+
+    language = check_lang(lang)
+    opened = _open(catalogue, home)
+    found = find_item(opened.plan, item) if item else None
+    kind = None if found is None else ("task" if isinstance(found, Task) else "indicator")
+    emit(log_view(opened.plan, opened.records, kind=kind, item=found.id if found else None), as_json, language, render_log)
+
+
+@command("undo", epilog="Examples: sdpolicy undo ; sdpolicy undo r-6fj2 --note 'wrong figure'")
+def undo(
+    record_id: Annotated[Optional[str], typer.Argument(metavar="[RECORD_ID]", show_default=False, help="The record to retract (a unique prefix is enough); default: the latest.")] = None,
+    note: Annotated[str, typer.Option(help="Why it is retracted.")] = "",
+    by: Annotated[str, typer.Option(help="Who retracts it.")] = "",
+    catalogue: CatalogueOption = None,
+    home: HomeOption = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Retract the latest record, or the one named. The retraction is itself a record: nothing is erased."""
+    from sdpolicy.i18n import t
+    from sdpolicy.progress import make_retraction
+    from sdpolicy.store import append_record
+
+    language = check_lang(lang)
+    opened = _open(catalogue, home)
+    retraction = make_retraction(opened.records, record_id, note, by, date.today())
+    stored = append_record(opened.home, retraction)
+    print(t("retracted", language, target=stored.retracts, id=stored.id))
+
+
+@command("compare", epilog="Example: sdpolicy compare --area e-gov")
+def compare(
+    area: AreaOption = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    catalogue: CatalogueOption = None,
+    home: HomeOption = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Every 2005 indicator beside its linked 2006 tasks, the latest recorded figure and the change."""
+    from sdpolicy.catalogue import find_area
+    from sdpolicy.progress import compare_baselines
+    from sdpolicy.render.terminal import render_compare
+    from sdpolicy.views import compare_view
+
+    language = check_lang(lang)
+    day = as_of_day(as_of)
+    opened = _open(catalogue, home)
+    chosen = find_area(opened.plan, area).slug if area else None
+    comparisons = [c for c in compare_baselines(opened.plan, opened.records, day) if chosen in (None, c.indicator.area)]
+    emit(compare_view(opened.plan, comparisons, day), as_json, language, render_compare)
+
+
+@command("report", epilog="Examples: sdpolicy report --md -o briefing.md ; sdpolicy report --md --as-of 2006-06-30 --lang zh")
+def report(
+    markdown: Annotated[bool, typer.Option("--md", help="A Markdown briefing (the default).")] = False,
+    as_json: JsonOption = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False, help="Write to this file instead of stdout.")] = None,
+    as_of: AsOfOption = None,
+    catalogue: CatalogueOption = None,
+    home: HomeOption = None,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """A briefing for leaders: summary, each area's tasks, red and overdue tasks, and the 2005 comparison."""
+    from sdpolicy.output import write_text
+    from sdpolicy.progress import area_summary, compare_baselines, plan_progress
+    from sdpolicy.views import report_view
+
+    language = check_lang(lang)
+    day = as_of_day(as_of)
+    if markdown and as_json:
+        raise UsageError("choose one report format: --md or --json")
+    opened = _open(catalogue, home)
+    plan = opened.plan
+    progress = plan_progress(plan, opened.records, day)
+    view = report_view(
+        plan, area_summary(plan, progress), progress, compare_baselines(plan, opened.records, day), opened.records, day
+    )
+    if as_json:
+        import json
+
+        text = json.dumps(view, ensure_ascii=False, indent=2) + "\n"
+    else:
+        from sdpolicy.render.markdown import render_report
+
+        text = render_report(view, language)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text(output, text)
 
 
 def plan_label(path: Path | None) -> str:

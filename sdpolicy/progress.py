@@ -69,6 +69,16 @@ def effective(records: Sequence[Record]) -> list[Record]:
     return [r for r, ok in zip(records, stands) if ok and r.retracts is None]
 
 
+def retracted_by(records: Sequence[Record]) -> dict[str, str]:
+    """For every record that is retracted, the id of the standing retraction that retracts it."""
+    stands, retractors = _resolve(records)
+    return {
+        records[index].id: next(records[j].id for j in found if stands[j])
+        for index, found in retractors.items()
+        if not stands[index]
+    }
+
+
 def _utc(moment: datetime) -> datetime:
     # A hand-edited store might hold a naive time; comparing it with an aware one would raise.
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment

@@ -160,7 +160,9 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
             if index == last:
                 torn = (line, number)
             else:
-                problems.append(tomlfile.position_message(str(exc), path, line, number - 1))
+                # On one line "end of document" is the end of this line; say where that is.
+                reason = str(exc).replace("(at end of document)", f"(at line 1, column {len(line) + 1})")
+                problems.append(tomlfile.position_message(reason, path, line, number - 1))
             continue
         # One line holds one key/value pair: TOML allows no more, and blank lines were skipped.
         ((key, value),) = parsed.items()

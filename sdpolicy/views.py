@@ -1,0 +1,257 @@
+"""Plain data for every output: what `--json` prints and what every renderer draws.
+
+Keys are English and stable (documented in the README under "JSON output"); values are numbers,
+strings, booleans, null, lists and objects, never Rich markup. Bilingual fields carry both
+languages (`title_zh`, `title_en`) so one view serves every language and format.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Sequence
+
+from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task
+from sdpolicy.progress import AreaSummary, Comparison, Summary, TaskProgress, retracted_by
+from sdpolicy.store import Record
+
+JSON_FORMAT = 1  # bumped only when a key changes meaning or disappears
+
+
+def number(value: float | None) -> float | int | None:
+    """Whole numbers as ints, so that JSON and tables show 200, not 200.0."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def target_json(target: Target) -> dict[str, Any]:
+    return {
+        "kind": target.kind,
+        "value": number(target.value),
+        "min": number(target.min),
+        "max": number(target.max),
+        "unit_zh": target.unit_zh or None,
+        "unit_en": target.unit_en or None,
+        "direction": target.direction if target.numeric else None,
+        "event": target.event,
+    }
+
+
+def record_json(record: Record) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "item": record.item,
+        "date": record.date.isoformat(),
+        "value": number(record.value),
+        "state": record.state,
+        "retracts": record.retracts,
+        "note": record.note,
+        "by": record.by,
+        "recorded_at": record.recorded_at.isoformat(),
+    }
+
+
+def area_json(area: Area) -> dict[str, Any]:
+    return {"slug": area.slug, "name_zh": area.name_zh, "name_en": area.name_en, "section": area.section}
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "name_zh": plan.name_zh,
+        "name_en": plan.name_en,
+        "issuer_zh": plan.issuer_zh,
+        "issuer_en": plan.issuer_en,
+        "year": plan.year,
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+        "lights": {"yellow_behind": plan.lights.yellow_behind, "red_behind": plan.lights.red_behind},
+    }
+
+
+def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
+    task = progress.task
+    area = plan.areas_by_slug[task.area]
+    latest = progress.latest
+    return {
+        "id": task.id,
+        "area": task.area,
+        "area_zh": area.name_zh,
+        "area_en": area.name_en,
+        "title_zh": task.title_zh,
+        "title_en": task.title_en,
+        "lead_zh": task.lead_zh,
+        "lead_en": task.lead_en,
+        "target": target_json(task.target),
+        "baseline": task.baseline,
+        "baseline_value": number(progress.baseline_value),
+        "start": task.start.isoformat(),
+        "deadline": task.deadline.isoformat(),
+        "actual": number(progress.actual),
+        "state": progress.state,
+        "percent": _rounded(progress.percent),
+        "expected": _rounded(progress.expected),
+        "behind": _rounded(progress.behind),
+        "light": progress.light,
+        "reason": {"code": progress.reason, **_plain(progress.reason_data)},
+        "latest": record_json(latest) if latest is not None else None,
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: (round(v, 1) if isinstance(v, float) else v) for k, v in data.items()}
+
+
+def list_view(plan: Plan, progress: Sequence[TaskProgress], as_of: date) -> dict[str, Any]:
+    return {
+        "format": JSON_FORMAT,
+        "as_of": as_of.isoformat(),
+        "plan": plan_json(plan),
+        "tasks": [task_row(plan, p) for p in progress],
+    }
+
+
+def indicator_json(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "id": indicator.id,
+        "area": indicator.area,
+        "name_zh": indicator.name_zh,
+        "name_en": indicator.name_en,
+        "value": number(indicator.value),
+        "unit_zh": indicator.unit_zh or None,
+        "unit_en": indicator.unit_en or None,
+        "as_of": indicator.as_of.isoformat(),
+        "as_of_label_zh": indicator.as_of_label_zh,
+        "as_of_label_en": indicator.as_of_label_en,
+        "qualifier": indicator.qualifier,
+        "state_zh": indicator.state_zh,
+        "state_en": indicator.state_en,
+        "source": source_json(plan_document=None, source=indicator.source),
+    }
+
+
+def source_json(plan_document: Any, source: Any) -> dict[str, Any]:
+    return {"document": source.document, "section": source.section, "quote": source.quote}
+
+
+def task_detail(plan: Plan, progress: TaskProgress, records: Sequence[Record], as_of: date) -> dict[str, Any]:
+    task = progress.task
+    document = next((d for d in plan.documents if d.id == task.source.document), None)
+    linked = ([task.baseline] if task.baseline else []) + list(task.links)
+    return {
+        "format": JSON_FORMAT,
+        "as_of": as_of.isoformat(),
+        "task": {
+            **task_row(plan, progress),
+            "note_zh": task.note_zh,
+            "note_en": task.note_en,
+            "source": {
+                **source_json(None, task.source),
+                "title_zh": document.title_zh if document else None,
+                "title_en": document.title_en if document else None,
+            },
+            "indicators": [
+                {**indicator_json(plan.indicators_by_id[i]), "role": "baseline" if i == task.baseline else "link"}
+                for i in linked
+            ],
+            "history": log_rows(records, kind="task", item=task.id),
+        },
+    }
+
+
+def log_rows(records: Sequence[Record], *, kind: str | None = None, item: str | None = None) -> list[dict[str, Any]]:
+    """Every record (retractions included), newest recorded first, with what retracted it."""
+    standing = retracted_by(records)
+    chosen = [r for r in records if item is None or (r.item == item and (kind is None or r.kind == kind))]
+    ordered = sorted(enumerate(chosen), key=lambda pair: (pair[1].recorded_at, pair[0]), reverse=True)
+    return [
+        {**record_json(r), "in_effect": r.id not in standing, "retracted_by": standing.get(r.id)}
+        for _, r in ordered
+    ]
+
+
+def log_view(plan: Plan, records: Sequence[Record], *, kind: str | None, item: str | None) -> dict[str, Any]:
+    return {"format": JSON_FORMAT, "item": item, "records": log_rows(records, kind=kind, item=item)}
+
+
+def summary_json(summary: AreaSummary) -> dict[str, Any]:
+    area = summary.area
+    return {
+        "area": area.slug if area else None,
+        "name_zh": area.name_zh if area else None,
+        "name_en": area.name_en if area else None,
+        "tasks": summary.tasks,
+        "done": summary.done,
+        "green": summary.green,
+        "yellow": summary.yellow,
+        "red": summary.red,
+        "grey": summary.grey,
+        "percent": _rounded(summary.percent),
+    }
+
+
+def status_view(
+    plan: Plan, summary: Summary, progress: Sequence[TaskProgress], as_of: date, area: Area | None
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "format": JSON_FORMAT,
+        "as_of": as_of.isoformat(),
+        "plan": plan_json(plan),
+        "area": area_json(area) if area else None,
+        "areas": [summary_json(s) for s in summary.areas],
+        "total": summary_json(summary.total),
+    }
+    if area is not None:
+        view["tasks"] = [task_row(plan, p) for p in progress]
+    return view
+
+
+def comparison_json(comparison: Comparison) -> dict[str, Any]:
+    indicator = comparison.indicator
+    return {
+        **indicator_json(indicator),
+        "tasks": [
+            {"id": linked.task.id, "title_zh": linked.task.title_zh, "title_en": linked.task.title_en,
+             "role": linked.role, "target": target_json(linked.target)}
+            for linked in comparison.tasks
+        ],
+        "actual": number(comparison.actual),
+        "actual_date": comparison.latest.date.isoformat() if comparison.latest else None,
+        "recorded_state": comparison.recorded_state,
+        "change": number(comparison.change),
+        "growth": _rounded(comparison.growth),
+    }
+
+
+def compare_view(plan: Plan, comparisons: Sequence[Comparison], as_of: date) -> dict[str, Any]:
+    return {
+        "format": JSON_FORMAT,
+        "as_of": as_of.isoformat(),
+        "indicators": [comparison_json(c) for c in comparisons],
+    }
+
+
+def report_view(
+    plan: Plan, summary: Summary, progress: Sequence[TaskProgress], comparisons: Sequence[Comparison],
+    records: Sequence[Record], as_of: date,
+) -> dict[str, Any]:
+    """Everything a briefing shows: the same rows as list, status and compare."""
+    rows = [task_row(plan, p) for p in progress]
+    return {
+        "format": JSON_FORMAT,
+        "as_of": as_of.isoformat(),
+        "plan": plan_json(plan),
+        "areas": [
+            {**summary_json(s), "tasks_list": [r for r in rows if r["area"] == s.area.slug]}
+            for s in summary.areas if s.area is not None
+        ],
+        "total": summary_json(summary.total),
+        "attention": [r for r in rows if r["light"] == "red"],
+        "indicators": [comparison_json(c) for c in comparisons],
+        "log": log_rows(records),
+    }
