@@ -298,3 +298,11 @@ def test_the_installed_program_reports_a_syntax_error_without_a_traceback(tmp_pa
         "such as 2006-09-30 (invalid date or datetime)\n"
         "Error: plan.toml has 1 problem\n"
     )
+
+
+def test_a_directory_named_like_a_toml_file_inside_a_catalogue_exits_66(tmp_path: Path):
+    shutil.copytree(CATALOGUES / "valid" / "split", tmp_path / "catalogue")
+    (tmp_path / "catalogue" / "30-more.toml").mkdir()
+    result = run("validate", str(tmp_path / "catalogue"))
+    assert result.stderr == f"Error: catalogue {tmp_path / 'catalogue' / '30-more.toml'} is a directory, not a file\n"
+    assert result.exit_code == EXIT_NOINPUT
