@@ -553,7 +553,10 @@ def _lock_timeout(value: float | None) -> float:
 
 
 def _lock_message(path: Path, lock: FileLock, timeout: float) -> str:
-    held = f"another sdpolicy process is writing to {path} and has held its lock {lock.lock_file} for over {timeout:g} s"
+    held = (
+        f"another sdpolicy process is writing to {path}: its lock {lock.lock_file} "
+        f"was still held after waiting {timeout:g} s"
+    )
     if isinstance(lock, SoftFileLock):
         # filelock falls back to a plain lock file where the filesystem has no flock; such a file outlives a killed writer.
         return (
@@ -561,7 +564,7 @@ def _lock_message(path: Path, lock: FileLock, timeout: float) -> str:
             "was left by one that was killed: delete it and try again."
         )
     return (
-        f"{held}; try again when it has finished, or wait longer with {LOCK_TIMEOUT_ENV}. Deleting the lock "
+        f"{held}; try again when it has finished, or wait longer with {LOCK_TIMEOUT_ENV}=SECONDS. Deleting the lock "
         "file would not help: the lock belongs to a running process and is released when it exits."
     )
 
