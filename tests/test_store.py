@@ -11,7 +11,6 @@ import tempfile
 import textwrap
 import time
 import tomllib
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
