@@ -6,7 +6,6 @@ column rules, and a width that keeps rows on one line so that grep and cut still
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
@@ -24,9 +23,8 @@ LIGHT_STYLE = {"done": "bold cyan", "green": "bold green", "yellow": "bold yello
 def console() -> Console:
     if sys.stdout.isatty():
         return Console(highlight=False, emoji=False)
-    # Piped: Rich would wrap at 80 columns; a wide page keeps one task per line.
-    width = int(os.environ.get("COLUMNS", "0") or 0) or 200
-    return Console(highlight=False, emoji=False, no_color=True, width=width, force_terminal=False)
+    # Piped, Rich would wrap at 80 columns; an unbounded page keeps one row per line for grep and cut.
+    return Console(highlight=False, emoji=False, no_color=True, width=100_000, force_terminal=False)
 
 
 def _table(out: Console, *columns: str, title: str | None = None) -> Table:
@@ -116,7 +114,7 @@ def render_task(view: dict[str, Any], lang: str, out: Console) -> None:
         rows.append((t("remark", lang), remark))
     source = task["source"]
     doc_title = source["title_zh"] if lang == "zh" else source["title_en"]
-    rows.append((t("source", lang), f"{doc_title or source['document']} · {t('section', lang)} {source['section']}"))
+    rows.append((t("source", lang), f"{doc_title or source['document']} · {t('section', lang)} {words.section(source['section'], lang)}"))
     rows.append((t("quote", lang), f"“{source['quote']}”"))
     for label, value in rows:
         facts.add_row(Text(label), Text(value))

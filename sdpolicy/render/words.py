@@ -107,3 +107,13 @@ def signed(value: float | int | None) -> str:
 
 def growth(value: float | None) -> str:
     return "—" if value is None else f"{'+' if value > 0 else ''}{value:.1f}%"
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def section(numeral: str, lang: str) -> str:
+    """The plan numbers its sections 一 to 十; English readers get 1 to 10."""
+    if lang == "zh" or numeral not in _NUMERALS:
+        return numeral
+    return str(_NUMERALS.index(numeral) + 1)
