@@ -659,7 +659,7 @@ def _write_or_undo(fd: int, path: Path, payload: bytes, size: int) -> None:
 
 def _set_aside_torn_tail(fd: int, path: Path, data: bytes, cut: int) -> None:
     """Move the unfinished last line to progress.toml.torn, so that nothing is lost and the next line starts clean."""
-    keep = path.with_name(path.name + ".torn")
+    keep = torn_path(path.parent)
     try:
         torn_fd = os.open(keep, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         try:
