@@ -424,7 +424,7 @@ def parse_day(text: str) -> date:
         raise UsageError(f"date '{text}' is not a real date; use YYYY-MM-DD") from None
 
 
-def _parse_value(text: str, what: str, in_percent: bool) -> float:
+def _parse_value(text: str, what: str, in_percent: bool) -> float | int:
     raw = text.strip()
     # "85%" is what people type for a share; accept it only where the unit is % anyway.
     number = raw[:-1].rstrip() if in_percent and raw.endswith("%") else raw
@@ -440,7 +440,8 @@ def _parse_value(text: str, what: str, in_percent: bool) -> float:
         raise UsageError(f"value {raw} for {what} is above 100%; give a percentage from 0 to 100")
     if value > MAX_VALUE:
         raise UsageError(f"value {raw} for {what} is absurdly large; the largest accepted is 1e12")
-    return value + 0.0  # turns -0.0 into 0.0, which reads better in the log
+    # Whole numbers are stored as integers: the log reads "value = 120", as people write it.
+    return int(value) if value.is_integer() else value
 
 
 def _normalise_state(text: str) -> str:
