@@ -89,7 +89,7 @@ def render_report(view: dict[str, Any], lang: str) -> str:
     rows = []
     for row in view["indicators"]:
         linked = ", ".join(f"{x['id']} ({words.target(x['target'], lang)})" for x in row["tasks"]) or "—"
-        current = words.with_unit(row["actual"], words.unit(row, lang)) if row["actual"] is not None else words.state(row["recorded_state"], lang)
+        current = words.amount(row["actual"], row, lang) if row["actual"] is not None else words.state(row["recorded_state"], lang)
         rows.append([words.name(row, lang), words.baseline_value(row, lang), row["as_of"], linked, current, words.signed(row["change"]), words.growth(row["growth"])])
     out += table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"])
     out += ["", f"_{t('generated', lang)}_", ""]

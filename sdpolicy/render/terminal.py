@@ -121,11 +121,14 @@ def render_task(view: dict[str, Any], lang: str, out: Console) -> None:
     facts.add_row(Text(t("light", lang)), light_text(task["light"], lang) + Text(" — " + words.reason(task["reason"], lang)))
     out.print(facts)
     if task["indicators"]:
-        table = _table(out, t("indicator", lang), t("baseline", lang), t("as_of", lang), t("source", lang), title=t("links", lang))
+        table = _table(
+            out, t("id", lang), t("indicator", lang), t("baseline", lang), t("as_of", lang), t("source", lang),
+            title=t("links", lang),
+        )
         for indicator in task["indicators"]:
             marker = " *" if indicator["role"] == "baseline" else ""
             table.add_row(
-                Text(f"{indicator['id']}{marker}\n{words.name(indicator, lang)}"),
+                Text(f"{indicator['id']}{marker}"), Text(words.name(indicator, lang)),
                 Text(words.baseline_value(indicator, lang)), Text(indicator["as_of"]),
                 Text(f"“{indicator['source']['quote']}”"),
             )
@@ -164,7 +167,7 @@ def render_log(view: dict[str, Any], lang: str, out: Console) -> None:
 
 def render_compare(view: dict[str, Any], lang: str, out: Console) -> None:
     table = _table(
-        out, t("indicator", lang), t("baseline", lang), t("as_of", lang), t("linked_tasks", lang),
+        out, t("id", lang), t("indicator", lang), t("baseline", lang), t("as_of", lang), t("linked_tasks", lang),
         t("actual", lang), t("change", lang), t("growth", lang), title=t("comparison", lang),
     )
     for row in view["indicators"]:
@@ -172,11 +175,11 @@ def render_compare(view: dict[str, Any], lang: str, out: Console) -> None:
             f"{task['id']} ({words.target(task['target'], lang)})" for task in row["tasks"]
         ) or "—"
         if row["actual"] is not None:
-            current = words.with_unit(row["actual"], words.unit(row, lang)) + f" ({row['actual_date']})"
+            current = words.amount(row["actual"], row, lang) + f" ({row['actual_date']})"
         else:
             current = words.state(row["recorded_state"], lang)
         table.add_row(
-            Text(f"{row['id']}\n{words.name(row, lang)}"), Text(words.baseline_value(row, lang)), Text(row["as_of"]),
+            Text(row["id"]), Text(words.name(row, lang)), Text(words.baseline_value(row, lang)), Text(row["as_of"]),
             Text(linked), Text(current), Text(words.signed(row["change"])), Text(words.growth(row["growth"])),
         )
     out.print(table)

@@ -7,6 +7,12 @@ from typing import Any
 from sdpolicy.i18n import pair, t
 
 LIGHT_SYMBOL = {"done": "✔", "green": "●", "yellow": "●", "red": "●", "grey": "○"}
+# One palette for the HTML charts and the spreadsheet fills, so a light looks the same in both;
+# done is blue (as the terminal's cyan) to stay apart from green, which only means on schedule.
+LIGHT_COLOUR = {"done": "#1c7ed6", "green": "#2f9e44", "yellow": "#f5c400", "red": "#e03131", "grey": "#ced4da"}
+LIGHTS = ("done", "green", "yellow", "red", "grey")
+# Targets with a number to reach: only these have an actual percentage to chart.
+QUANTIFIED = ("count", "range", "percent")
 
 
 def num(value: float | int | None) -> str:
@@ -33,6 +39,30 @@ def with_unit(value: float | int | None, unit_text: str) -> str:
     return f"{num(value)} {unit_text}".strip()
 
 
+# Chinese counts in 万 (10^4) and 亿 (10^8); English readers expect thousands, millions, billions.
+_CHINESE_SCALES = (("10k ", 1e4), ("100 million ", 1e8))
+_ENGLISH_SCALES = (("billion", 1e9), ("million", 1e6))
+
+
+def amount(value: float | int | None, obj: dict[str, Any], lang: str) -> str:
+    """A figure in the unit of `obj` (which has unit_zh and unit_en), as a reader of `lang` says it."""
+    if value is None:
+        return "—"
+    if obj.get("unit_zh") == "位":
+        return f"全国第{num(value)}位" if lang == "zh" else f"No. {num(value)} in China"
+    if lang == "zh":
+        return with_unit(value, unit(obj, lang))
+    unit_en = unit(obj, "en")
+    for prefix, factor in _CHINESE_SCALES:
+        if unit_en.startswith(prefix):
+            whole, rest = value * factor, unit_en[len(prefix):]
+            for word, size in _ENGLISH_SCALES:
+                if whole >= size:
+                    return f"{num(round(whole / size, 2))} {word} {rest}"
+            return f"{num(round(whole))} {rest}"
+    return with_unit(value, unit_en)
+
+
 def target(target_json: dict[str, Any], lang: str) -> str:
     kind = target_json["kind"]
     if kind == "milestone":
@@ -44,13 +74,13 @@ def target(target_json: dict[str, Any], lang: str) -> str:
     if kind == "range":
         span = f"{num(target_json['min'])}–{num(target_json['max'])}"
         return f"{arrow}{span}%" if unit_text == "%" else f"{arrow}{span} {unit_text}"
-    return arrow + with_unit(target_json["value"], unit_text)
+    return arrow + amount(target_json["value"], target_json, lang)
 
 
 def actual(row: dict[str, Any], lang: str) -> str:
     """The latest actual of a task row: a figure in the target's unit, or its state."""
     if row["actual"] is not None:
-        return with_unit(row["actual"], unit(row["target"], lang))
+        return amount(row["actual"], row["target"], lang)
     if row["state"] is not None:
         return state(row["state"], lang)
     return "—"
@@ -62,6 +92,11 @@ def state(value: str | None, lang: str) -> str:
 
 def light(value: str, lang: str) -> str:
     return t(f"light.{value}", lang)
+
+
+def heading(text: str, lang: str) -> str:
+    """A word used as a column header: English words in running text are lower case, headers are not."""
+    return text[:1].upper() + text[1:] if lang == "en" else text
 
 
 def reason(reason_json: dict[str, Any], lang: str) -> str:
@@ -80,7 +115,7 @@ def baseline_value(indicator: dict[str, Any], lang: str) -> str:
     """A 2005 figure as the source hedges it: 'over 1,000 10k subscribers', '超过 1,000 万户'."""
     if indicator["value"] is None:
         return pair(indicator, "state", lang)
-    text = with_unit(indicator["value"], unit(indicator, lang))
+    text = amount(indicator["value"], indicator, lang)
     hedge = qualifier(indicator.get("qualifier"), lang)
     if not hedge:
         return text
@@ -117,3 +152,10 @@ def section(numeral: str, lang: str) -> str:
     if lang == "zh" or numeral not in _NUMERALS:
         return numeral
     return str(_NUMERALS.index(numeral) + 1)
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a fixed-width grid: CJK and full-width characters count 2."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
