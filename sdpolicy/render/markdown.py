@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sdpolicy.i18n import pair, t
-from sdpolicy.render import words
+from sdpolicy.i18n import t
+from sdpolicy.render import briefing, words
 
 LIGHT_MARK = {"done": "✅", "green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
 
@@ -29,68 +29,33 @@ def light(value: str, lang: str) -> str:
     return f"{LIGHT_MARK[value]} {words.light(value, lang)}"
 
 
-def _summary_rows(summaries: list[dict[str, Any]], lang: str) -> list[list[str]]:
-    return [
-        [
-            words.name(s, lang) if s["area"] else f"**{t('total', lang)}**",
-            str(s["tasks"]), str(s["done"]), str(s["green"]), str(s["yellow"]), str(s["red"]), str(s["grey"]),
-            words.pct(s["percent"]),
-        ]
-        for s in summaries
-    ]
-
-
-def _summary_headers(lang: str) -> list[str]:
-    return [t("area", lang), t("tasks", lang)] + [words.light(k, lang) for k in ("done", "green", "yellow", "red", "grey")] + [t("overall", lang)]
-
-
-def _task_table(rows: list[dict[str, Any]], lang: str) -> list[str]:
-    headers = [t("id", lang), t("title", lang), t("target", lang), t("actual", lang), t("percent", lang), t("light", lang), t("latest_note", lang)]
-    body = [
-        [
-            r["id"], words.title(r, lang), words.target(r["target"], lang), words.actual(r, lang),
-            words.pct(r["percent"]), light(r["light"], lang), (r["latest"] or {}).get("note") or "",
-        ]
-        for r in rows
-    ]
-    return table(headers, body, ["l", "l", "l", "r", "r", "l", "l"])
+def _table(table_: briefing.Table, lang: str) -> list[str]:
+    rows = [[light(c.code, lang) if isinstance(c, briefing.Light) else c for c in row] for row in table_.rows]
+    if table_.total:
+        rows[-1][0] = f"**{rows[-1][0]}**"
+    return table(table_.headers, rows, table_.align)
 
 
 def render_report(view: dict[str, Any], lang: str) -> str:
-    plan = view["plan"]
-    out: list[str] = [f"# {t('report_title', lang, plan=pair(plan, 'name', lang))}", ""]
-    out += [f"{t('as_of_line', lang, date=view['as_of'])} · {pair(plan, 'issuer', lang)}", ""]
+    out: list[str] = [f"# {briefing.title(view, lang)}", "", briefing.byline(view, lang), ""]
 
     out += [f"## {t('summary', lang)}", ""]
-    total = view["total"]
-    out += table(_summary_headers(lang), _summary_rows([a for a in view["areas"]] + [total], lang), ["l"] + ["r"] * 7)
+    out += _table(briefing.summary(view, lang), lang)
     out.append("")
 
     out += [f"## {t('by_area', lang)}", ""]
-    for area in view["areas"]:
-        counts = ", ".join(f"{light(k, lang)} {area[k]}" for k in ("done", "green", "yellow", "red", "grey") if area[k])
-        out += [f"### {words.name(area, lang)}", "", f"{counts} · {t('overall', lang)} {words.pct(area['percent'])}", ""]
-        out += _task_table(area["tasks_list"], lang)
+    for area in briefing.areas(view, lang):
+        counts = ", ".join(f"{light(mark.code, lang)} {count}" for mark, count in area.counts)
+        out += [f"### {area.name}", "", f"{counts} · {area.overall}", ""]
+        out += _table(area.tasks, lang)
         out.append("")
 
     out += [f"## {t('red_tasks', lang)}", ""]
-    if view["attention"]:
-        headers = [t("id", lang), t("title", lang), t("deadline", lang), t("lead", lang), t("why", lang)]
-        out += table(
-            headers,
-            [[r["id"], words.title(r, lang), r["deadline"], words.lead(r, lang), words.reason(r["reason"], lang)] for r in view["attention"]],
-        )
-    else:
-        out.append(t("none", lang))
+    attention = briefing.attention(view, lang)
+    out += _table(attention, lang) if attention else [t("none", lang)]
     out.append("")
 
     out += [f"## {t('comparison', lang)}", ""]
-    headers = [t("indicator", lang), t("baseline", lang), t("as_of", lang), t("linked_tasks", lang), t("actual", lang), t("change", lang), t("growth", lang)]
-    rows = []
-    for row in view["indicators"]:
-        linked = ", ".join(f"{x['id']} ({words.target(x['target'], lang)})" for x in row["tasks"]) or "—"
-        current = words.amount(row["actual"], row, lang) if row["actual"] is not None else words.state(row["recorded_state"], lang)
-        rows.append([words.name(row, lang), words.baseline_value(row, lang), row["as_of"], linked, current, words.signed(row["change"]), words.growth(row["growth"])])
-    out += table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"])
+    out += _table(briefing.comparison(view, lang), lang)
     out += ["", f"_{t('generated', lang)}_", ""]
     return "\n".join(out)

@@ -1,0 +1,122 @@
+"""The tables of the briefing, as words in the chosen language: shared by the Markdown and HTML reports.
+
+Each function turns part of the report view into a `Table` of display strings. A renderer only
+decides how a table, a light and a total row look in its format, so the two reports cannot
+disagree about which columns exist or what a cell says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from sdpolicy.i18n import pair, t
+from sdpolicy.render import words
+
+
+@dataclass(frozen=True)
+class Light:
+    """A light in a cell: the code lets each format colour it, the word is what it says."""
+
+    code: str
+    word: str
+
+
+Cell = Union[str, Light]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[Cell]]
+    align: list[str]  # "l" or "r" per column
+    total: bool = False  # the last row sums the ones above it
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    name: str
+    counts: list[tuple[Light, int]]  # only the lights the area has
+    overall: str
+    tasks: Table = field(repr=False)
+
+
+def light(code: str, lang: str) -> Light:
+    return Light(code, words.light(code, lang))
+
+
+def title(view: dict[str, Any], lang: str) -> str:
+    return t("report_title", lang, plan=pair(view["plan"], "name", lang))
+
+
+def byline(view: dict[str, Any], lang: str) -> str:
+    return f"{t('as_of_line', lang, date=view['as_of'])} · {pair(view['plan'], 'issuer', lang)}"
+
+
+def summary(view: dict[str, Any], lang: str) -> Table:
+    headers = [t("area", lang), t("tasks", lang)]
+    headers += [words.heading(words.light(k, lang), lang) for k in words.LIGHTS] + [t("overall", lang)]
+    rows: list[list[Cell]] = [
+        [
+            words.name(s, lang) if s["area"] else t("total", lang),
+            *(str(s[k]) for k in ("tasks", *words.LIGHTS)),
+            words.pct(s["percent"]),
+        ]
+        for s in [*view["areas"], view["total"]]
+    ]
+    return Table(headers, rows, ["l"] + ["r"] * 7, total=True)
+
+
+def tasks(rows: list[dict[str, Any]], lang: str) -> Table:
+    headers = [t(k, lang) for k in ("id", "title", "target", "actual", "percent", "light", "latest_note")]
+    body: list[list[Cell]] = [
+        [
+            r["id"], words.title(r, lang), words.target(r["target"], lang), words.actual(r, lang),
+            words.pct(r["percent"]), light(r["light"], lang), (r["latest"] or {}).get("note") or "",
+        ]
+        for r in rows
+    ]
+    return Table(headers, body, ["l", "l", "l", "r", "r", "l", "l"])
+
+
+def areas(view: dict[str, Any], lang: str) -> list[AreaSection]:
+    return [
+        AreaSection(
+            name=words.name(area, lang),
+            counts=[(light(k, lang), area[k]) for k in words.LIGHTS if area[k]],
+            overall=f"{t('overall', lang)} {words.pct(area['percent'])}",
+            tasks=tasks(area["tasks_list"], lang),
+        )
+        for area in view["areas"]
+    ]
+
+
+def attention(view: dict[str, Any], lang: str) -> Table | None:
+    """Red tasks (overdue ones included), or None when there are none."""
+    if not view["attention"]:
+        return None
+    headers = [t(k, lang) for k in ("id", "title", "deadline", "lead", "why")]
+    rows: list[list[Cell]] = [
+        [r["id"], words.title(r, lang), r["deadline"], words.lead(r, lang), words.reason(r["reason"], lang)]
+        for r in view["attention"]
+    ]
+    return Table(headers, rows, ["l"] * 5)
+
+
+def current(indicator: dict[str, Any], lang: str) -> str:
+    """An indicator's latest recorded figure, or its recorded state."""
+    if indicator["actual"] is not None:
+        return words.amount(indicator["actual"], indicator, lang)
+    return words.state(indicator["recorded_state"], lang)
+
+
+def comparison(view: dict[str, Any], lang: str) -> Table:
+    headers = [t(k, lang) for k in ("indicator", "baseline", "as_of", "linked_tasks", "actual", "change", "growth")]
+    rows: list[list[Cell]] = []
+    for row in view["indicators"]:
+        linked = ", ".join(f"{x['id']} ({words.target(x['target'], lang)})" for x in row["tasks"]) or "—"
+        rows.append([
+            words.name(row, lang), words.baseline_value(row, lang), row["as_of"], linked, current(row, lang),
+            words.signed(row["change"]), words.growth(row["growth"]),
+        ])
+    return Table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"])
