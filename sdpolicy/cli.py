@@ -231,7 +231,13 @@ def list_tasks(
     if lead:
         rows = [r for r in rows if _matches(r, lead, "lead_zh", "lead_en")]
     if search:
-        rows = [r for r in rows if _matches(r, search, "id", "title_zh", "title_en")]
+        # As --help says: the id, the titles, the catalogue's remark on the task, or the latest note.
+        def remarks(row: dict[str, Any]) -> dict[str, Any]:
+            task = plan.tasks_by_id[row["id"]]
+            return {"note_zh": task.note_zh, "note_en": task.note_en, "note": (row["latest"] or {}).get("note")}
+
+        fields = ("id", "title_zh", "title_en", "note_zh", "note_en", "note")
+        rows = [r for r in rows if _matches({**r, **remarks(r)}, search, *fields)]
     view["tasks"] = rows
     emit(view, as_json, language, render_list)
 

@@ -1,0 +1,112 @@
+"""Fixtures shared by the CLI tests.
+
+Every test runs with SDPOLICY_HOME pointing into its own tmp_path (autouse), so no test can read or
+write the real user data directory, and with the environment variables that change output (language,
+colour, width, catalogue) cleared, so results do not depend on the machine running them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from typer.testing import CliRunner
+
+from sdpolicy.cli import app
+
+# Variables that change what sdpolicy prints or where it reads and writes.
+_CLEARED = (
+    "SDPOLICY_CATALOGUE", "SDPOLICY_LANG", "SDPOLICY_DEBUG", "SDPOLICY_LOCK_TIMEOUT",
+    "NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE",
+    "COLUMNS", "LINES", "LC_MESSAGES", "LANGUAGE",
+)
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@pytest.fixture(autouse=True)
+def sdpolicy_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The workspace for this test (not created: sdpolicy must cope with a missing one)."""
+    home = tmp_path / "sdpolicy-home"
+    monkeypatch.setenv("SDPOLICY_HOME", str(home))
+    # Belt and braces: even a code path that ignored SDPOLICY_HOME would land in tmp_path.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    for name in _CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    # An English, UTF-8 locale: the language falls back to the locale when --lang is not given.
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    return home
+
+
+@pytest.fixture
+def store_file(sdpolicy_home: Path) -> Path:
+    return sdpolicy_home / "progress.toml"
+
+
+@pytest.fixture
+def cli() -> Callable[..., Any]:
+    """Run `sdpolicy ARGS…` in-process; result.stdout and result.stderr are captured apart.
+
+    typer.testing.CliRunner (typer 0.29 carries its own click) always gives each stream its own
+    buffer: result.stdout, result.stderr, and result.output for the two interleaved.
+    """
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str | None] | None = None) -> Any:
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def mark(cli: Callable[..., Any]) -> Callable[..., str]:
+    """Record progress and return the new record id; fails the test if sdpolicy refuses."""
+
+    def record(*args: str) -> str:
+        result = cli("mark", *args)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == ""
+        found = re.search(r"\br-[0-9a-z]{10}\b", result.stdout)
+        assert found, result.stdout
+        return found.group(0)
+
+    return record
+
+
+def sdpolicy_command() -> list[str]:
+    """The installed console script, else the module run by this interpreter."""
+    found = shutil.which("sdpolicy")
+    return [found] if found else [sys.executable, "-m", "sdpolicy"]
+
+
+@pytest.fixture
+def run(sdpolicy_home: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed sdpolicy in a subprocess, its stdout a pipe, with SDPOLICY_HOME set."""
+
+    def execute(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "SDPOLICY_HOME": str(sdpolicy_home), **(env or {})}
+        return subprocess.run(
+            sdpolicy_command() + list(args), capture_output=True, text=True, encoding="utf-8",
+            env=environment, timeout=60,
+        )
+
+    return execute
+
+
+def assert_refused(result: Any, code: int = 2) -> str:
+    """A refusal: the exit code, nothing on stdout, one line on stderr starting 'Error: '.
+
+    Returns the message (without 'Error: ' and the newline)."""
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: "), result.stderr
+    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
+    return result.stderr[len("Error: "):-1]
