@@ -180,6 +180,6 @@ def render_compare(view: dict[str, Any], lang: str, out: Console) -> None:
             current = words.state(row["recorded_state"], lang)
         table.add_row(
             Text(row["id"]), Text(words.name(row, lang)), Text(words.baseline_value(row, lang)), Text(row["as_of"]),
-            Text(linked), Text(current), Text(words.signed(row["change"])), Text(words.growth(row["growth"])),
+            Text(linked), Text(current), Text(words.change(row["change"], row, lang)), Text(words.growth(row["growth"])),
         )
     out.print(table)

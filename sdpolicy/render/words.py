@@ -134,10 +134,12 @@ def lead(row: dict[str, Any], lang: str) -> str:
     return pair(row, "lead", lang) or "—"
 
 
-def signed(value: float | int | None) -> str:
+def change(value: float | int | None, obj: dict[str, Any], lang: str) -> str:
+    """A difference in the unit of `obj`, signed: '+2 million subscribers', '−5%'."""
     if value is None:
         return "—"
-    return ("+" if value > 0 else "") + num(value)
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return sign + amount(abs(value), obj, lang)
 
 
 def growth(value: float | None) -> str:
@@ -159,3 +161,9 @@ def display_width(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def signed(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    return ("+" if value > 0 else "") + num(value)
