@@ -1,0 +1,95 @@
+"""`sdpolicy show ID`: one task in full; unknown ids refused with suggestions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ANSI, assert_refused
+
+
+def test_unknown_task_is_refused_with_suggestions(cli):
+    result = cli("show", "EGOV-99")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "Error: unknown task 'EGOV-99'; did you mean EGOV-09, EGOV-14 or EGOV-13?\n"
+    assert "Traceback" not in result.output
+
+
+def test_unknown_task_far_from_any_id_gets_no_suggestion(cli):
+    assert assert_refused(cli("show", "QQQQQQQQ")) == "unknown task 'QQQQQQQQ'"
+
+
+def test_unknown_task_refusal_in_chinese(cli):
+    result = cli("show", "EGOV-99", "--lang", "zh")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "错误: unknown task 'EGOV-99'; did you mean EGOV-09, EGOV-14 or EGOV-13?\n"
+
+
+def test_show_is_case_insensitive(cli):
+    upper = cli("show", "EGOV-10", "--as-of", "2006-07-01")
+    lower = cli("show", " egov-10 ", "--as-of", "2006-07-01")
+    assert upper.exit_code == lower.exit_code == 0
+    assert upper.stdout == lower.stdout
+
+
+def test_show_text(cli, mark):
+    mark("EGOV-10", "--value", "90", "--date", "2006-06-30", "--by", "省信息产业厅", "--note", "[red]x[/red] 核查")
+    result = cli("show", "EGOV-10", "--as-of", "2006-07-01")
+    assert result.exit_code == 0 and result.stderr == ""
+    out = result.stdout
+    assert not ANSI.search(out)
+    lines = out.splitlines()
+    assert lines[0] == "EGOV-10  A government portal in every county and county-level city"
+    assert lines[1] == "力争所有县市都建立政府门户网站"
+    assert "2006-02-16 → 2006-12-31" in out
+    # From the 2005 baseline 75 % to 100 %, 90 % is 60 % of the way; 135 of 318 days gone: 42.5 %.
+    assert "green — on schedule (expected 42.5%, actual 60.0%)" in out
+    # The linked 2005 indicators, the baseline first.
+    assert out.index("county-portal-share") < out.index("city-portal-share")
+    # History: the note exactly as typed, brackets and all, and who reported it.
+    assert "[red]x[/red] 核查" in out
+    assert "省信息产业厅" in out
+
+
+def test_show_json(cli, mark):
+    first = mark("EGOV-10", "--value", "85", "--date", "2006-05-31")
+    second = mark("EGOV-10", "--value", "90", "--date", "2006-06-30")
+    result = cli("show", "EGOV-10", "--json", "--as-of", "2006-07-01")
+    assert result.exit_code == 0 and result.stderr == ""
+    view = json.loads(result.stdout)
+    task = view["task"]
+    assert view["as_of"] == "2006-07-01"
+    assert task["id"] == "EGOV-10" and task["baseline_value"] == 75
+    assert (task["actual"], task["percent"], task["light"]) == (90, 60.0, "green")
+    assert task["latest"]["id"] == second
+    assert [h["id"] for h in task["history"]] == [second, first]
+    assert [(i["id"], i["role"]) for i in task["indicators"]] == [
+        ("county-portal-share", "baseline"), ("city-portal-share", "link"), ("provincial-dept-portal-share", "link"),
+    ]
+    assert task["source"]["document"] == "plan-2006"
+
+
+def test_show_blocked_task_is_red(cli, mark):
+    mark("IND-02", "--state", "blocked", "--date", "2006-03-01")
+    task = json.loads(cli("show", "IND-02", "--json", "--as-of", "2006-03-02").stdout)["task"]
+    assert (task["light"], task["reason"]["code"], task["state"]) == ("red", "blocked", "blocked")
+
+
+@pytest.mark.parametrize("bad", ["2006-13-01", "2006-02-30", "yesterday", "2006/07/01"])
+def test_bad_as_of_is_refused(cli, bad):
+    message = assert_refused(cli("show", "EGOV-10", "--as-of", bad))
+    assert f"'{bad}'" in message and "YYYY-MM-DD" in message
+
+
+def test_chinese_interface(cli):
+    result = cli("show", "PUB-10", "--lang", "zh", "--as-of", "2006-07-01")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "PUB-10  与省安全生产监督管理局联合召开煤矿安全生产现场会"
+    assert "牵头单位" in result.stdout and "省安全生产监督管理局" in result.stdout
+    assert "灰灯" in result.stdout
+
+
+def test_unsupported_language_is_refused(cli):
+    assert assert_refused(cli("show", "EGOV-10", "--lang", "fr")) == "language 'fr' is not supported; use zh or en"
