@@ -105,6 +105,18 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{path}：有效，{tasks} 项任务，{indicators} 个指标，{areas} 个领域",
         "{path}: valid, {tasks} tasks, {indicators} indicators, {areas} areas",
     ),
+    "checked": (
+        "检查通过：{store} 共 {records} 条记录（其中撤回 {retractions} 条），涉及 {tasks} 项任务、{indicators} 个指标；"
+        "{catalogue} 有 {plan_tasks} 项任务、{plan_indicators} 个指标",
+        "all is well: {store} holds {records} record{records_s} ({retractions} retraction{retractions_s}) on "
+        "{tasks} task{tasks_s} and {indicators} indicator{indicators_s}; {catalogue} has {plan_tasks} tasks "
+        "and {plan_indicators} indicators",
+    ),
+    "shipped_catalogue": ("随附目录（{path}）", "the shipped catalogue ({path})"),
+    "check_failed": (
+        "发现 {count} 个问题（目录与进展记录均未改动）",
+        "found {count} problem{s} in the catalogue and the progress store; nothing was changed",
+    ),
     "recorded": ("已记录 {id}：{item} {what}（{date}）", "recorded {id}: {item} {what} on {date}"),
     "retracted": ("已撤回 {target}（撤回记录 {id}）", "retracted {target} (retraction {id})"),
     "no_records": ("尚无记录。", "No records yet."),
