@@ -154,25 +154,42 @@ class Plan:
 # Finding things by what a user types
 
 
-def _suggest(word: str, choices: list[str]) -> str:
-    """'; did you mean A, B or C?' with the closest choices first, ignoring case; '' if none is close."""
+def closest(word: str, choices: list[str]) -> list[str]:
+    """Up to three choices close to `word`, the closest first, ignoring case."""
     by_upper = {c.upper(): c for c in choices}
-    close = difflib.get_close_matches(word.strip().upper(), list(by_upper), n=3, cutoff=0.6)
-    return f"; did you mean {_or_list(by_upper[c] for c in close)}?" if close else ""
+    return [by_upper[c] for c in difflib.get_close_matches(word.strip().upper(), list(by_upper), n=3, cutoff=0.6)]
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    """'; did you mean A, B or C?', or '' when nothing is close."""
+    close = closest(word, choices)
+    return f"; did you mean {_or_list(close)}?" if close else ""
+
+
+def suggest_zh(close: list[str]) -> str:
+    if not close:
+        return ""
+    listed = close[0] if len(close) == 1 else f"{'、'.join(close[:-1])} 或 {close[-1]}"
+    return f"；是否要找 {listed}？"
 
 
 def find_task(plan: Plan, text: str) -> Task:
     task = plan.tasks_by_id.get(text.strip().upper())
     if task is None:
-        raise UsageError(f"unknown task '{text}'{_suggest(text.strip().upper(), list(plan.tasks_by_id))}")
+        close = closest(text, list(plan.tasks_by_id))
+        raise UsageError(
+            f"unknown task '{text}'{_suggest(text, list(plan.tasks_by_id))}", zh=f"没有任务“{text}”{suggest_zh(close)}"
+        )
     return task
 
 
 def find_indicator(plan: Plan, text: str) -> Indicator:
     indicator = plan.indicators_by_id.get(text.strip().lower())
     if indicator is None:
+        close = closest(text, list(plan.indicators_by_id))
         raise UsageError(
-            f"unknown indicator '{text}'{_suggest(text.strip().lower(), list(plan.indicators_by_id))}"
+            f"unknown indicator '{text}'{_suggest(text, list(plan.indicators_by_id))}",
+            zh=f"没有指标“{text}”{suggest_zh(close)}",
         )
     return indicator
 
@@ -185,7 +202,10 @@ def find_item(plan: Plan, text: str) -> Task | Indicator:
     if key.lower() in plan.indicators_by_id:
         return plan.indicators_by_id[key.lower()]
     choices = list(plan.tasks_by_id) + list(plan.indicators_by_id)
-    raise UsageError(f"unknown task or indicator '{text}'{_suggest(key, choices)}")
+    raise UsageError(
+        f"unknown task or indicator '{text}'{_suggest(key, choices)}",
+        zh=f"没有任务或指标“{text}”{suggest_zh(closest(key, choices))}",
+    )
 
 
 def find_area(plan: Plan, text: str) -> Area:
@@ -203,11 +223,19 @@ def find_area(plan: Plan, text: str) -> Area:
         return matches[0]
     if matches:
         could = _or_list(f"{a.slug} ({a.name_zh})" for a in matches)
-        raise UsageError(f"area '{text}' is ambiguous: it could be {could}; type more of it")
+        could_zh = "、".join(f"{a.name_zh}（{a.slug}）" for a in matches)
+        raise UsageError(
+            f"area '{text}' is ambiguous: it could be {could}; type more of it",
+            zh=f"领域“{text}”不明确，可能是 {could_zh}；请多输入几个字",
+        )
     listing = ", ".join(f"{a.slug} ({a.name_zh})" for a in plan.areas)
     hint = _suggest(key, [a.slug for a in plan.areas])
     tail = f"{hint} The areas are {listing}" if hint else f"; the areas are {listing}"
-    raise UsageError(f"unknown area '{text}'{tail}")
+    listing_zh = "、".join(f"{a.name_zh}（{a.slug}）" for a in plan.areas)
+    raise UsageError(
+        f"unknown area '{text}'{tail}",
+        zh=f"没有领域“{text}”{suggest_zh(closest(key, [a.slug for a in plan.areas])) or '；'}领域有：{listing_zh}",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

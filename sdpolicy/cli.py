@@ -57,10 +57,12 @@ AreaOption = Annotated[
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")]
 
 
-def _say_error(message: str, lang: str | None = None) -> None:
+def _say_error(error: SdpolicyError | str, lang: str | None = None) -> None:
     from sdpolicy.i18n import pick_lang, t
 
-    sys.stderr.write(f"{t('error', pick_lang(lang))}: {message}\n")
+    language = pick_lang(lang)
+    message = error if isinstance(error, str) else error.text(language)
+    sys.stderr.write(f"{t('error', language)}: {message}\n")
 
 
 def command(*names: str, **settings: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -73,7 +75,7 @@ def command(*names: str, **settings: Any) -> Callable[[Callable[..., Any]], Call
             try:
                 return function(*args, **kwargs)
             except SdpolicyError as exc:
-                _say_error(exc.message, kwargs.get("lang"))
+                _say_error(exc, kwargs.get("lang"))
                 raise typer.Exit(exc.exit_code) from None
             except BrokenPipeError:
                 # The reader went away (`sdpolicy list | head`): not an error worth a message.
@@ -127,7 +129,7 @@ def check_lang(lang: str | None) -> str:
     from sdpolicy.i18n import LANGS, pick_lang
 
     if lang is not None and lang.lower() not in LANGS and not lang.lower().startswith("zh"):
-        raise UsageError(f"language '{lang}' is not supported; use zh or en")
+        raise UsageError(f"language '{lang}' is not supported; use zh or en", zh=f"不支持语言“{lang}”；请用 zh 或 en")
     return pick_lang(lang)
 
 
@@ -166,7 +168,10 @@ def validate(
         for problem in exc.problems or [exc.message]:
             sys.stderr.write(problem + "\n")
         count = len(exc.problems) or 1
-        raise DataError(f"{plan_label(target)} has {count} problem{'s' if count != 1 else ''}") from None
+        raise DataError(
+            f"{plan_label(target)} has {count} problem{'s' if count != 1 else ''}",
+            zh=f"{plan_label(target)} 有 {count} 处问题",
+        ) from None
     print(t("valid", language, path=plan.path, tasks=len(plan.tasks), indicators=len(plan.indicators), areas=len(plan.areas)))
 
 
@@ -263,7 +268,9 @@ def list_tasks(
     language = check_lang(lang)
     day = as_of_day(as_of)
     if light is not None and light.lower() not in LIGHTS:
-        raise UsageError(f"unknown light '{light}'; use one of {', '.join(LIGHTS)}")
+        raise UsageError(
+            f"unknown light '{light}'; use one of {', '.join(LIGHTS)}", zh=f"没有“{light}”这种灯；可用 {'、'.join(LIGHTS)}"
+        )
     opened = _open(catalogue, home)
     plan = opened.plan
     tasks = plan.tasks_in(find_area(plan, area).slug) if area else plan.tasks

@@ -19,13 +19,20 @@ class SdpolicyError(Exception):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str, *, exit_code: int | None = None, problems: list[str] | None = None):
+    def __init__(
+        self, message: str, *, zh: str | None = None, exit_code: int | None = None, problems: list[str] | None = None
+    ):
         super().__init__(message)
         self.message = message
+        # The same sentence for a Chinese interface; diagnostics about data files stay English.
+        self.zh = zh
         if exit_code is not None:
             self.exit_code = exit_code
         # Some checks find many problems at once (a catalogue, a store); all of them are reported.
         self.problems: list[str] = problems or []
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" and self.zh else self.message
 
 
 class UsageError(SdpolicyError):

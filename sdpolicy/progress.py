@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterable, Sequence
 
 from sdpolicy import store
-from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task, find_item
+from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task, find_item, suggest_zh
 from sdpolicy.errors import UsageError
 from sdpolicy.store import STATES, Record
 
@@ -98,13 +98,13 @@ def undo_target(records: Sequence[Record], record_id: str | None) -> Record:
             if stands[index] and r.retracts is None
         ]
         if not candidates:
-            raise UsageError("there is nothing to undo")
+            raise UsageError("there is nothing to undo", zh="没有可以撤回的记录")
         return records[max(candidates)[1]]
 
     _check_encodable("record id", record_id)
     key = record_id.strip()
     if not key:
-        raise UsageError("the record id is empty; give the id of the record to retract")
+        raise UsageError("the record id is empty; give the id of the record to retract", zh="记录编号为空；请给出要撤回的记录编号")
     matches = [i for i, r in enumerate(records) if r.id == key]
     folded = key.casefold()
     if not matches:
@@ -115,18 +115,26 @@ def undo_target(records: Sequence[Record], record_id: str | None) -> Record:
     ids = list(dict.fromkeys(records[i].id for i in matches))
     if not ids:
         near = key if folded.startswith("r-") else "r-" + key
-        raise UsageError(f"unknown record '{record_id}'{_suggest_ids(near, [r.id for r in records])}")
+        close = _close_ids(near, [r.id for r in records])
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise UsageError(f"unknown record '{record_id}'{hint}", zh=f"没有记录“{record_id}”{suggest_zh(close)}")
     if len(ids) > 1:
         shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-        raise UsageError(f"record id '{record_id}' is ambiguous: it matches {shown}; give more of the id")
+        raise UsageError(
+            f"record id '{record_id}' is ambiguous: it matches {shown}; give more of the id",
+            zh=f"记录编号“{record_id}”不唯一，匹配 {shown}；请多输入几位",
+        )
     index = matches[0]
     if not stands[index]:
         by = next(records[j].id for j in retractors[index] if stands[j])
-        raise UsageError(f"record {records[index].id} was already retracted by {by}")
+        raise UsageError(
+            f"record {records[index].id} was already retracted by {by}",
+            zh=f"记录 {records[index].id} 已被 {by} 撤回",
+        )
     return records[index]
 
 
-def _suggest_ids(key: str, ids: list[str]) -> str:
+def _close_ids(key: str, ids: list[str]) -> list[str]:
     # People type the start of an id, so an id's opening counts as much as the whole of it.
     def likeness(candidate: str) -> float:
         whole = difflib.SequenceMatcher(None, key, candidate).ratio()
@@ -134,8 +142,7 @@ def _suggest_ids(key: str, ids: list[str]) -> str:
         return max(whole, start)
 
     scored = sorted(((likeness(i), i) for i in dict.fromkeys(ids)), reverse=True)
-    close = [i for score, i in scored if score >= 0.8][:3]
-    return f"; did you mean {' or '.join(close)}?" if close else ""
+    return [i for score, i in scored if score >= 0.8][:3]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,6 +395,24 @@ def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> lis
 # New records
 
 
+# Chinese for the words the English messages are built from.
+_ZH_LABELS = {
+    "task or indicator id": "任务或指标编号", "value": "数值", "state": "状态", "date": "日期", "note": "说明",
+    "name given with --by": "--by 给出的名称", "record id": "记录编号",
+}
+_ZH_CHOICES = {
+    "a --value or --done": " --value 或 --done", "a --state or --done": " --state 或 --done", "a --value": " --value",
+}
+_ZH_KINDS = {"count": "数量", "range": "区间", "percent": "百分比", "milestone": "里程碑", "qualitative": "定性目标"}
+
+
+def _zh(what: str) -> str:
+    """'task IND-01' → '任务 IND-01 '."""
+    kind, _, ident = what.partition(" ")
+    # The trailing space keeps the Latin id apart from the Chinese that follows it.
+    return f"{ {'task': '任务', 'indicator': '指标', 'record': '记录'}.get(kind, kind)} {ident} "
+
+
 def _check_encodable(label: str, text: str | None) -> None:
     # Undecodable command-line bytes arrive as lone surrogates, which no file or terminal can hold;
     # quoting them back in the message would fail too, so the message names only the field.
@@ -396,7 +421,10 @@ def _check_encodable(label: str, text: str | None) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise UsageError(f"the {label} holds bytes that are not valid UTF-8 text; retype it") from None
+        raise UsageError(
+            f"the {label} holds bytes that are not valid UTF-8 text; retype it",
+            zh=f"{_ZH_LABELS.get(label, label)}含有不是 UTF-8 文本的字节；请重新输入",
+        ) from None
 
 
 def _check_note_and_by(note: str, by: str, what: str) -> tuple[str, str]:
@@ -404,9 +432,15 @@ def _check_note_and_by(note: str, by: str, what: str) -> tuple[str, str]:
     _check_encodable("name given with --by", by)
     note, by = note.strip(), by.strip()
     if len(note) > MAX_NOTE:
-        raise UsageError(f"the note for {what} is {len(note)} characters; keep it to {MAX_NOTE}")
+        raise UsageError(
+            f"the note for {what} is {len(note)} characters; keep it to {MAX_NOTE}",
+            zh=f"{_zh(what)}的说明有 {len(note)} 个字符；请控制在 {MAX_NOTE} 个以内",
+        )
     if len(by) > MAX_BY:
-        raise UsageError(f"the name given with --by is {len(by)} characters; keep it to {MAX_BY}")
+        raise UsageError(
+            f"the name given with --by is {len(by)} characters; keep it to {MAX_BY}",
+            zh=f"--by 给出的名称有 {len(by)} 个字符；请控制在 {MAX_BY} 个以内",
+        )
     return note, by
 
 
@@ -417,11 +451,13 @@ def parse_day(text: str) -> date:
     """A YYYY-MM-DD date from the command line; other ISO forms are refused to keep files uniform."""
     text = text.strip()
     if not _ISO_DAY.fullmatch(text):
-        raise UsageError(f"date '{text}' is not in the form YYYY-MM-DD")
+        raise UsageError(f"date '{text}' is not in the form YYYY-MM-DD", zh=f"日期“{text}”格式不对；请用 YYYY-MM-DD")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"date '{text}' is not a real date; use YYYY-MM-DD") from None
+        raise UsageError(
+            f"date '{text}' is not a real date; use YYYY-MM-DD", zh=f"日期“{text}”不存在；请用 YYYY-MM-DD 写一个真实的日期"
+        ) from None
 
 
 def _parse_value(text: str, what: str, in_percent: bool) -> float | int:
@@ -431,15 +467,27 @@ def _parse_value(text: str, what: str, in_percent: bool) -> float | int:
     try:
         value = float(number)
     except ValueError:
-        raise UsageError(f"value '{raw}' for {what} is not a number; give a plain number such as 12.5") from None
+        raise UsageError(
+            f"value '{raw}' for {what} is not a number; give a plain number such as 12.5",
+            zh=f"{_zh(what)}的数值“{raw}”不是数字；请给出如 12.5 这样的数",
+        ) from None
     if not math.isfinite(value):
-        raise UsageError(f"value '{raw}' for {what} is not a finite number; give a plain number such as 12.5")
+        raise UsageError(
+            f"value '{raw}' for {what} is not a finite number; give a plain number such as 12.5",
+            zh=f"{_zh(what)}的数值“{raw}”不是有限的数；请给出如 12.5 这样的数",
+        )
     if value < 0:
-        raise UsageError(f"value {raw} for {what} is negative; give 0 or more")
+        raise UsageError(f"value {raw} for {what} is negative; give 0 or more", zh=f"{_zh(what)}的数值 {raw} 是负数；请给出 0 或更大的数")
     if in_percent and value > 100:
-        raise UsageError(f"value {raw} for {what} is above 100%; give a percentage from 0 to 100")
+        raise UsageError(
+            f"value {raw} for {what} is above 100%; give a percentage from 0 to 100",
+            zh=f"{_zh(what)}的数值 {raw} 超过 100%；请给出 0 到 100 之间的百分数",
+        )
     if value > MAX_VALUE:
-        raise UsageError(f"value {raw} for {what} is absurdly large; the largest accepted is 1e12")
+        raise UsageError(
+            f"value {raw} for {what} is absurdly large; the largest accepted is 1e12",
+            zh=f"{_zh(what)}的数值 {raw} 大得不合理；最大接受 1e12",
+        )
     # Whole numbers are stored as integers: the log reads "value = 120", as people write it.
     return int(value) if value.is_integer() else value
 
@@ -479,11 +527,15 @@ def make_update(
         else ("a --value" if numeric else "a --state or --done")
     )
 
+    choice_zh = _ZH_CHOICES[choice]
     given = (value is not None) + (state is not None) + bool(done)
     if given == 0:
-        raise UsageError(f"nothing to record for {what}; give {choice}")
+        raise UsageError(f"nothing to record for {what}; give {choice}", zh=f"{_zh(what)}没有可记录的内容；请给出{choice_zh}")
     if given > 1:
-        raise UsageError(f"give only one of --value, --state and --done for {what}; it takes {choice}")
+        raise UsageError(
+            f"give only one of --value, --state and --done for {what}; it takes {choice}",
+            zh=f"--value、--state 和 --done 只能给一个；{_zh(what)}应给{choice_zh}",
+        )
 
     if done:
         state = "done"
@@ -491,15 +543,22 @@ def make_update(
         state = _normalise_state(state)
     if is_task:
         kind_words = f"task {item.id} has a {item.target.kind} target"
+        kind_zh = f"任务 {item.id} 的目标是{_ZH_KINDS[item.target.kind]}"
         if value is not None and not numeric:
-            raise UsageError(f"{kind_words}; record {choice}, not a --value")
+            raise UsageError(f"{kind_words}; record {choice}, not a --value", zh=f"{kind_zh}；请记录{choice_zh}，不能用 --value")
         if state is not None and numeric and state != "done":
-            raise UsageError(f"{kind_words}; record {choice}, not a --state")
+            raise UsageError(f"{kind_words}; record {choice}, not a --state", zh=f"{kind_zh}；请记录{choice_zh}，不能用 --state")
     elif numeric and state is not None:
         flag = "--done" if done else "a --state"
-        raise UsageError(f"indicator {item.id} is a figure in {item.unit_en}; record a --value, not {flag}")
+        raise UsageError(
+            f"indicator {item.id} is a figure in {item.unit_en}; record a --value, not {flag}",
+            zh=f"指标 {item.id} 是以{item.unit_zh}计的数字；请记录 --value，不能用 {flag.removeprefix('a ')}",
+        )
     elif not numeric and value is not None:
-        raise UsageError(f"indicator {item.id} is a state, not a figure; record {choice}, not a --value")
+        raise UsageError(
+            f"indicator {item.id} is a state, not a figure; record {choice}, not a --value",
+            zh=f"指标 {item.id} 是状态而不是数字；请记录{choice_zh}，不能用 --value",
+        )
 
     number: float | None = None
     if value is not None:
@@ -508,16 +567,24 @@ def make_update(
     if state is not None and state not in STATES:
         close = difflib.get_close_matches(state, STATES, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(STATES)}"
-        raise UsageError(f"unknown state '{state}' for {what}; {hint}")
+        hint_zh = f"是否要找 {close[0]}？" if close else f"可用的状态有 {'、'.join(STATES)}"
+        raise UsageError(f"unknown state '{state}' for {what}; {hint}", zh=f"{_zh(what)}没有状态“{state}”；{hint_zh}")
 
     day = today if on is None else parse_day(on)
     if day > today:
-        raise UsageError(f"date {day} for {what} is in the future (today is {today}); give today or earlier")
+        raise UsageError(
+            f"date {day} for {what} is in the future (today is {today}); give today or earlier",
+            zh=f"{_zh(what)}的日期 {day} 在未来（今天是 {today}）；请给出今天或更早的日期",
+        )
     if is_task and day < plan.start:
-        raise UsageError(f"date {day} for {what} is before the plan began on {plan.start}; give {plan.start} or later")
+        raise UsageError(
+            f"date {day} for {what} is before the plan began on {plan.start}; give {plan.start} or later",
+            zh=f"{_zh(what)}的日期 {day} 早于计划开始的 {plan.start}；请给出 {plan.start} 或之后的日期",
+        )
     if not is_task and day < item.as_of:
         raise UsageError(
-            f"date {day} for {what} is before its 2005 figure, which is as of {item.as_of}; give {item.as_of} or later"
+            f"date {day} for {what} is before its 2005 figure, which is as of {item.as_of}; give {item.as_of} or later",
+            zh=f"{_zh(what)}的日期 {day} 早于其2005年数据的截至日期 {item.as_of}；请给出 {item.as_of} 或之后的日期",
         )
 
     note, by = _check_note_and_by(note, by, what)

@@ -24,7 +24,7 @@ def test_unknown_task_far_from_any_id_gets_no_suggestion(cli):
 def test_unknown_task_refusal_in_chinese(cli):
     result = cli("show", "EGOV-99", "--lang", "zh")
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == "错误: unknown task 'EGOV-99'; did you mean EGOV-09, EGOV-14 or EGOV-13?\n"
+    assert result.stderr == "错误: 没有任务“EGOV-99”；是否要找 EGOV-09、EGOV-14 或 EGOV-13？\n"
 
 
 def test_show_is_case_insensitive(cli):
