@@ -1,0 +1,65 @@
+"""`sdpolicy log`: the history newest first, with record ids; filtered by task or indicator."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ANSI, assert_refused
+
+
+def first_column(stdout: str) -> list[str]:
+    return [line.split("|")[0].strip() for line in stdout.splitlines()[2:]]
+
+
+def test_empty_log(cli):
+    result = cli("log")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout == "No records yet.\n"
+    assert json.loads(cli("log", "--json").stdout)["records"] == []
+
+
+def test_log_is_newest_recorded_first_with_ids(cli, mark):
+    # Recorded in this order; the dates the progress refers to deliberately run the other way.
+    a = mark("IND-01", "--value", "150", "--date", "2006-08-31")
+    b = mark("EGOV-10", "--value", "90", "--date", "2006-06-30")
+    c = mark("IND-01", "--value", "100", "--date", "2006-05-31", "--note", "[red]x[/red] late report")
+    result = cli("log")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert not ANSI.search(result.stdout)
+    assert first_column(result.stdout) == [c, b, a]
+    assert "[red]x[/red] late report" in result.stdout
+    rows = json.loads(cli("log", "--json").stdout)["records"]
+    assert [r["id"] for r in rows] == [c, b, a]
+    assert [(r["item"], r["value"], r["date"]) for r in rows] == [
+        ("IND-01", 100, "2006-05-31"), ("EGOV-10", 90, "2006-06-30"), ("IND-01", 150, "2006-08-31"),
+    ]
+    assert all(r["in_effect"] and r["retracted_by"] is None for r in rows)
+
+
+def test_log_filtered_by_task(cli, mark):
+    a = mark("IND-01", "--value", "100", "--date", "2006-05-31")
+    mark("EGOV-10", "--value", "90", "--date", "2006-06-30")
+    c = mark("IND-01", "--value", "120", "--date", "2006-06-30")
+    result = cli("log", "ind-01")
+    assert first_column(result.stdout) == [c, a]
+    view = json.loads(cli("log", "IND-01", "--json").stdout)
+    assert view["item"] == "IND-01"
+    assert [r["id"] for r in view["records"]] == [c, a]
+
+
+def test_log_filtered_by_indicator(cli, mark):
+    mark("IND-01", "--value", "100", "--date", "2006-05-31")
+    b = mark("internet-users", "--value", "1200", "--date", "2006-06-30")
+    view = json.loads(cli("log", "internet-users", "--json").stdout)
+    assert [r["id"] for r in view["records"]] == [b]
+    assert view["records"][0]["kind"] == "indicator"
+
+
+def test_log_of_task_without_records(cli, mark):
+    mark("IND-01", "--value", "100", "--date", "2006-05-31")
+    assert cli("log", "IND-02").stdout == "No records yet.\n"
+
+
+def test_log_unknown_item_is_refused(cli):
+    message = assert_refused(cli("log", "EGOV-99"))
+    assert message.startswith("unknown task or indicator 'EGOV-99'; did you mean EGOV-09")
