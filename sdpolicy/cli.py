@@ -218,15 +218,14 @@ def check(
     ))
 
 
-def _open(catalogue: Path | None, home: Path | None) -> Any:
+def _open(catalogue: Path | None, home: Path | None, lang: str) -> Any:
+    from sdpolicy.i18n import t
     from sdpolicy.workspace import open_workspace
 
     opened = open_workspace(catalogue, workspace(home))
     if opened.torn_line is not None:
-        sys.stderr.write(
-            f"Warning: {opened.store_path}:{opened.torn_line}: an unfinished last line left by an interrupted "
-            "write is ignored; the next write sets it aside in progress.toml.torn\n"
-        )
+        place = f"{opened.store_path}:{opened.torn_line}"
+        sys.stderr.write(f"{t('warning', lang)}: {t('torn_tail', lang, place=place)}\n")
     return opened
 
 
@@ -271,7 +270,7 @@ def list_tasks(
         raise UsageError(
             f"unknown light '{light}'; use one of {', '.join(LIGHTS)}", zh=f"没有“{light}”这种灯；可用 {'、'.join(LIGHTS)}"
         )
-    opened = _open(catalogue, home)
+    opened = _open(catalogue, home, language)
     plan = opened.plan
     tasks = plan.tasks_in(find_area(plan, area).slug) if area else plan.tasks
     view = list_view(plan, plan_progress(plan, opened.records, day, tasks), day)
@@ -310,7 +309,7 @@ def show(
 
     language = check_lang(lang)
     day = as_of_day(as_of)
-    opened = _open(catalogue, home)
+    opened = _open(catalogue, home, language)
     task = find_task(opened.plan, task_id)
     progress = task_progress(opened.plan, task, opened.records, day)
     emit(task_detail(opened.plan, progress, opened.records, day), as_json, language, render_task)
@@ -334,7 +333,7 @@ def status(
 
     language = check_lang(lang)
     day = as_of_day(as_of)
-    opened = _open(catalogue, home)
+    opened = _open(catalogue, home, language)
     plan = opened.plan
     chosen = find_area(plan, area) if area else None
     progress = plan_progress(plan, opened.records, day)
@@ -368,7 +367,7 @@ def mark(
     from sdpolicy.store import append_record
 
     language = check_lang(lang)
-    opened = _open(catalogue, home)
+    opened = _open(catalogue, home, language)
     record = make_update(
         opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
     )
@@ -392,7 +391,7 @@ def log(
     from sdpolicy.views import log_view
 
     language = check_lang(lang)
-    opened = _open(catalogue, home)
+    opened = _open(catalogue, home, language)
     found = find_item(opened.plan, item) if item else None
     kind = None if found is None else ("task" if isinstance(found, Task) else "indicator")
     emit(log_view(opened.plan, opened.records, kind=kind, item=found.id if found else None), as_json, language, render_log)
@@ -414,7 +413,7 @@ def undo(
     from sdpolicy.store import append_record
 
     language = check_lang(lang)
-    opened = _open(catalogue, home)
+    opened = _open(catalogue, home, language)
     retraction = make_retraction(opened.records, record_id, note, by, date.today())
     stored = append_record(opened.home, retraction)
     print(t("retracted", language, target=stored.retracts, id=stored.id))
@@ -438,7 +437,7 @@ def compare(
 
     language = check_lang(lang)
     day = as_of_day(as_of)
-    opened = _open(catalogue, home)
+    opened = _open(catalogue, home, language)
     chosen = find_area(opened.plan, area).slug if area else None
     comparisons = [c for c in compare_baselines(opened.plan, opened.records, day) if chosen in (None, c.indicator.area)]
     emit(compare_view(opened.plan, comparisons, day), as_json, language, render_compare)
@@ -464,7 +463,7 @@ def report(
     day = as_of_day(as_of)
     if markdown and as_json:
         raise UsageError("choose one report format: --md or --json")
-    opened = _open(catalogue, home)
+    opened = _open(catalogue, home, language)
     plan = opened.plan
     progress = plan_progress(plan, opened.records, day)
     view = report_view(

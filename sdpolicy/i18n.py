@@ -120,6 +120,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "recorded": ("已记录 {id}：{item} {what}（{date}）", "recorded {id}: {item} {what} on {date}"),
     "retracted": ("已撤回 {target}（撤回记录 {id}）", "retracted {target} (retraction {id})"),
     "no_records": ("尚无记录。", "No records yet."),
+    "torn_tail": (
+        "{place}：一次中断的写入留下了未写完的最后一行，已忽略；下次写入时会把它移到 progress.toml.torn",
+        "{place}: an unfinished last line left by an interrupted write is ignored; "
+        "the next write sets it aside in progress.toml.torn",
+    ),
     "error": ("错误", "Error"),
     "warning": ("警告", "Warning"),
     # report formats (HTML charts, spreadsheet sheets and columns)
@@ -153,8 +158,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "kind.range": ("区间", "range"),
     "kind.percent": ("比例", "percentage"),
     "kind.milestone": ("里程碑", "milestone"),
-    "target_value": ("目标值", "Target value"),
-    "target_max": ("目标上限", "Target max"),
+    "target_value": ("目标值（区间为下限）", "Target value (range: low end)"),
+    "target_max": ("区间上限", "Range high end"),
+    "recorded_at_utc": ("录入时间（UTC）", "Recorded (UTC)"),
     "latest_date": ("最新记录日期", "Latest date"),
     "actual_date": ("实际日期", "Actual date"),
     "in_effect": ("有效", "In effect"),
