@@ -1,0 +1,197 @@
+"""The `--json` contract: the top-level and per-row keys of every JSON output, pinned.
+
+Scripts read these keys. Adding, renaming or dropping one must be a deliberate change: update the
+README's "JSON output" section, this file, and (when a key changes meaning or disappears) bump
+`format` (views.JSON_FORMAT).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+FORMAT = 1
+
+PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights"}
+LIGHTS = {"yellow_behind", "red_behind"}
+TARGET = {"kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event"}
+RECORD = {"id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "recorded_at"}
+LOG_ROW = RECORD | {"in_effect", "retracted_by"}
+TASK_ROW = {
+    "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en", "target", "baseline",
+    "baseline_value", "start", "deadline", "actual", "state", "percent", "expected", "behind", "light",
+    "reason", "latest",
+}
+# `reason` is {"code": …} plus the numbers its sentence needs, by code.
+REASON = {
+    "met": set(), "blocked": set(), "no-record": set(), "not-begun": {"start"}, "in-progress": {"expected"},
+    "overdue": {"deadline", "days"}, "on-track": {"behind", "expected", "actual"}, "behind": {"behind", "expected", "actual"},
+}
+SOURCE = {"document", "section", "quote"}
+INDICATOR = {
+    "id", "area", "name_zh", "name_en", "value", "unit_zh", "unit_en", "as_of", "as_of_label_zh",
+    "as_of_label_en", "qualifier", "state_zh", "state_en", "source",
+}
+COMPARISON = INDICATOR | {"tasks", "actual", "actual_date", "recorded_state", "change", "growth"}
+LINKED_TASK = {"id", "title_zh", "title_en", "role", "target"}
+AREA = {"slug", "name_zh", "name_en", "section"}
+SUMMARY = {"area", "name_zh", "name_en", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
+
+TOP = {
+    "list": {"format", "as_of", "plan", "tasks"},
+    "show": {"format", "as_of", "task"},
+    "status": {"format", "as_of", "plan", "area", "areas", "total"},
+    "status --area": {"format", "as_of", "plan", "area", "areas", "total", "tasks"},
+    "log": {"format", "item", "records"},
+    "compare": {"format", "as_of", "indicators"},
+    "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log"},
+}
+SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history"}
+
+
+@pytest.fixture
+def records(mark) -> None:
+    """One record of each kind, so that `latest`, history and log rows are not empty."""
+    mark("IND-01", "--value", "120", "--date", "2006-06-30", "--note", "n")  # on-track at 2006-07-01
+    mark("IND-02", "--done", "--date", "2006-05-10")  # met
+    mark("EGOV-10", "--value", "80", "--date", "2006-06-30")
+    mark("EGOV-10", "--value", "90", "--date", "2006-06-30")
+    mark("internet-users", "--value", "1200", "--date", "2006-06-30")
+    mark("IND-04", "--state", "blocked", "--date", "2006-06-30")  # blocked
+    mark("IND-05", "--state", "in-progress", "--date", "2006-06-30")  # in-progress
+
+
+def run_json(cli, *args: str) -> dict:
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    view = json.loads(result.stdout)
+    assert view["format"] == FORMAT
+    return view
+
+
+def check_plan(plan: dict) -> None:
+    assert set(plan) == PLAN
+    assert set(plan["lights"]) == LIGHTS
+
+
+def check_task_row(row: dict) -> None:
+    assert set(row) == TASK_ROW, set(row) ^ TASK_ROW
+    assert set(row["target"]) == TARGET
+    code = row["reason"]["code"]
+    assert set(row["reason"]) == {"code"} | REASON[code], (code, row["reason"])
+    if row["latest"] is not None:
+        assert set(row["latest"]) == RECORD
+
+
+def check_indicator(row: dict, keys: set[str]) -> None:
+    assert set(row) == keys, set(row) ^ keys
+    assert set(row["source"]) == SOURCE
+
+
+def check_comparison(row: dict) -> None:
+    check_indicator(row, COMPARISON)
+    for linked in row["tasks"]:
+        assert set(linked) == LINKED_TASK
+        assert set(linked["target"]) == TARGET
+
+
+def test_list(cli, records):
+    view = run_json(cli, "list", "--as-of", "2006-07-01")
+    assert set(view) == TOP["list"]
+    check_plan(view["plan"])
+    for row in view["tasks"]:
+        check_task_row(row)
+    # The rows exercise every reason whose keys differ, and a row with a latest record.
+    codes = {r["reason"]["code"] for r in view["tasks"]}
+    assert {"met", "blocked", "no-record", "in-progress", "on-track"} <= codes
+    assert any(r["latest"] for r in view["tasks"])
+
+
+def test_reasons_with_dates(cli, records):
+    codes = {r["reason"]["code"] for r in run_json(cli, "list", "--as-of", "2007-01-15")["tasks"]}
+    assert "overdue" in codes
+    rows = run_json(cli, "list", "--as-of", "2006-10-15")["tasks"]
+    assert "behind" in {r["reason"]["code"] for r in rows}
+    for row in rows:
+        check_task_row(row)
+    for row in run_json(cli, "list", "--as-of", "2006-01-01")["tasks"]:
+        check_task_row(row)
+        assert row["reason"]["code"] == "not-begun"
+
+
+def test_show(cli, records):
+    view = run_json(cli, "show", "EGOV-10", "--as-of", "2006-07-01")
+    assert set(view) == TOP["show"]
+    task = view["task"]
+    assert set(task) == SHOW_TASK, set(task) ^ SHOW_TASK
+    check_task_row({k: v for k, v in task.items() if k in TASK_ROW})
+    assert set(task["source"]) == SOURCE | {"title_zh", "title_en"}
+    assert task["indicators"]
+    for indicator in task["indicators"]:
+        check_indicator(indicator, INDICATOR | {"role"})
+    assert len(task["history"]) == 2
+    for row in task["history"]:
+        assert set(row) == LOG_ROW
+
+
+def test_status(cli, records):
+    view = run_json(cli, "status", "--as-of", "2006-07-01")
+    assert set(view) == TOP["status"]
+    check_plan(view["plan"])
+    assert view["area"] is None
+    for summary in view["areas"] + [view["total"]]:
+        assert set(summary) == SUMMARY
+
+
+def test_status_with_area(cli, records):
+    view = run_json(cli, "status", "--area", "industry", "--as-of", "2006-07-01")
+    assert set(view) == TOP["status --area"]
+    assert set(view["area"]) == AREA
+    for row in view["tasks"]:
+        check_task_row(row)
+
+
+def test_log(cli, records):
+    assert cli("undo").exit_code == 0  # a retraction and a retracted record among the rows
+    for args in ((), ("IND-05",)):
+        view = run_json(cli, "log", *args)
+        assert set(view) == TOP["log"]
+        assert view["records"]
+        for row in view["records"]:
+            assert set(row) == LOG_ROW
+    assert run_json(cli, "log")["item"] is None
+
+
+def test_compare(cli, records):
+    view = run_json(cli, "compare", "--as-of", "2006-07-01")
+    assert set(view) == TOP["compare"]
+    for row in view["indicators"]:
+        check_comparison(row)
+
+
+def test_report(cli, records):
+    view = run_json(cli, "report", "--as-of", "2006-07-01")
+    assert set(view) == TOP["report"]
+    check_plan(view["plan"])
+    for area in view["areas"]:
+        assert set(area) == SUMMARY | {"tasks_list"}
+        for row in area["tasks_list"]:
+            check_task_row(row)
+    assert set(view["total"]) == SUMMARY
+    for row in view["attention"]:
+        check_task_row(row)
+    assert view["attention"]  # IND-04 is blocked
+    for row in view["indicators"]:
+        check_comparison(row)
+    assert view["log"]
+    for row in view["log"]:
+        assert set(row) == LOG_ROW
+
+
+def test_json_is_free_of_markup_and_ansi(cli, mark):
+    mark("IND-01", "--value", "120", "--date", "2006-06-30", "--note", "[red]x[/red]")
+    text = cli("show", "IND-01", "--json", "--as-of", "2006-07-01").stdout
+    assert "\x1b" not in text
+    assert json.loads(text)["task"]["latest"]["note"] == "[red]x[/red]"
