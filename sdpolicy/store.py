@@ -70,6 +70,8 @@ _ID_LENGTH = 10
 # refused for a letter Crockford happens to avoid; reading accepts whatever key a hand edit used.
 _WRITABLE_ID = re.compile(r"r-[0-9a-z]{10}")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# The lines git writes around the two sides of a conflict (and the base, in diff3 style).
+_CONFLICT_MARKER = re.compile(r"(<{7}|={7}|>{7}|\|{7})(?: |$)")
 
 
 def new_record_id() -> str:
@@ -149,6 +151,13 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
             problems.append(
                 f"{path}:{number}:{column}: a table header has no place in the progress store; "
                 "each record is one line: id = { … }"
+            )
+            continue
+        if _CONFLICT_MARKER.match(line):
+            problems.append(
+                f"{path}:{number}:1: a git merge conflict marker ({line[:7]}); keep the record lines of both "
+                "sides and delete the marker lines. With 'progress.toml merge=union' in .gitattributes git keeps "
+                "both sides itself"
             )
             continue
         try:
