@@ -443,11 +443,18 @@ def compare(
     emit(compare_view(opened.plan, comparisons, day), as_json, language, render_compare)
 
 
-@command("report", epilog="Examples: sdpolicy report --md -o briefing.md ; sdpolicy report --md --as-of 2006-06-30 --lang zh")
+@command(
+    "report",
+    epilog="Examples: sdpolicy report --html -o briefing.html ; sdpolicy report --xlsx -o briefing.xlsx --lang zh ; "
+    "sdpolicy report --csv -o tasks.csv ; sdpolicy report --md --as-of 2006-06-30",
+)
 def report(
     markdown: Annotated[bool, typer.Option("--md", help="A Markdown briefing (the default).")] = False,
-    as_json: JsonOption = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False, help="Write to this file instead of stdout.")] = None,
+    html: Annotated[bool, typer.Option("--html", help="One self-contained HTML file with charts; opens offline.")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="A spreadsheet (sheets Summary, Tasks, Baselines, Log); needs -o.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="One row per task with the columns of list --json, flattened.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The whole report as one stable JSON document.")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout.")] = None,
     as_of: AsOfOption = None,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
@@ -455,24 +462,47 @@ def report(
     debug: DebugOption = False,
 ) -> None:
     """A briefing for leaders: summary, each area's tasks, red and overdue tasks, and the 2005 comparison."""
-    from sdpolicy.output import write_text
+    from sdpolicy.output import write_bytes, write_text
     from sdpolicy.progress import area_summary, compare_baselines, plan_progress
     from sdpolicy.views import report_view
 
     language = check_lang(lang)
     day = as_of_day(as_of)
-    if markdown and as_json:
-        raise UsageError("choose one report format: --md or --json")
+    chosen = [flag for flag, on in (("--md", markdown), ("--html", html), ("--xlsx", xlsx), ("--csv", as_csv), ("--json", as_json)) if on]
+    if len(chosen) > 1:
+        raise UsageError(
+            f"choose one report format, not {' and '.join(chosen)}",
+            zh=f"只能选择一种报告格式，不能同时用 {' 和 '.join(chosen)}",
+        )
+    if xlsx and output is None:
+        # Checked before any work: a spreadsheet is binary and would garble a terminal.
+        raise UsageError(
+            "--xlsx writes a binary file: name it with -o, e.g. -o report.xlsx",
+            zh="--xlsx 生成二进制文件，请用 -o 指定文件名，例如 -o report.xlsx",
+        )
     opened = _open(catalogue, home, language)
     plan = opened.plan
     progress = plan_progress(plan, opened.records, day)
     view = report_view(
         plan, area_summary(plan, progress), progress, compare_baselines(plan, opened.records, day), opened.records, day
     )
+    if xlsx:
+        from sdpolicy.render.xlsx import render_workbook
+
+        write_bytes(output, render_workbook(view, language))
+        return
     if as_json:
         import json
 
         text = json.dumps(view, ensure_ascii=False, indent=2) + "\n"
+    elif as_csv:
+        from sdpolicy.render.csvfile import render_csv
+
+        text = render_csv(view, for_file=output is not None)
+    elif html:
+        from sdpolicy.render.html import render_report
+
+        text = render_report(view, language)
     else:
         from sdpolicy.render.markdown import render_report
 

@@ -31,6 +31,7 @@ class Table:
     rows: list[list[Cell]]
     align: list[str]  # "l" or "r" per column
     total: bool = False  # the last row sums the ones above it
+    nowrap: tuple[int, ...] = ()  # columns a line break would garble: ids, dates
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def tasks(rows: list[dict[str, Any]], lang: str) -> Table:
         ]
         for r in rows
     ]
-    return Table(headers, body, ["l", "l", "l", "r", "r", "l", "l"])
+    return Table(headers, body, ["l", "l", "l", "r", "r", "l", "l"], nowrap=(0, 5))
 
 
 def areas(view: dict[str, Any], lang: str) -> list[AreaSection]:
@@ -100,7 +101,7 @@ def attention(view: dict[str, Any], lang: str) -> Table | None:
         [r["id"], words.title(r, lang), r["deadline"], words.lead(r, lang), words.reason(r["reason"], lang)]
         for r in view["attention"]
     ]
-    return Table(headers, rows, ["l"] * 5)
+    return Table(headers, rows, ["l"] * 5, nowrap=(0, 2))
 
 
 def current(indicator: dict[str, Any], lang: str) -> str:
@@ -119,4 +120,4 @@ def comparison(view: dict[str, Any], lang: str) -> Table:
             words.name(row, lang), words.baseline_value(row, lang), row["as_of"], linked, current(row, lang),
             words.signed(row["change"]), words.growth(row["growth"]),
         ])
-    return Table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"])
+    return Table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"], nowrap=(2,))

@@ -10,6 +10,8 @@ LIGHT_SYMBOL = {"done": "✔", "green": "●", "yellow": "●", "red": "●", "g
 # One palette for the HTML charts and the spreadsheet fills, so a light looks the same in both;
 # done is blue (as the terminal's cyan) to stay apart from green, which only means on schedule.
 LIGHT_COLOUR = {"done": "#1c7ed6", "green": "#2f9e44", "yellow": "#f5c400", "red": "#e03131", "grey": "#ced4da"}
+# Text on a light's fill: dark on the pale yellow and grey, white on the rest.
+LIGHT_INK = {"done": "#ffffff", "green": "#ffffff", "yellow": "#212529", "red": "#ffffff", "grey": "#212529"}
 LIGHTS = ("done", "green", "yellow", "red", "grey")
 # Targets with a number to reach: only these have an actual percentage to chart.
 QUANTIFIED = ("count", "range", "percent")

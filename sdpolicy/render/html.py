@@ -1,0 +1,137 @@
+"""The HTML briefing: one self-contained file with inline SVG charts, then the Markdown report's tables.
+
+Self-contained means no scripts, fonts, images or style sheets fetched from anywhere: the file is
+handed round on USB sticks and opened on office machines without a network. Chinese is set in the
+fonts the system already has. Everything taken from the view goes through html.escape.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from sdpolicy.i18n import t
+from sdpolicy.render import briefing, svg, words
+
+FONT_STACK = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
+
+_LIGHT_CSS = "\n".join(f".dot-{code} {{ background: {colour}; }}" for code, colour in words.LIGHT_COLOUR.items())
+
+STYLE = f"""
+:root {{ color-scheme: light; }}
+body {{ font-family: {FONT_STACK}; color: #212529; background: #fff; margin: 0 auto; padding: 24px 32px;
+  max-width: 1100px; font-size: 14px; line-height: 1.5; }}
+h1 {{ font-size: 24px; margin: 0 0 4px; }}
+h2 {{ font-size: 19px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #dee2e6; }}
+h3 {{ font-size: 16px; margin: 22px 0 6px; }}
+.byline, .note, footer {{ color: #868e96; }}
+.note {{ font-size: 13px; margin: 2px 0 8px; }}
+figure {{ margin: 12px 0 22px; }}
+.groups {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 4px 40px; }}
+.groups figure {{ margin: 8px 0; max-width: 560px; }}
+figcaption {{ font-weight: bold; margin-bottom: 4px; }}
+svg.chart {{ display: block; height: auto; font-family: {FONT_STACK}; }}
+table {{ border-collapse: collapse; width: 100%; margin: 6px 0 14px; font-size: 13px; }}
+th, td {{ border: 1px solid #dee2e6; padding: 4px 7px; vertical-align: top; text-align: left; }}
+th {{ background: #f1f3f5; font-weight: bold; }}
+td.r, th.r {{ text-align: right; white-space: nowrap; }}
+td.nw {{ white-space: nowrap; }}
+tbody tr:nth-child(even) {{ background: #f8f9fa; }}
+tr.total td {{ font-weight: bold; border-top: 2px solid #adb5bd; }}
+.light {{ white-space: nowrap; }}
+.dot {{ display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; margin-right: 0.35em;
+  vertical-align: -0.05em; border: 1px solid rgba(0, 0, 0, 0.15); }}
+.counts .count {{ margin-right: 1.2em; white-space: nowrap; }}
+{_LIGHT_CSS}
+@page {{ size: A4; margin: 14mm 12mm 16mm; }}
+@media print {{
+  body {{ max-width: none; padding: 0; font-size: 10pt; }}
+  h2 {{ break-after: avoid; page-break-after: avoid; }}
+  h3 {{ break-after: avoid; page-break-after: avoid; }}
+  figure, section.area, table, tr {{ break-inside: avoid; page-break-inside: avoid; }}
+  thead {{ display: table-header-group; }}
+  .dot {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+  svg.chart {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+}}
+"""
+
+
+def _light(mark: briefing.Light) -> str:
+    return f'<span class="light light-{mark.code}"><span class="dot dot-{mark.code}"></span>{escape(mark.word)}</span>'
+
+
+def _cell(value: briefing.Cell) -> str:
+    return _light(value) if isinstance(value, briefing.Light) else escape(value)
+
+
+def _table(table: briefing.Table) -> str:
+    def cls(i: int) -> str:
+        names = " ".join(n for n, on in (("r", table.align[i] == "r"), ("nw", i in table.nowrap)) if on)
+        return f' class="{names}"' if names else ""
+
+    head = "".join(f"<th{cls(i)}>{escape(h)}</th>" for i, h in enumerate(table.headers))
+    rows = []
+    for n, row in enumerate(table.rows):
+        total = ' class="total"' if table.total and n == len(table.rows) - 1 else ""
+        rows.append(f"<tr{total}>" + "".join(f"<td{cls(i)}>{_cell(c)}</td>" for i, c in enumerate(row)) + "</tr>")
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+
+
+def _figure(caption: str, note: str | None, *charts: str) -> str:
+    note_html = f'<p class="note">{escape(note)}</p>' if note else ""
+    return f"<figure><figcaption>{escape(caption)}</figcaption>{note_html}\n" + "\n".join(charts) + "\n</figure>"
+
+
+def _charts(view: dict[str, Any], lang: str) -> list[str]:
+    out = [f"<h2>{escape(t('charts', lang))}</h2>", _figure(t("chart.lights", lang), None, svg.lights_chart(view, lang))]
+    if svg.quantified(view):
+        out.append(_figure(t("chart.progress", lang), t("chart.progress.note", lang), svg.progress_chart(view, lang)))
+    groups = svg.baseline_groups(view)
+    if groups:
+        out.append(f"<h3>{escape(t('chart.baselines', lang))}</h3>")
+        out.append(f'<p class="note">{escape(t("chart.baselines.note", lang))}</p>')
+        # One figure per indicator, so that printing never splits a group across pages.
+        out.append('<div class="groups">')
+        out += [f'<figure class="group">{svg.baseline_chart(i, view, lang)}</figure>' for i in groups]
+        out.append("</div>")
+    return out
+
+
+def render_report(view: dict[str, Any], lang: str) -> str:
+    title = briefing.title(view, lang)
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="sdpolicy">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<header><h1>{escape(title)}</h1><p class=\"byline\">{escape(briefing.byline(view, lang))}</p></header>",
+        "<main>",
+    ]
+    out += _charts(view, lang)
+
+    out += [f"<section><h2>{escape(t('summary', lang))}</h2>", _table(briefing.summary(view, lang)), "</section>"]
+
+    out.append(f"<h2>{escape(t('by_area', lang))}</h2>")
+    for area in briefing.areas(view, lang):
+        counts = "".join(f'<span class="count">{_light(mark)} {count}</span>' for mark, count in area.counts)
+        out += [
+            '<section class="area">',
+            f"<h3>{escape(area.name)}</h3>",
+            f'<p class="counts">{counts} · {escape(area.overall)}</p>',
+            _table(area.tasks),
+            "</section>",
+        ]
+
+    out.append(f"<section><h2>{escape(t('red_tasks', lang))}</h2>")
+    attention = briefing.attention(view, lang)
+    out += [_table(attention) if attention else f"<p>{escape(t('none', lang))}</p>", "</section>"]
+
+    out += [f"<section><h2>{escape(t('comparison', lang))}</h2>", _table(briefing.comparison(view, lang)), "</section>"]
+    out += ["</main>", f"<footer><p>{escape(t('generated', lang))}</p></footer>", "</body>", "</html>", ""]
+    return "\n".join(out)

@@ -1,0 +1,276 @@
+"""Charts for the HTML report, drawn as inline SVG from the report view.
+
+No chart library: a report must open offline from a USB stick, and three kinds of bar chart are
+little code. Every chart is a viewBox scaled to the page's width, so one unit is about one pixel
+on screen. Text is measured by estimate (a CJK character is about 1 em, a Latin one about half),
+which is enough to keep labels from running into bars. Classes and data-* attributes name what
+each mark stands for, so tests (and curious readers of the source) can tell the bars apart.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any, Iterator
+
+from sdpolicy.i18n import t
+from sdpolicy.render import words
+
+WIDTH = 1000
+GROUP_WIDTH = 500  # a baseline group: two side by side on a wide screen, one per row in print
+FONT_SIZE = 13
+# Colours of the baseline chart's three bars; the lights have their own palette in words.
+SERIES_COLOUR = {"baseline": "#adb5bd", "target": "#495057", "actual": "#1971c2"}
+INK = "#212529"
+MUTED = "#868e96"
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """An estimate, on the wide side, of the rendered width in px of `text` at `size` px."""
+    return words.display_width(text) * 0.56 * size
+
+
+def clip(text: str, width: float, size: float = FONT_SIZE) -> str:
+    """`text` cut with an ellipsis so that it fits `width` px (the full text goes in a <title>)."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap(text: str, width: float, lines: int = 2, size: float = FONT_SIZE) -> list[str]:
+    """`text` in at most `lines` lines of `width` px, broken between words or CJK characters."""
+    tokens = re.findall(r"[^\s\u2e80-\uffef]+\s*|[\u2e80-\uffef]\s*|\s+", text)
+    out = [""]
+    for token in tokens:
+        if out[-1] and text_width(out[-1] + token.rstrip(), size) > width:
+            out.append("")
+        out[-1] += token
+    out = [line.strip() for line in out]
+    if len(out) > lines:
+        out = out[: lines - 1] + [clip(" ".join(out[lines - 1:]), width, size)]
+    return out
+
+
+def _svg(height: float, label: str, body: list[str], css_class: str, width: float = WIDTH) -> str:
+    # role=img with a label: screen readers announce the chart; the tables below carry the figures.
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" viewBox="0 0 {width} {height:.0f}" '
+        f'width="100%" role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", css: str = "", fill: str = INK,
+          size: float = FONT_SIZE, weight: str = "normal", task: str | None = None) -> str:
+    cls = f' class="{css}"' if css else ""
+    bold = ' font-weight="bold"' if weight == "bold" else ""
+    data = f' data-task="{escape(task)}"' if task else ""
+    return (
+        f'<text{cls}{data} x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" dominant-baseline="central" '
+        f'font-size="{size}" fill="{fill}"{bold}>{escape(text)}</text>'
+    )
+
+
+def _legend(items: list[tuple[str, str]], y: float, x: float = 0) -> list[str]:
+    """Swatches and words in one line: (colour, word) pairs."""
+    out = []
+    for colour, word in items:
+        out.append(f'<rect class="swatch" x="{x:.1f}" y="{y - 6:.1f}" width="12" height="12" rx="2" fill="{colour}"/>')
+        out.append(_text(x + 17, y, word))
+        x += 17 + text_width(word) + 18
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Lights by area: one stacked bar per area, segments in light order, on a common scale of tasks.
+
+
+def lights_chart(view: dict[str, Any], lang: str) -> str:
+    areas = view["areas"]
+    row, bar = 30, 20
+    names = [words.name(a, lang) for a in areas]
+    label_w = min(max(text_width(n) for n in names), 380) + 14
+    counts_w = max(text_width(t("task_count", lang, count=a["tasks"])) for a in areas) + 12
+    span = WIDTH - label_w - counts_w
+    most = max((a["tasks"] for a in areas), default=0) or 1
+    body = _legend([(words.LIGHT_COLOUR[k], words.light(k, lang)) for k in words.LIGHTS], 10, label_w)
+    top = 30
+    for i, (area, name) in enumerate(zip(areas, names)):
+        y = top + i * row
+        body.append(_text(label_w - 10, y + row / 2, clip(name, label_w - 14), anchor="end"))
+        x = label_w
+        for code in words.LIGHTS:
+            count = area[code]
+            if not count:
+                continue
+            width = count / most * span
+            colour = words.LIGHT_COLOUR[code]
+            tip = f"{name}: {words.light(code, lang)} {count}"
+            body.append(
+                f'<rect class="seg light-{code}" data-area="{escape(area["area"])}" data-light="{code}" '
+                f'data-count="{count}" x="{x:.1f}" y="{y + (row - bar) / 2:.1f}" width="{width:.1f}" height="{bar}" '
+                f'fill="{colour}"><title>{escape(tip)}</title></rect>'
+            )
+            if width >= text_width(str(count)) + 6:
+                body.append(_text(x + width / 2, y + row / 2, str(count), anchor="middle", fill=words.LIGHT_INK[code]))
+            x += width
+        body.append(_text(x + 8, y + row / 2, t("task_count", lang, count=area["tasks"]), fill=MUTED))
+    return _svg(top + len(areas) * row + 6, t("chart.lights", lang), body, "lights")
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantified tasks: a bullet chart, the bar for the share of the target achieved, a tick for the
+# time-proportional share expected by the as-of date.
+
+
+def quantified(view: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for a in view["areas"] for r in a["tasks_list"] if r["target"]["kind"] in words.QUANTIFIED]
+
+
+def _ticks(top: float) -> list[float]:
+    step = 25 if top <= 200 else 50 if top <= 400 else 100
+    return [step * i for i in range(int(top // step) + 1)]
+
+
+def progress_chart(view: dict[str, Any], lang: str) -> str:
+    rows = quantified(view)
+    row, track, bar = 28, 18, 10
+    labels = [f"{r['id']}  {words.title(r, lang)}" for r in rows]
+    label_w = 400
+    value_w = max([text_width(words.pct(r["percent"])) for r in rows if r["percent"] is not None] + [60]) + 26
+    # Past 100% the axis grows (in steps of 25) so that an overshoot still shows its size.
+    top_pct = max([100.0] + [r["percent"] for r in rows if r["percent"] is not None])
+    top_pct = -(-top_pct // 25) * 25
+    span = WIDTH - label_w - value_w
+    scale = span / top_pct
+    body = _legend([(words.LIGHT_COLOUR["green"], t("percent", lang))], 10, label_w)
+    legend_x = label_w + 17 + text_width(t("percent", lang)) + 24
+    body.append(f'<rect class="swatch" x="{legend_x:.1f}" y="2" width="3" height="16" fill="{INK}"/>')
+    body.append(_text(legend_x + 9, 10, t("expected", lang)))
+    axis = 38
+    for tick in _ticks(top_pct):
+        x = label_w + tick * scale
+        body.append(f'<line class="grid" x1="{x:.1f}" y1="{axis + 8}" x2="{x:.1f}" '
+                    f'y2="{axis + 8 + len(rows) * row}" stroke="#dee2e6" stroke-width="1"/>')
+        body.append(_text(x, axis, f"{tick:.0f}%", anchor="middle", fill=MUTED, size=11))
+    top = axis + 8
+    for i, (r, label) in enumerate(zip(rows, labels)):
+        y = top + i * row
+        mid = y + row / 2
+        body.append(_text(0, mid, clip(label, label_w - 12), css="label", task=r["id"]))
+        body.append(f'<rect class="track" x="{label_w}" y="{mid - track / 2:.1f}" width="{span:.1f}" height="{track}" '
+                    f'fill="#f1f3f5"/>')
+        if r["percent"] is not None:
+            width = max(r["percent"], 0) * scale
+            tip = f"{r['id']}: {words.actual(r, lang)} / {words.target(r['target'], lang)} = {words.pct(r['percent'])}"
+            body.append(
+                f'<rect class="actual light-{r["light"]}" data-task="{escape(r["id"])}" data-percent="{r["percent"]}" '
+                f'x="{label_w}" y="{mid - bar / 2:.1f}" width="{width:.1f}" height="{bar}" '
+                f'fill="{words.LIGHT_COLOUR[r["light"]]}"><title>{escape(tip)}</title></rect>'
+            )
+            body.append(_text(WIDTH - value_w + 20, mid, words.pct(r["percent"]), weight="bold"))
+        else:
+            body.append(_text(label_w + 8, mid, t("not_recorded", lang), fill=MUTED, size=12))
+        # The light as a dot beside the figure: a 0% bar has no width to show its colour.
+        body.append(f'<circle class="dot light-{r["light"]}" cx="{WIDTH - value_w + 11:.1f}" cy="{mid:.1f}" r="5" '
+                    f'fill="{words.LIGHT_COLOUR[r["light"]]}"/>')
+        x = label_w + r["expected"] * scale
+        tip = t("expected_tick", lang, value=words.pct(r["expected"]))
+        body.append(
+            f'<line class="expected" data-task="{escape(r["id"])}" data-expected="{r["expected"]}" x1="{x:.1f}" '
+            f'y1="{mid - track / 2 - 2:.1f}" x2="{x:.1f}" y2="{mid + track / 2 + 2:.1f}" stroke="{INK}" '
+            f'stroke-width="3"><title>{escape(tip)}</title></line>'
+        )
+    return _svg(top + len(rows) * row + 4, t("chart.progress", lang), body, "progress")
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicators behind quantified tasks: 2005 baseline, 2006 target and latest actual, each group on
+# its own scale because the indicators' units differ (万户, %, 个 …).
+
+
+def baseline_groups(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """Indicators that a count, range or percent task links to."""
+    return [i for i in view["indicators"] if any(x["target"]["kind"] in words.QUANTIFIED for x in i["tasks"])]
+
+
+def _bars(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]], lang: str) -> Iterator[dict[str, Any]]:
+    """The bars of one group, and a note (no bar) for each linked target in another measure.
+
+    Only a task that counts from this indicator (role "baseline") has a target in the indicator's
+    unit; a merely linked task's target (200 enterprises beside a share of large firms) is not
+    drawn on the same axis, because a bar would claim a comparison the plan does not make.
+    """
+    if indicator["value"] is not None:
+        yield {"series": "baseline", "label": t("bar.baseline", lang), "value": indicator["value"],
+               "text": words.baseline_value(indicator, lang)}
+    counted_by = None
+    for linked in indicator["tasks"]:
+        target = linked["target"]
+        if target["kind"] not in words.QUANTIFIED:
+            continue
+        if linked["role"] == "baseline":
+            counted_by = linked["id"]
+            value = target["max"] if target["kind"] == "range" else target["value"]
+            yield {"series": "target", "label": t("bar.target", lang, id=linked["id"]), "value": value,
+                   "low": target["min"] if target["kind"] == "range" else None,
+                   "text": words.target(target, lang)}
+        else:
+            yield {"series": "note", "label": "",
+                   "text": t("other_measure", lang, id=linked["id"], target=words.target(target, lang))}
+    actual, source = indicator["actual"], None
+    if actual is None and counted_by is not None:
+        # The task counting from this indicator reports figures in its unit: the latest of those.
+        actual, source = tasks_by_id[counted_by]["actual"], counted_by
+    label = t("bar.actual_of", lang, id=source) if source else t("bar.actual", lang)
+    if actual is None:
+        yield {"series": "missing", "label": label, "text": t("not_recorded", lang)}
+    else:
+        date = indicator["actual_date"] if source is None else (tasks_by_id[source]["latest"] or {}).get("date")
+        text = words.amount(actual, indicator, lang) + (f" ({date})" if date else "")
+        yield {"series": "actual", "label": label, "value": actual, "text": text}
+
+
+def baseline_chart(indicator: dict[str, Any], view: dict[str, Any], lang: str) -> str:
+    tasks_by_id = {r["id"]: r for a in view["areas"] for r in a["tasks_list"]}
+    bars = list(_bars(indicator, tasks_by_id, lang))
+    row, bar, size = 24, 16, 12
+    labelled = [b for b in bars if b["series"] != "note"]
+    label_w = min(max(text_width(b["label"], size) for b in labelled) + 12, 200)
+    drawn = [b for b in bars if "value" in b]
+    # Value labels may take what the bars leave beyond 140 px; longer ones are cut.
+    value_room = GROUP_WIDTH - label_w - 140
+    value_w = min(max([text_width(b["text"], size) for b in drawn] + [40]) + 8, value_room)
+    span = GROUP_WIDTH - label_w - value_w
+    most = max([abs(b["value"]) for b in drawn] + [0]) or 1
+    name = words.name(indicator, lang)
+    heading = wrap(name, GROUP_WIDTH)
+    body = [_text(0, 10 + i * 17, line, weight="bold") for i, line in enumerate(heading)]
+    top = 8 + len(heading) * 17
+    for i, b in enumerate(bars):
+        mid = top + i * row + row / 2
+        if b["series"] == "note":
+            body.append(_text(0, mid, clip(b["text"], GROUP_WIDTH, size), fill=MUTED, size=size, css="note"))
+            continue
+        body.append(_text(label_w - 8, mid, clip(b["label"], label_w - 10, size), anchor="end", size=size))
+        if b["series"] == "missing":
+            body.append(_text(label_w, mid, b["text"], fill=MUTED, size=size))
+            continue
+        width = abs(b["value"]) / most * span
+        colour = SERIES_COLOUR[b["series"]]
+        body.append(
+            f'<rect class="bar {b["series"]}" data-indicator="{escape(indicator["id"])}" data-value="{b["value"]}" '
+            f'x="{label_w:.1f}" y="{mid - bar / 2:.1f}" width="{width:.1f}" height="{bar}" fill="{colour}">'
+            f'<title>{escape(b["label"] + ": " + b["text"])}</title></rect>'
+        )
+        if b.get("low") is not None:
+            # A range target: the bar reaches the upper end, the mark shows where the range begins.
+            x = label_w + b["low"] / most * span
+            body.append(f'<line class="range-low" x1="{x:.1f}" y1="{mid - bar / 2 - 3:.1f}" x2="{x:.1f}" '
+                        f'y2="{mid + bar / 2 + 3:.1f}" stroke="{INK}" stroke-width="2"/>')
+        body.append(_text(label_w + width + 5, mid, clip(b["text"], value_w, size), size=size))
+    label = f"{t('chart.baselines', lang)}: {name} ({indicator['id']})"
+    return _svg(top + len(bars) * row + 4, label, body, "baseline", GROUP_WIDTH)
