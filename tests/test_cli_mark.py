@@ -185,3 +185,12 @@ def test_missing_id_is_a_click_usage_error(cli, store_file):
     assert result.stdout == ""
     assert "Missing argument 'ID'" in result.stderr
     assert not store_file.exists()
+
+
+def test_home_option_overrides_the_environment(cli, store_file, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    recorded(cli("mark", "IND-01", "--value", "5", "--date", "2006-06-30", "--home", str(elsewhere)))
+    assert (elsewhere / "progress.toml").is_file()
+    assert not store_file.exists()
+    assert json.loads(cli("log", "--json", "--home", str(elsewhere)).stdout)["records"][0]["item"] == "IND-01"
+    assert json.loads(cli("log", "--json").stdout)["records"] == []
