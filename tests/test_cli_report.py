@@ -1,0 +1,310 @@
+"""`sdpolicy report`: choosing one format, -o, and the CSV, JSON and spreadsheet reports.
+
+The HTML report has its own file (test_render_html.py); the Markdown report's structure is in
+test_cli_report_md.py. Here the spreadsheet is opened with openpyxl and the CSV read back with the
+csv module, so what is checked is what Excel or a script would see.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import assert_refused
+from sdpolicy.catalogue import load_catalogue
+from sdpolicy.i18n import t
+from sdpolicy.render import words
+from sdpolicy.render.csvfile import COLUMNS
+
+PLAN = load_catalogue()
+AS_OF = "2006-07-01"
+
+# Marks a supervision office might have made by July 2006: every light shows at AS_OF.
+MARKS = [
+    ("IND-01", "--value", "120", "--date", "2006-06-30", "--by", "省经贸委", "--note", "首批验收完成"),  # 60 %: green
+    ("IND-11", "--value", "20", "--date", "2006-06-25", "--by", "省商务厅"),  # 25 % of 80: yellow
+    ("PUB-04", "--value", "0", "--date", "2006-06-20", "--by", "省卫生厅", "--note", "医院信息系统招标中"),  # red
+    ("EGOV-01", "--done", "--date", "2006-05-10", "--note", "指导意见已印发"),  # done
+    ("EGOV-10", "--value", "88", "--date", "2006-06-30"),  # (88 - 75) / 25 = 52 %: green
+    ("ENV-05", "--state", "blocked", "--date", "2006-06-15", "--note", "立法计划调整"),  # red
+    ("county-portal-share", "--value", "88", "--date", "2006-06-30"),
+    ("internet-users", "--value", "1180", "--date", "2006-06-30", "--by", "省通信管理局"),
+]
+FLAGS = ["--md", "--html", "--xlsx", "--csv", "--json"]
+
+
+@pytest.fixture
+def marked(mark) -> None:
+    for args in MARKS:
+        mark(*args)
+
+
+def ok(result) -> str:
+    assert result.exit_code == 0, (result.exit_code, result.stderr)
+    assert result.stderr == ""
+    return result.stdout
+
+
+def list_rows(cli, as_of: str = AS_OF) -> list[dict]:
+    return json.loads(ok(cli("list", "--json", "--as-of", as_of)))["tasks"]
+
+
+# ---------------------------------------------------------------------------------------------
+# One format, and where it goes
+
+
+@pytest.mark.parametrize("first,second", [(a, b) for i, a in enumerate(FLAGS) for b in FLAGS[i + 1:]])
+def test_two_format_flags_are_refused(cli, tmp_path, first, second):
+    target = tmp_path / "out"
+    message = assert_refused(cli("report", first, second, "-o", str(target)))
+    assert first in message and second in message
+    assert not target.exists()
+
+
+def refused_in_chinese(result) -> str:
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("错误: ") and result.stderr.count("\n") == 1, result.stderr
+    return result.stderr
+
+
+def test_format_refusal_follows_the_language(cli):
+    assert "只能选择一种报告格式" in refused_in_chinese(cli("report", "--md", "--csv", "--lang", "zh"))
+
+
+def test_xlsx_to_the_terminal_is_refused_before_any_work(cli, sdpolicy_home):
+    message = assert_refused(cli("report", "--xlsx"))
+    assert "-o" in message and "binary" in message
+    assert not sdpolicy_home.exists()  # refused before the workspace was even looked at
+    assert "请用 -o 指定文件名" in refused_in_chinese(cli("report", "--xlsx", "--lang", "zh"))
+
+
+def test_markdown_is_the_default(cli, marked):
+    plain = ok(cli("report", "--as-of", AS_OF))
+    assert plain == ok(cli("report", "--md", "--as-of", AS_OF))
+    assert plain.startswith("# ")
+
+
+@pytest.mark.parametrize("flag", ["--md", "--html", "--csv", "--json", "--xlsx"])
+def test_output_file_is_written_whole_and_nothing_else(cli, marked, tmp_path, flag):
+    directory = tmp_path / "reports"
+    directory.mkdir()
+    target = directory / "briefing"
+    assert ok(cli("report", flag, "-o", str(target), "--as-of", AS_OF)) == ""
+    # Written through a temporary file renamed over the target: none is left behind.
+    assert [p.name for p in directory.iterdir()] == ["briefing"]
+    data = target.read_bytes()
+    if flag == "--xlsx":
+        assert data[:2] == b"PK"  # a zip container
+    elif flag != "--csv":
+        assert data.decode("utf-8") == ok(cli("report", flag, "--as-of", AS_OF))
+
+
+def test_unwritable_output_is_an_io_error(cli, tmp_path):
+    message = assert_refused(cli("report", "--html", "-o", str(tmp_path / "missing" / "r.html")), code=74)
+    assert "could not write" in message
+
+
+def test_json_is_the_whole_report_view(cli, marked):
+    view = json.loads(ok(cli("report", "--json", "--as-of", AS_OF)))
+    assert set(view) >= {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log"}
+    assert view["as_of"] == AS_OF
+    assert sum(len(a["tasks_list"]) for a in view["areas"]) == len(PLAN.tasks)
+    assert {r["id"] for r in view["attention"]} == {"PUB-04", "ENV-05"}
+    assert len(view["log"]) == len(MARKS)
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def flat(row: dict) -> dict[str, str]:
+    """A list --json row flattened by hand, each value as the csv module reads it back."""
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            for sub, item in value.items():
+                out["reason" if (key, sub) == ("reason", "code") else f"{key}_{sub}"] = item
+        elif key != "latest":
+            out[key] = value
+    return {k: "" if v is None else str(v) for k, v in out.items()}
+
+
+def test_csv_on_stdout_has_no_bom_and_one_row_per_task(cli, marked):
+    text = ok(cli("report", "--csv", "--as-of", AS_OF))
+    assert not text.startswith("\ufeff")
+    assert "\r\n" not in text
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    assert tuple(reader.fieldnames) == COLUMNS
+    expected = list_rows(cli)
+    assert [r["id"] for r in rows] == [r["id"] for r in expected]
+    assert len(rows) == len(PLAN.tasks) == 81
+    for got, want in zip(rows, expected):
+        for key, value in flat(want).items():
+            assert got[key] == value, (want["id"], key)
+    ind01 = next(r for r in rows if r["id"] == "IND-01")
+    assert (ind01["target_kind"], ind01["target_value"], ind01["latest_note"], ind01["reason"]) == (
+        "count", "200", "首批验收完成", "on-track"
+    )
+    assert ind01["latest_by"] == "省经贸委" and ind01["latest_date"] == "2006-06-30"
+
+
+def test_csv_file_starts_with_the_bom_that_excel_needs(cli, marked, tmp_path):
+    target = tmp_path / "tasks.csv"
+    ok(cli("report", "--csv", "-o", str(target), "--as-of", AS_OF))
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\r\n") == len(PLAN.tasks) + 1  # CRLF rows, as RFC 4180 and Excel expect
+    with target.open(encoding="utf-8-sig", newline="") as stream:
+        from_file = list(csv.DictReader(stream))
+    with target.open(encoding="utf-8", newline="") as stream:
+        assert next(csv.reader(stream))[0] == "\ufeffid"  # read without -sig, the BOM is there
+    from_stdout = list(csv.DictReader(io.StringIO(ok(cli("report", "--csv", "--as-of", AS_OF)))))
+    assert from_file == from_stdout
+    assert any(r["title_zh"] == "继续推进200家重点企业的信息技术改造" for r in from_file)
+
+
+def test_csv_columns_are_exactly_the_flattened_list_json_keys(cli, marked):
+    # Every reason code carries its own figures; these dates between them show all of them:
+    # not begun (start), no record / on track (behind, expected, actual), overdue (deadline, days).
+    keys: set[str] = set()
+    for as_of in ("2006-01-01", AS_OF, "2006-10-15"):
+        for row in list_rows(cli, as_of):
+            keys |= set(flat(row))
+            if row["latest"] is not None:
+                keys |= {f"latest_{k}" for k in row["latest"]}
+    assert keys == set(COLUMNS)
+    assert len(COLUMNS) == len(set(COLUMNS))
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX
+
+
+def workbook(cli, tmp_path: Path, lang: str):
+    openpyxl = pytest.importorskip("openpyxl")
+    target = tmp_path / f"report-{lang}.xlsx"
+    ok(cli("report", "--xlsx", "-o", str(target), "--as-of", AS_OF, "--lang", lang))
+    return openpyxl.load_workbook(target)
+
+
+SHEETS = ["sheet.summary", "sheet.tasks", "sheet.baselines", "sheet.log"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_xlsx_sheets_and_headers_follow_the_language(cli, marked, tmp_path, lang):
+    book = workbook(cli, tmp_path, lang)
+    assert book.sheetnames == [t(s, lang) for s in SHEETS]
+    summary, tasks, baselines, log = book.worksheets
+    header = [c.value for c in tasks[1]]
+    assert header[:5] == [t(k, lang) for k in ("id", "area", "title", "kind", "target")]
+    assert t("light", lang) in header and t("percent", lang) in header
+    assert [c.value for c in summary[1]][:2] == [t("area", lang), t("tasks", lang)]
+    assert [c.value for c in baselines[1]][:4] == [t(k, lang) for k in ("id", "indicator", "area", "baseline")]
+    assert [c.value for c in log[1]][:3] == [t(k, lang) for k in ("record", "date", "item")]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "B2"  # header row and first column stay in view
+        first_row = [c.value for c in sheet[1] if c.value]
+        if lang == "zh":
+            # Chinese headers carry no English words (UTC is the name of the time scale).
+            assert not [w for c in first_row for w in re.findall(r"[A-Za-z]+", c) if w != "UTC"], first_row
+        else:
+            assert not [c for c in first_row if re.search(r"[\u3400-\u9fff]", c)], first_row
+
+
+def test_xlsx_row_counts(cli, marked, tmp_path):
+    summary, tasks, baselines, log = workbook(cli, tmp_path, "en").worksheets
+    assert tasks.max_row == 1 + len(PLAN.tasks)
+    assert baselines.max_row == 1 + len(PLAN.indicators)
+    assert log.max_row == 1 + len(MARKS)
+    names = [summary.cell(r, 1).value for r in range(2, 2 + len(PLAN.areas) + 1)]
+    assert names == [a.name_en for a in PLAN.areas] + ["Total"]
+    assert summary.cell(2 + len(PLAN.areas), 2).value == len(PLAN.tasks)
+    # Below the table: which plan and when, so a sheet passed on alone keeps its date.
+    as_of_row = [summary.cell(summary.max_row, c).value for c in (1, 2)]
+    assert as_of_row == ["As of", datetime(2006, 7, 1)]
+
+
+def column(sheet, header: str) -> dict[str, object]:
+    """The cells of one column keyed by the first column (the id)."""
+    index = [c.value for c in sheet[1]].index(header) + 1
+    return {sheet.cell(r, 1).value: sheet.cell(r, index) for r in range(2, sheet.max_row + 1)}
+
+
+def test_xlsx_figures_are_numbers_with_formats(cli, marked, tmp_path):
+    summary, tasks, baselines, log = workbook(cli, tmp_path, "en").worksheets
+    actual = column(tasks, "Actual")
+    assert actual["IND-01"].value == 120 and isinstance(actual["IND-01"].value, int)
+    assert actual["IND-01"].number_format == "#,##0"
+    # A target in % is stored as a fraction, as Excel expects: 88 % is 0.88 shown as 88.0%.
+    assert actual["EGOV-10"].value == pytest.approx(0.88) and actual["EGOV-10"].number_format == "0.0%"
+    assert column(tasks, "Unit")["IND-01"].value == "enterprises"
+    done = column(tasks, "Done %")
+    assert done["IND-01"].value == pytest.approx(0.6) and done["IND-01"].number_format == "0.0%"
+    assert done["IND-02"].value is None
+    deadline = column(tasks, "Deadline")["IND-04"]
+    assert deadline.value == datetime(2006, 9, 30) and deadline.number_format == "yyyy-mm-dd"
+    value = column(baselines, "Baseline")
+    assert value["phone-users"].value == pytest.approx(5139.8) and value["phone-users"].number_format == "#,##0.0#"
+    assert column(baselines, "Unit")["phone-users"].value == "10k subscribers"
+    assert value["county-portal-share"].value == pytest.approx(0.75)
+    assert column(baselines, "Actual")["internet-users"].value == 1180
+    assert column(baselines, "Growth")["county-portal-share"].value == pytest.approx(88 / 75 - 1, abs=1e-3)
+    # No figure anywhere is text that merely looks like a number (the Target column is the target
+    # as words, "100%" or "80–100 enterprises", beside its figures in Target value and Range high end).
+    for sheet in (summary, tasks, baselines, log):
+        headers = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and headers[cell.column - 1] != "Target":
+                    assert not re.fullmatch(r"-?[\d,]+(\.\d+)?%?", cell.value), (sheet.title, cell.coordinate)
+    assert column(log, "Value")  # the log's values are numbers too (checked by the loop above)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_xlsx_lights_are_filled_cells_with_a_word(cli, marked, tmp_path, lang):
+    tasks = workbook(cli, tmp_path, lang).worksheets[1]
+    lights = column(tasks, t("light", lang))
+    for task_id, code in {"IND-01": "green", "IND-11": "yellow", "PUB-04": "red", "EGOV-01": "done", "IND-02": "grey"}.items():
+        cell = lights[task_id]
+        assert cell.value == words.light(code, lang)
+        assert cell.fill.fill_type == "solid"
+        assert cell.fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR[code][1:].upper()
+    assert len({c.fill.fgColor.rgb for c in lights.values()}) == 5
+
+
+def test_xlsx_column_widths_count_chinese_characters_twice(cli, marked, tmp_path):
+    tasks = workbook(cli, tmp_path, "zh").worksheets[1]
+    widths = {tasks.cell(1, c).value: tasks.column_dimensions[tasks.cell(1, c).column_letter].width
+              for c in range(1, tasks.max_column + 1)}
+    # 编号 (2 characters, 4 wide) sits over ids of 7 characters: the column fits EGOV-10, not more.
+    assert widths["编号"] == max(len(t.id) for t in PLAN.tasks) + 2
+    # 领域: the longest area name in Chinese, 10 characters, needs 20 columns.
+    assert widths["领域"] == max(words.display_width(a.name_zh) for a in PLAN.areas) + 2
+    assert widths["任务"] == 60  # long titles are capped and wrap
+    assert tasks.cell(2, 3).alignment.wrap_text
+
+
+# ---------------------------------------------------------------------------------------------
+# The installed command
+
+
+def test_installed_command_writes_html_and_pipes_csv(run, tmp_path, sdpolicy_home):
+    sdpolicy_home.mkdir()
+    result = run("mark", "IND-01", "--value", "150", "--date", "2006-06-30")
+    assert result.returncode == 0, result.stderr
+    target = tmp_path / "r.html"
+    result = run("report", "--html", "-o", str(target), "--as-of", AS_OF, "--lang", "zh")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert target.read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
+    piped = run("report", "--csv", "--as-of", AS_OF)
+    assert (piped.returncode, piped.stderr) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(piped.stdout)))
+    assert len(rows) == len(PLAN.tasks)
+    assert next(r for r in rows if r["id"] == "IND-01")["percent"] == "75.0"
