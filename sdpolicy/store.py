@@ -620,7 +620,11 @@ def _append_locked(path: Path, record: Record, line: str) -> int:
         _write_or_undo(fd, path, before + line.encode("utf-8") + newline, len(data))
         return (data + before).count(b"\n") + 1
     finally:
-        os.close(fd)
+        # The descriptor is released even when close reports an error, and by then the line is either
+        # durable (fsync succeeded) or cut off again: a close error must neither turn a good write into
+        # a failure nor hide the error of a failed one.
+        with suppress(OSError):
+            os.close(fd)
 
 
 def _uses_crlf(data: bytes) -> bool:
