@@ -218,6 +218,27 @@ def test_xlsx_sheets_and_headers_follow_the_language(cli, marked, tmp_path, lang
             assert not [c for c in first_row if re.search(r"[\u3400-\u9fff]", c)], first_row
 
 
+def test_xlsx_cells_follow_the_language(cli, marked, tmp_path):
+    cjk = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]+")
+    # Chinese in the English workbook only where users typed it (notes, units that reported) or
+    # where the catalogue's English quotes a Chinese name (校校通).
+    allowed = {run for args in MARKS for a in args for run in cjk.findall(a)}
+    allowed |= {run for task in PLAN.tasks for run in cjk.findall(task.title_en)}
+    english = [str(c.value) for sheet in workbook(cli, tmp_path, "en") for row in sheet.iter_rows() for c in row if c.value]
+    assert [run for text in english for run in cjk.findall(text) if run not in allowed] == []
+    # Latin words in the Chinese workbook: only ids and what the catalogue's Chinese itself contains
+    # (CMM, the unit G of bandwidth).
+    ids = sorted([t.id for t in PLAN.tasks] + [i.id for i in PLAN.indicators], key=len, reverse=True)
+    catalogue_zh = " ".join(
+        [t.title_zh for t in PLAN.tasks] + [f"{i.name_zh} {i.unit_zh or ''}" for i in PLAN.indicators]
+    )
+    allowed_words = set(re.findall(r"[A-Za-z]+", catalogue_zh)) | {"UTC"}
+    chinese = [str(c.value) for sheet in workbook(cli, tmp_path, "zh") for row in sheet.iter_rows() for c in row
+               if isinstance(c.value, str) and not re.fullmatch(r"r-[0-9a-z]{10}", c.value)]
+    text = re.sub("|".join(map(re.escape, ids)), " ", "\n".join(chinese))
+    assert [w for w in re.findall(r"[A-Za-z]+", text) if w not in allowed_words] == []
+
+
 def test_xlsx_row_counts(cli, marked, tmp_path):
     summary, tasks, baselines, log = workbook(cli, tmp_path, "en").worksheets
     assert tasks.max_row == 1 + len(PLAN.tasks)
