@@ -250,6 +250,9 @@ def test_xlsx_row_counts(cli, marked, tmp_path):
     # Below the table: which plan and when, so a sheet passed on alone keeps its date.
     as_of_row = [summary.cell(summary.max_row, c).value for c in (1, 2)]
     assert as_of_row == ["As of", datetime(2006, 7, 1)]
+    assert summary.column_dimensions["B"].width >= len("2006-07-01")  # a narrower column shows ###
+    assert summary.cell(1, 2).alignment.horizontal == "right"  # over figures
+    assert summary.cell(1, 1).alignment.horizontal is None
 
 
 def column(sheet, header: str) -> dict[str, object]:
@@ -298,6 +301,10 @@ def test_xlsx_lights_are_filled_cells_with_a_word(cli, marked, tmp_path, lang):
         assert cell.fill.fill_type == "solid"
         assert cell.fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR[code][1:].upper()
     assert len({c.fill.fgColor.rgb for c in lights.values()}) == 5
+    summary = workbook(cli, tmp_path, lang).worksheets[0]
+    for index, code in enumerate(words.LIGHTS, start=3):
+        assert summary.cell(1, index).value == words.heading(words.light(code, lang), lang)
+        assert summary.cell(1, index).fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR[code][1:].upper()
 
 
 def test_xlsx_column_widths_count_chinese_characters_twice(cli, marked, tmp_path):

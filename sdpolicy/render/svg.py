@@ -139,14 +139,19 @@ def progress_chart(view: dict[str, Any], lang: str) -> str:
     rows = quantified(view)
     row, track, bar = 28, 18, 10
     labels = [f"{r['id']}  {words.title(r, lang)}" for r in rows]
-    label_w = 400
+    label_w = 440
     value_w = max([text_width(words.pct(r["percent"])) for r in rows if r["percent"] is not None] + [60]) + 26
     # Past 100% the axis grows (in steps of 25) so that an overshoot still shows its size.
     top_pct = max([100.0] + [r["percent"] for r in rows if r["percent"] is not None])
     top_pct = -(-top_pct // 25) * 25
     span = WIDTH - label_w - value_w
     scale = span / top_pct
-    body = _legend([(words.LIGHT_COLOUR["green"], t("percent", lang))], 10, label_w)
+    # The bar's swatch shows three lights: bars take the colour of their task's light.
+    body = [
+        f'<rect class="swatch" x="{label_w + 4 * i}" y="4" width="4" height="12" fill="{words.LIGHT_COLOUR[code]}"/>'
+        for i, code in enumerate(("green", "yellow", "red"))
+    ]
+    body.append(_text(label_w + 17, 10, t("percent", lang)))
     legend_x = label_w + 17 + text_width(t("percent", lang)) + 24
     body.append(f'<rect class="swatch" x="{legend_x:.1f}" y="2" width="3" height="16" fill="{INK}"/>')
     body.append(_text(legend_x + 9, 10, t("expected", lang)))

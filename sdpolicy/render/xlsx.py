@@ -30,6 +30,9 @@ PERCENT_FORMAT = "0.0%"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 HEADER_FILL = "E9ECEF"
+# A font named in full: a Font with only bold=True leaves the name empty, and LibreOffice then
+# falls back to a serif face for those cells alone.
+FONT = {"name": "Calibri", "size": 11}
 MAX_WIDTH = 60  # wider text wraps inside the cell
 
 
@@ -185,12 +188,12 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
 
     ws.append(headers)
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(bold=True, **FONT)
         cell.fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     fills = {
         code: (PatternFill(fill_type="solid", fgColor=colour.lstrip("#").upper()),
-               Font(color=words.LIGHT_INK[code].lstrip("#").upper(), bold=True))
+               Font(color=words.LIGHT_INK[code].lstrip("#").upper(), bold=True, **FONT))
         for code, colour in words.LIGHT_COLOUR.items()
     }
     widths = [words.display_width(h) for h in headers]
@@ -212,8 +215,15 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
             elif isinstance(value, float):
                 cell.number_format = FLOAT_FORMAT
             widths[column] = max(widths[column], words.display_width(_shown(value)))
+    numeric = [
+        all(isinstance(v, (int, float, date)) for v in column if v is not None) and any(v is not None for v in column)
+        for column in zip(*rows)
+    ] if rows else []
     for column, width in enumerate(widths, start=1):
         letter = get_column_letter(column)
+        if numeric and numeric[column - 1]:
+            # Over figures, which Excel aligns right, the header goes right too.
+            ws.cell(1, column).alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
         ws.column_dimensions[letter].width = min(width + 2, MAX_WIDTH)
         if width + 2 > MAX_WIDTH:
             for cell in ws[letter][1:]:
@@ -230,9 +240,27 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
     ws.print_title_rows = "1:1"
 
 
+def _finish_summary(summary: Any, view: dict[str, Any], lang: str) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    # The light columns' headers in their colours: the sheet reads like the lights chart.
+    for offset, code in enumerate(words.LIGHTS):
+        cell = summary.cell(1, 3 + offset)
+        cell.fill = PatternFill(fill_type="solid", fgColor=words.LIGHT_COLOUR[code].lstrip("#").upper())
+        cell.font = Font(bold=True, color=words.LIGHT_INK[code].lstrip("#").upper(), **FONT)
+    for cell in summary[summary.max_row]:  # the total row
+        cell.font = Font(bold=True, **FONT)
+    # Below the table, what it is and when: a sheet passed on alone keeps its date.
+    summary.append([])
+    summary.append([t("plan", lang), pair(view["plan"], "name", lang)])
+    summary.append([t("as_of", lang), _day(view["as_of"])])
+    summary.cell(summary.max_row, 2).number_format = DATE_FORMAT
+    width = summary.column_dimensions["B"].width or 0
+    summary.column_dimensions["B"].width = max(width, len(view["as_of"]) + 2)  # else Calc shows ###
+
+
 def render_workbook(view: dict[str, Any], lang: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     book.properties.title = briefing.title(view, lang)
@@ -248,14 +276,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ws.title = t(name, lang)
         headers, rows = build(view, lang)
         _write_sheet(ws, headers, rows, freeze)
-    summary = book.worksheets[0]
-    # The total row, and below the table what it is and when: a sheet passed on alone keeps its date.
-    for cell in summary[summary.max_row]:
-        cell.font = Font(bold=True)
-    summary.append([])
-    summary.append([t("plan", lang), pair(view["plan"], "name", lang)])
-    summary.append([t("as_of", lang), _day(view["as_of"])])
-    summary.cell(summary.max_row, 2).number_format = DATE_FORMAT
+    _finish_summary(book.worksheets[0], view, lang)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
