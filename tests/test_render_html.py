@@ -201,6 +201,19 @@ def test_bullet_chart_has_a_bar_per_measured_task_and_a_tick_per_quantified_task
     assert colours["IND-11"] == words.LIGHT_COLOUR["yellow"] and colours["PUB-04"] == words.LIGHT_COLOUR["red"]
 
 
+def test_bullet_axis_grows_past_100_percent_to_show_an_overshoot(view):
+    changed = copy.deepcopy(view)
+    row = next(r for a in changed["areas"] for r in a["tasks_list"] if r["id"] == "IND-01")
+    row["percent"] = 140.0  # 280 of 200 enterprises
+    (chart,) = svgs(render_report(changed, "en"))["progress"]
+    ticks = [e.text for e in chart.iter(SVG_NS + "text") if re.fullmatch(r"\d+%", e.text or "")]
+    assert ticks == ["0%", "25%", "50%", "75%", "100%", "125%", "150%"]
+    (track,) = {float(e.get("width")) for e in marks(chart, "rect", "track")}
+    widths = {b.get("data-task"): float(b.get("width")) for b in marks(chart, "rect", "actual")}
+    assert widths["IND-01"] == pytest.approx(140 / 150 * track, abs=0.1)
+    assert widths["EGOV-10"] == pytest.approx(52 / 150 * track, abs=0.1)
+
+
 def test_baseline_groups_one_per_indicator_behind_a_quantified_task(view):
     groups = svgs(render_report(view, "en"))["baseline"]
     linked = {

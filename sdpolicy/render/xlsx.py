@@ -61,10 +61,6 @@ def _unit(obj: dict[str, Any], lang: str) -> str | None:
     return words.unit(obj, lang) or None
 
 
-def _light(code: str, lang: str) -> briefing.Light:
-    return briefing.light(code, lang)
-
-
 # ---------------------------------------------------------------------------------------------
 # The sheets as header lists and rows of Python values; _write_sheet turns them into cells.
 
@@ -104,7 +100,7 @@ def tasks_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[A
                 words.state(r["state"], lang) if r["state"] else None,
                 Percent(r["percent"]) if r["percent"] is not None else None,
                 Percent(r["expected"]) if r["expected"] is not None else None,
-                _light(r["light"], lang),
+                briefing.light(r["light"], lang),
                 words.reason(r["reason"], lang),
                 _day(r["start"]), _day(r["deadline"]),
                 pair(r, "lead", lang) or None,
