@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from sdpolicy import tomlfile
+from sdpolicy import cache, tomlfile
 from sdpolicy.errors import DataError, MissingInputError, UsageError
 
 SCHEMA_VERSION = 1
@@ -31,11 +31,25 @@ _INDICATOR_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SLUG = _INDICATOR_ID
 
 
+def _reduce(self: Any) -> tuple[Any, tuple[Any, ...]]:
+    # A cached plan is unpickled through the constructor: for thousands of tasks that is about twice
+    # as fast as the field-by-field __setstate__ that slotted dataclasses get by default.
+    names = _INIT_FIELDS.get(type(self))
+    if names is None:
+        names = _INIT_FIELDS[type(self)] = tuple(f.name for f in fields(self) if f.init)
+    return type(self), tuple(getattr(self, name) for name in names)
+
+
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     document: str
     section: str
     quote: str
+
+    __reduce__ = _reduce
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +62,8 @@ class Target:
     unit_en: str = ""
     direction: str = "increase"
     event: str | None = None
+
+    __reduce__ = _reduce
 
     @property
     def numeric(self) -> bool:
@@ -76,6 +92,8 @@ class Task:
     note_zh: str | None = None
     note_en: str | None = None
 
+    __reduce__ = _reduce
+
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
@@ -94,6 +112,8 @@ class Indicator:
     state_zh: str | None = None
     state_en: str | None = None
 
+    __reduce__ = _reduce
+
 
 @dataclass(frozen=True, slots=True)
 class Area:
@@ -101,6 +121,8 @@ class Area:
     name_zh: str
     name_en: str
     section: str
+
+    __reduce__ = _reduce
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +133,15 @@ class Document:
     date: date
     file: str | None = None
 
+    __reduce__ = _reduce
+
 
 @dataclass(frozen=True, slots=True)
 class Lights:
     yellow_behind: float
     red_behind: float
+
+    __reduce__ = _reduce
 
 
 @dataclass(frozen=True)
@@ -137,6 +163,9 @@ class Plan:
     tasks_by_id: Mapping[str, Task] = field(init=False, repr=False, compare=False)
     indicators_by_id: Mapping[str, Indicator] = field(init=False, repr=False, compare=False)
     areas_by_slug: Mapping[str, Area] = field(init=False, repr=False, compare=False)
+
+    # The mappings are views that pickle cannot hold; they are rebuilt from the tuples.
+    __reduce__ = _reduce
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tasks_by_id", MappingProxyType({t.id: t for t in self.tasks}))
@@ -262,12 +291,25 @@ def catalogue_files(path: Path) -> list[Path]:
 
 def load_catalogue(path: Path | None = None) -> Plan:
     """Load and validate a catalogue file or directory; DataError lists every problem found."""
+    return load_catalogue_keyed(path)[0]
+
+
+def load_catalogue_keyed(path: Path | None = None) -> tuple[Plan, bytes]:
+    """The validated plan, and a digest of everything it was built from: its files' names and bytes,
+    and the code that read them. A plan once built from the same bytes comes from the cache."""
     path = Path(path) if path is not None else shipped_catalogue()
+    files = [(file, tomlfile.read_bytes(file, "catalogue")) for file in catalogue_files(path)]
+    key = cache.key(str(path), *(part for file, data in files for part in (str(file), data)))
+    entry = cache.name("catalogue", str(path.absolute()))
+    plan = cache.read(entry, key)
+    if isinstance(plan, Plan):
+        return plan, key
     documents: list[tuple[Path, dict[str, Any], str]] = []
     problems: list[str] = []
-    for file in catalogue_files(path):
+    for file, data in files:
         try:
-            parsed, text = tomlfile.load(file, "catalogue")
+            text = tomlfile.decode(data, file)
+            parsed = tomlfile.parse(text, file)
         except DataError as exc:
             problems.append(exc.message)
             continue
@@ -278,7 +320,8 @@ def load_catalogue(path: Path | None = None) -> Plan:
     plan = builder.build(str(path))
     if builder.problems or plan is None:
         raise _invalid(path, builder.problems)
-    return plan
+    cache.write(entry, key, plan)
+    return plan, key
 
 
 def _invalid(path: Path, problems: list[str]) -> DataError:

@@ -272,8 +272,9 @@ def list_tasks(
         )
     opened = _open(catalogue, home, language)
     plan = opened.plan
-    tasks = plan.tasks_in(find_area(plan, area).slug) if area else plan.tasks
-    view = list_view(plan, plan_progress(plan, opened.records, day, tasks), day)
+    slug = find_area(plan, area).slug if area else None
+    tasks = plan.tasks_in(slug) if slug else plan.tasks
+    view = opened.memo("list", lambda: list_view(plan, plan_progress(plan, opened.records, day, tasks), day), day, slug)
     rows = view["tasks"]
     if light:
         rows = [r for r in rows if r["light"] == light.lower()]
@@ -336,10 +337,14 @@ def status(
     opened = _open(catalogue, home, language)
     plan = opened.plan
     chosen = find_area(plan, area) if area else None
-    progress = plan_progress(plan, opened.records, day)
-    summary = area_summary(plan, progress)
-    shown = [p for p in progress if chosen is None or p.task.area == chosen.slug]
-    emit(status_view(plan, summary, shown, day, chosen), as_json, language, render_status)
+
+    def compute() -> dict[str, Any]:
+        progress = plan_progress(plan, opened.records, day)
+        summary = area_summary(plan, progress)
+        shown = [p for p in progress if chosen is None or p.task.area == chosen.slug]
+        return status_view(plan, summary, shown, day, chosen)
+
+    emit(opened.memo("status", compute, day, chosen.slug if chosen else None), as_json, language, render_status)
 
 
 @command(
@@ -439,8 +444,12 @@ def compare(
     day = as_of_day(as_of)
     opened = _open(catalogue, home, language)
     chosen = find_area(opened.plan, area).slug if area else None
-    comparisons = [c for c in compare_baselines(opened.plan, opened.records, day) if chosen in (None, c.indicator.area)]
-    emit(compare_view(opened.plan, comparisons, day), as_json, language, render_compare)
+
+    def compute() -> dict[str, Any]:
+        comparisons = [c for c in compare_baselines(opened.plan, opened.records, day) if chosen in (None, c.indicator.area)]
+        return compare_view(opened.plan, comparisons, day)
+
+    emit(opened.memo("compare", compute, day, chosen), as_json, language, render_compare)
 
 
 @command(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import math
 import os
 import re
@@ -27,7 +28,7 @@ from typing import Any
 import tomli_w
 from filelock import FileLock, SoftFileLock, Timeout
 
-from sdpolicy import tomlfile
+from sdpolicy import cache, tomlfile
 from sdpolicy.errors import DataError, LockTimeoutError, MissingInputError, UsageError, WriteError
 
 STATES = ("not-started", "in-progress", "done", "blocked")
@@ -48,6 +49,14 @@ class Record:
     by: str = ""
     retracts: str | None = None
     line: int = field(default=0, compare=False)  # where it stands in the store file, for messages
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Cached records are unpickled through the constructor, about twice as fast as the
+        # field-by-field __setstate__ that slotted dataclasses get by default.
+        return Record, (
+            self.id, self.kind, self.item, self.date, self.recorded_at, self.value, self.state, self.note,
+            self.by, self.retracts, self.line,
+        )
 
 
 STORE_NAME = "progress.toml"
@@ -106,6 +115,18 @@ class StoreContents:
     schema_line: int | None = None  # None when the file has no `schema = 1` line (only allowed if it has no records)
 
 
+@dataclass(frozen=True)
+class _Prefix:
+    """What is known of the first `size` bytes of a store file, read once and found without a problem."""
+
+    size: int  # it ends just after a line feed
+    digest: bytes  # sha256 of those bytes: the prefix is used only for a file that still starts with them
+    lines: int  # the line feeds in it, so that the lines after it keep their numbers
+    schema_line: int | None
+    ids: frozenset[str]
+    items: frozenset[tuple[str, str]]  # (kind, item) of its records, to check them against a catalogue
+
+
 # -- reading
 
 
@@ -115,14 +136,138 @@ def read_records(home: Path) -> list[Record]:
 
 
 def read_store(home: Path) -> StoreContents:
+    snapshot = read_snapshot(home)
+    return StoreContents(snapshot.records(), snapshot.torn_tail, snapshot.torn_line, snapshot.schema_line)
+
+
+# A cached prefix is extended once this many records follow it, so that the part parsed afresh by every
+# run stays small while the cost of rewriting the cache is paid rarely.
+_REFRESH = 1000
+
+
+class Snapshot:
+    """The store file as read at one moment: checked whole at once, its records built when asked for.
+
+    What an earlier run parsed is taken from the cache (see _Prefix) once the file is found to still
+    start with those bytes, so that a command that needs only to know that the store is sound and
+    which tasks and indicators it names (mark, a cached view) never builds 100,000 records.
+    """
+
+    __slots__ = ("path", "torn_tail", "torn_line", "schema_line", "items", "_data", "_records", "_hashes")
+
+    def __init__(self, path: Path, data: bytes):
+        self.path = path
+        self._data = data
+        self._records: tuple[Record, ...] | None = None
+        self._hashes: dict[int, Any] = {}  # sha256 objects of prefixes, by size
+        self.torn_tail: str | None = None
+        self.torn_line: int | None = None
+        self.schema_line: int | None = None
+        self.items: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def digest(self) -> bytes:
+        """sha256 of the whole file as read: what anything computed from its records is keyed on."""
+        return self._hash(len(self._data)).digest()
+
+    def records(self) -> tuple[Record, ...]:
+        """Every complete record in file order, each with `line` set."""
+        if self._records is None:
+            found = cache.read(_entry(self.path, "records"), _CACHE_KEY)
+            prefix, cached = found if isinstance(found, tuple) and len(found) == 2 else (None, ())
+            examined = _examine_after(self._data, self.path, prefix) if self._holds(prefix) else None
+            if examined is None:
+                contents = _examine(self._data, self.path)[0]
+                self._records = contents.records
+                self._remember(contents.schema_line, records=True)
+            else:
+                contents = examined[0]
+                self._records = cached + contents.records
+                if len(contents.records) > _REFRESH:
+                    self._remember(contents.schema_line, records=True)
+        return self._records
+
+    def _hash(self, size: int) -> Any:
+        found = self._hashes.get(size)
+        if found is None:
+            below = max((n for n in self._hashes if n < size), default=0)
+            found = self._hashes[below].copy() if below else hashlib.sha256()
+            found.update(memoryview(self._data)[below:size])
+            self._hashes[size] = found
+        return found
+
+    def _holds(self, prefix: Any) -> bool:
+        """Whether `prefix` is a cached prefix of this very file."""
+        return (
+            isinstance(prefix, _Prefix)
+            and 0 < prefix.size <= len(self._data)
+            and self._hash(prefix.size).digest() == prefix.digest
+        )
+
+    def _remember(self, schema_line: int | None, *, records: bool, base: _Prefix | None = None,
+                  tail: tuple[Record, ...] = ()) -> None:
+        """Cache what is known of the file's complete lines: always the prefix, and its records if asked.
+
+        With `base`, the prefix is `base` extended by the records in `tail`; else it is made from
+        the records read.
+        """
+        cut = self._data.rfind(b"\n") + 1
+        if not cut:
+            return
+        lines = self._data.count(b"\n")
+        if base is None:
+            kept = self._records or ()
+            if kept and kept[-1].line > lines:
+                kept = kept[:-1]  # a last line without its line feed belongs to the part parsed afresh
+            ids = frozenset(r.id for r in kept)
+            items = frozenset((r.kind, r.item) for r in kept)
+        else:
+            new = [r for r in tail if r.line <= lines]
+            ids = base.ids.union(r.id for r in new)
+            items = base.items.union((r.kind, r.item) for r in new)
+            kept = ()
+        schema = schema_line if schema_line is not None and schema_line <= lines else None
+        prefix = _Prefix(cut, self._hash(cut).digest(), lines, schema, ids, items)
+        cache.write(_entry(self.path, "prefix"), _CACHE_KEY, prefix)
+        if records:
+            cache.write(_entry(self.path, "records"), _CACHE_KEY, (prefix, kept))
+
+
+_CACHE_KEY = cache.key("store")
+
+
+def _entry(path: Path, kind: str) -> str:
+    return cache.name(f"store-{kind}", str(path.absolute()))
+
+
+def read_snapshot(home: Path) -> Snapshot:
+    """Read and check the store (DataError if it is damaged); records are built when asked for."""
     path = progress_path(home)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return StoreContents()
+        snapshot = Snapshot(path, b"")
+        snapshot._records = ()
+        return snapshot
     except OSError as exc:
         raise _unreadable(path, exc) from None
-    return _examine(data, path)[0]
+    snapshot = Snapshot(path, data)
+    prefix = cache.read(_entry(path, "prefix"), _CACHE_KEY)
+    examined = _examine_after(data, path, prefix) if snapshot._holds(prefix) else None
+    if examined is None:
+        contents = _examine(data, path)[0]
+        snapshot._records = contents.records
+        snapshot.items = frozenset((r.kind, r.item) for r in contents.records)
+        snapshot._remember(contents.schema_line, records=True)
+    else:
+        contents = examined[0]
+        snapshot.items = prefix.items.union((r.kind, r.item) for r in contents.records)
+        if len(contents.records) > _REFRESH:
+            snapshot._remember(contents.schema_line, records=False, base=prefix, tail=contents.records)
+    snapshot.torn_tail, snapshot.torn_line, snapshot.schema_line = (
+        contents.torn_tail, contents.torn_line, contents.schema_line
+    )
+    return snapshot
 
 
 def parse_records(text: str, path: Path | str) -> StoreContents:
@@ -133,16 +278,36 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
     them, and makes a duplicate id a finding of ours that can be explained in plain words rather than
     tomllib's "Cannot overwrite a value".
     """
+    return _parse(text, path)
+
+
+def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreContents:
+    """parse_records, or with `prefix` the parse of what follows a known-good prefix of the file.
+
+    Lines are parsed on their own, so the lines after a prefix read the same whether or not the prefix
+    is parsed again: only its ids (for duplicates) and its schema line carry over. After a prefix, the
+    records returned are those of `text` alone; a clash with a prefix id is a problem without words,
+    as every problem is then worded by a parse of the whole file (see _examine).
+    """
     lines = text.split("\n")
     last = len(lines) - 1
+    offset = prefix.lines if prefix else 0
+    known = prefix.ids if prefix else frozenset()
     problems: list[str] = []
     records: list[Record] = []
     seen: dict[str, tuple[int, str]] = {}
-    schema_line: int | None = None
+    schema_line: int | None = prefix.schema_line if prefix else None
     torn: tuple[str, int] | None = None
+    strings: dict[str, str] = {}
+    days: dict[str, date] = {}
     for index, raw in enumerate(lines):
-        number = index + 1
+        number = index + 1 + offset
         line = raw[:-1] if raw.endswith("\r") else raw
+        record = _canonical(line, number, strings, days)
+        if record is not None and record.id not in seen and record.id not in known:
+            seen[record.id] = (number, line)
+            records.append(record)
+            continue
         stripped = line.lstrip(" \t")
         if not stripped or stripped.startswith("#"):
             continue
@@ -190,6 +355,9 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
                 else:
                     problems.append(f"{where}: schema must be the number {SCHEMA_VERSION}, not {_type_name(value)}")
             continue
+        if key in known:
+            problems.append(key)
+            continue
         if key in seen:
             first, first_line = seen[key]
             if first_line == line:
@@ -218,13 +386,26 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
             problems.extend(f"{path}:{number}:{column}: record '{key}': {text}" for column, text in placed)
         else:
             records.append(_build(key, value, number))
-    if records and schema_line is None:
+    if (records or known) and schema_line is None:
         problems.append(f"{path}:1:1: the line 'schema = {SCHEMA_VERSION}' is missing; put it above the first record")
     if problems:
         raise _damaged(path, problems)
     if torn is None:
         return StoreContents(tuple(records), schema_line=schema_line)
     return StoreContents(tuple(records), torn_tail=torn[0], torn_line=torn[1], schema_line=schema_line)
+
+
+def _examine_after(data: bytes, path: Path, prefix: _Prefix) -> tuple[StoreContents, int | None] | None:
+    """_examine for the part of the file after a cached prefix (whose records are not returned).
+
+    None when only a parse of the whole file can settle it: a problem, to be worded with the file's
+    own lines, or a character that an interrupted write cut in two.
+    """
+    try:
+        contents = _parse(data[prefix.size :].decode("utf-8"), path, prefix)
+    except (UnicodeDecodeError, DataError):
+        return None
+    return contents, (data.rfind(b"\n") + 1 if contents.torn_tail is not None else None)
 
 
 def _examine(data: bytes, path: Path) -> tuple[StoreContents, int | None]:
@@ -248,6 +429,63 @@ def _examine(data: bytes, path: Path) -> tuple[StoreContents, int | None]:
         return dataclasses.replace(contents, torn_tail=torn_text, torn_line=head.count("\n") + 1), cut
     contents = parse_records(text, path)
     return contents, (cut if contents.torn_tail is not None else None)
+
+
+# A line exactly as record_line writes it: strings without escapes or control characters, numbers
+# without sign, underscores or base prefixes, real dates in the form tomllib accepts, UTC times.
+_STRING = r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"'
+_DAY = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_CANONICAL = re.compile(
+    r"([A-Za-z0-9_-]+) = \{ (task|indicator) = " + _STRING
+    + r"(?:, value = ((?:0|[1-9][0-9]{0,14})(\.[0-9]+)?([eE][+-]?[0-9]+)?))?"
+    + r"(?:, state = " + _STRING + ")?"
+    + r"(?:, retracts = " + _STRING + ")?"
+    + r", date = (" + _DAY + ")"
+    + r"(?:, by = " + _STRING + ")?"
+    + r"(?:, note = " + _STRING + ")?"
+    + r", recorded_at = (" + _DAY + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{6})?Z) \}"
+)
+
+
+def _canonical(line: str, number: int, strings: dict[str, str], days: dict[str, date]) -> Record | None:
+    """The record on a line as record_line writes it, if it passes every check; else None.
+
+    Nearly every line of a store was written by record_line, and one regular expression reads such a
+    line several times faster than tomllib. It matches only text that tomllib reads to the same
+    values, and a record with any problem is declined too, so every other line goes through tomllib
+    and _check_fields and gets exactly the message it always had. Equal strings and dates are shared
+    through `strings` and `days`, which keeps a large store small in memory and in the cache.
+    """
+    match = _CANONICAL.fullmatch(line)
+    if match is None:
+        return None
+    key, kind, item, digits, fraction, exponent, state, retracts, day, by, note, stamp = match.groups()
+    if key == "schema" or not item.strip():
+        return None
+    if retracts is not None:
+        if digits is not None or state is not None or not retracts.strip():
+            return None
+    elif digits is None and state is None:
+        return None
+    value: float | None = None
+    if digits is not None:
+        value = float(digits) if fraction or exponent else int(digits)
+        if not math.isfinite(value):
+            return None
+    if state is not None and state not in STATES:
+        return None
+    on = days.get(day)
+    try:
+        if on is None:
+            on = days[day] = date.fromisoformat(day)
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    get = strings.setdefault
+    return Record(
+        key, get(kind, kind), get(item, item), on, when, value, state and get(state, state),
+        get(note, note) if note else "", get(by, by) if by else "", retracts, number,
+    )
 
 
 def _damaged(path: Path | str, problems: list[str]) -> DataError:
@@ -599,8 +837,16 @@ def _append_locked(path: Path, record: Record, line: str) -> int:
             data = _read_all(fd)
         except OSError as exc:
             raise _unreadable(path, exc) from None
-        contents, torn_at = _examine(data, path)
+        # Only what follows the cached prefix is parsed: a write checks the records it has not seen.
+        prefix = cache.read(_entry(path, "prefix"), _CACHE_KEY)
+        held = isinstance(prefix, _Prefix) and 0 < prefix.size <= len(data) and (
+            hashlib.sha256(memoryview(data)[: prefix.size]).digest() == prefix.digest
+        )
+        examined = _examine_after(data, path, prefix) if held else None
+        contents, torn_at = examined or _examine(data, path)
         clash = next((old for old in contents.records if old.id == record.id), None)
+        if clash is None and examined is not None and record.id in prefix.ids:
+            clash = next(old for old in _examine(data, path)[0].records if old.id == record.id)
         if clash is not None:
             raise DataError(
                 f"cannot write record '{record.id}': {path}:{clash.line} already has a record with that id"
@@ -618,7 +864,7 @@ def _append_locked(path: Path, record: Record, line: str) -> int:
             # A file made by hand with nothing but comments: it gets the schema line a new store starts with.
             before += f"schema = {SCHEMA_VERSION}".encode() + newline
         _write_or_undo(fd, path, before + line.encode("utf-8") + newline, len(data))
-        return (data + before).count(b"\n") + 1
+        return data.count(b"\n") + before.count(b"\n") + 1
     finally:
         # The descriptor is released even when close reports an error, and by then the line is either
         # durable (fsync succeeded) or cut off again: a close error must neither turn a good write into

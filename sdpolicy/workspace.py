@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
-from sdpolicy import store
-from sdpolicy.catalogue import Plan, load_catalogue
+from sdpolicy import cache, store
+from sdpolicy.catalogue import Plan, load_catalogue_keyed
 from sdpolicy.errors import DataError
 from sdpolicy.store import Record
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Workspace:
     plan: Plan
     home: Path
-    records: tuple[Record, ...]
-    torn_line: int | None  # the line an interrupted write left unfinished, if any
+    snapshot: store.Snapshot = field(repr=False)
+    plan_key: bytes = field(repr=False)  # a digest of the catalogue's files and the code that read them
+
+    @property
+    def records(self) -> tuple[Record, ...]:
+        """Every record of the store in file order, built on first use: many commands never need them."""
+        return self.snapshot.records()
+
+    @property
+    def torn_line(self) -> int | None:
+        """The line an interrupted write left unfinished, if any."""
+        return self.snapshot.torn_line
 
     @property
     def store_path(self) -> Path:
         return store.progress_path(self.home)
+
+    def memo(self, name: str, compute: Callable[[], T], *args: Any) -> T:
+        """compute(), or what it gave before for the same catalogue bytes, store bytes, code and args.
+
+        `compute` must be a function of the plan, the records and `args` alone, and what it returns
+        must pickle. On a large store this turns a command run again on unchanged files from a parse
+        and a pass over every record into reading one small file.
+        """
+        entry = cache.name(f"view-{name}", self.plan.path, str(self.home.absolute()), *args)
+        key = cache.key(name, self.plan_key, self.snapshot.digest, *args)
+        found = cache.read(entry, key)
+        if found is not None:
+            return found
+        value = compute()
+        cache.write(entry, key, value)
+        return value
 
 
 def unknown_items(plan: Plan, records: tuple[Record, ...], path: Path) -> list[str]:
@@ -34,11 +63,13 @@ def unknown_items(plan: Plan, records: tuple[Record, ...], path: Path) -> list[s
 
 
 def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
-    plan = load_catalogue(catalogue)
-    contents = store.read_store(home)
-    path = store.progress_path(home)
-    problems = unknown_items(plan, contents.records, path)
-    if problems:
+    plan, plan_key = load_catalogue_keyed(catalogue)
+    snapshot = store.read_snapshot(home)
+    known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
+    # The distinct items named are few beside the records; only when one is unknown are the records
+    # needed, to name each record that names it.
+    if any(item not in known[kind] for kind, item in snapshot.items):
+        problems = unknown_items(plan, snapshot.records(), store.progress_path(home))
         more = f" (and {len(problems) - 1} more; run sdpolicy check)" if len(problems) > 1 else ""
         raise DataError(f"{problems[0]}{more}", problems=problems)
-    return Workspace(plan=plan, home=home, records=contents.records, torn_line=contents.torn_line)
+    return Workspace(plan=plan, home=home, snapshot=snapshot, plan_key=plan_key)
