@@ -272,6 +272,14 @@ def test_tables_are_the_markdown_reports(cli, view, lang):
     assert got == expected
 
 
+@pytest.mark.parametrize("lang,change", [("en", "+1.8 million subscribers"), ("zh", "+180 万户")])
+def test_baseline_change_is_in_the_readers_units(view, lang, change):
+    # internet-users: over 1,000 万户 in 2005, marked 1,180: the actual and the change read alike.
+    comparison = page(render_report(view, lang)).tables[-1]
+    (row,) = [r for r in comparison if r[0] in ("Internet users", "互联网用户数")]
+    assert row[4:] == [words.amount(1180, {"unit_zh": "万户", "unit_en": "10k subscribers"}, lang), change, "+18.0%"]
+
+
 # ---------------------------------------------------------------------------------------------
 # One language
 

@@ -118,6 +118,6 @@ def comparison(view: dict[str, Any], lang: str) -> Table:
         linked = ", ".join(f"{x['id']} ({words.target(x['target'], lang)})" for x in row["tasks"]) or "—"
         rows.append([
             words.name(row, lang), words.baseline_value(row, lang), row["as_of"], linked, current(row, lang),
-            words.signed(row["change"]), words.growth(row["growth"]),
+            words.change(row["change"], row, lang), words.growth(row["growth"]),
         ])
     return Table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"], nowrap=(2,))
