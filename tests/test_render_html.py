@@ -64,11 +64,9 @@ class Page(HTMLParser):
             self.tables.append([])
         elif tag == "tr":
             self.tables[-1].append([])
-        elif tag in ("td", "th"):
+        if tag in ("td", "th"):
             self._cell = []
-        elif tag in ("h1", "h2", "h3", "th", "figcaption"):
-            self._heading = []
-        if tag == "th":
+        if tag in ("h1", "h2", "h3", "th", "figcaption"):
             self._heading = []
 
     def handle_endtag(self, tag):

@@ -204,8 +204,6 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(value, date):
                 cell.number_format = DATE_FORMAT
-            elif isinstance(value, bool):
-                pass
             elif isinstance(value, int):
                 cell.number_format = INT_FORMAT
             elif isinstance(value, float):
