@@ -35,8 +35,13 @@ def sdpolicy_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The workspace for this test (not created: sdpolicy must cope with a missing one)."""
     home = tmp_path / "sdpolicy-home"
     monkeypatch.setenv("SDPOLICY_HOME", str(home))
-    # Belt and braces: even a code path that ignored SDPOLICY_HOME would land in tmp_path.
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    # sdpolicy's on-disk cache: one per test, so no test sees entries another made, and never the
+    # user's ~/.cache/sdpolicy.
+    monkeypatch.setenv("SDPOLICY_CACHE", str(tmp_path / "sdpolicy-cache"))
+    # Belt and braces: even a code path that ignored these would land in tmp_path, not in the
+    # user's data, cache, config or state directories.
+    for kind in ("DATA", "CACHE", "CONFIG", "STATE"):
+        monkeypatch.setenv(f"XDG_{kind}_HOME", str(tmp_path / f"xdg-{kind.lower()}"))
     for name in _CLEARED:
         monkeypatch.delenv(name, raising=False)
     # An English, UTF-8 locale: the language falls back to the locale when --lang is not given.
