@@ -8,6 +8,7 @@ README's "JSON output" section, this file, and (when a key changes meaning or di
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -195,3 +196,15 @@ def test_json_is_free_of_markup_and_ansi(cli, mark):
     text = cli("show", "IND-01", "--json", "--as-of", "2006-07-01").stdout
     assert "\x1b" not in text
     assert json.loads(text)["task"]["latest"]["note"] == "[red]x[/red]"
+
+
+def test_every_pinned_key_is_documented_in_the_readme():
+    """The README's "JSON output" section names every key pinned here (nested ones as the README
+    groups them: a task row's, a target's, a summary's, a log record's, a comparison's own)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## JSON output", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]+)`", section))))
+    pinned = set().union(*TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK)
+    assert sorted(pinned - documented) == []
