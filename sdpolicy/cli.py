@@ -235,9 +235,9 @@ def emit(view: dict[str, Any], as_json: bool, lang: str, draw: Callable[..., Non
 
         sys.stdout.write(json.dumps(view, ensure_ascii=False, indent=2) + "\n")
         return
-    from sdpolicy.render.terminal import console
+    from sdpolicy.render.terminal import console, printable
 
-    draw(view, lang, console())
+    draw(printable(view), lang, console())
 
 
 def _matches(row: dict[str, Any], needle: str, *fields: str) -> bool:

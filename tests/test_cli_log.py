@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from conftest import ANSI, assert_refused
 
@@ -63,3 +64,17 @@ def test_log_of_task_without_records(cli, mark):
 def test_log_unknown_item_is_refused(cli):
     message = assert_refused(cli("log", "EGOV-99"))
     assert message.startswith("unknown task or indicator 'EGOV-99'; did you mean EGOV-09")
+
+
+def test_control_characters_in_notes_cannot_reach_the_terminal(cli, mark):
+    # A note (typed, merged from a colleague's store or edited by hand) holding ESC sequences, BEL,
+    # CR and a C1 CSI must not recolour or rewrite the reader's terminal: each shows as \xNN.
+    note = "\x1b[31mRED\x1b[0m bell\a cr\r csi\x9b2J"
+    record_id = mark("IND-01", "--value", "120", "--date", "2006-06-30", "--note", note)
+    for args in (["log"], ["log", "IND-01"], ["show", "IND-01", "--as-of", "2006-07-01"]):
+        out = cli(*args).stdout
+        assert record_id in out
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out), args
+        assert r"\x1b[31mRED\x1b[0m bell\x07 cr\x0d csi\x9b2J" in out, args
+    # JSON keeps the note exactly (json escapes the controls itself).
+    assert json.loads(cli("log", "--json").stdout)["records"][0]["note"] == note

@@ -162,3 +162,13 @@ def test_report_into_a_missing_directory_is_refused(cli, tmp_path):
     assert result.exit_code == 74
     assert result.stdout == ""
     assert result.stderr.startswith("Error: could not write ")
+
+
+def test_control_characters_in_notes_are_not_written_raw(cli, mark):
+    mark("IND-01", "--value", "120", "--date", "2006-06-30", "--note", "\x1b[31mRED\x1b[0m\a")
+    text = cli("report", "--md", "--as-of", AS_OF).stdout
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+    by_area = sections(sections(text, "##")["By area"], "###")
+    ((header, rows),) = tables(by_area["IT transformation of traditional industries"])
+    (ind01,) = [r for r in rows if r[0] == "IND-01"]
+    assert r"\x1b[31mRED\x1b[0m\x07" in ind01  # shown, as a viewer renders "\x", literally

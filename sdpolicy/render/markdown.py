@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sdpolicy.i18n import t
@@ -10,11 +11,14 @@ from sdpolicy.render import briefing, words
 LIGHT_MARK = {"done": "✅", "green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
 
 
+# C0 controls but newline and tab, DEL and C1: shown as \xNN, never written raw into the file.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def cell(text: str) -> str:
-    """Text that stays inside one table cell: pipes escaped, line breaks as <br>."""
-    return (
-        text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>").strip() or " "
-    )
+    """Text that stays inside one table cell: pipes escaped, line breaks as <br>, no control characters."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text).strip() or " "
 
 
 def table(headers: list[str], rows: list[list[str]], align: list[str] | None = None) -> list[str]:

@@ -6,6 +6,7 @@ column rules, and a width that keeps rows on one line so that grep and cut still
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
@@ -18,6 +19,23 @@ from sdpolicy.i18n import t
 from sdpolicy.render import words
 
 LIGHT_STYLE = {"done": "bold cyan", "green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
+
+
+# C0 controls but newline and tab, DEL and C1 (0x9b is a one-byte CSI to some terminals).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(value: Any) -> Any:
+    """A view with every string made safe to show: a control character (ESC, BEL, CR, …) in a note
+    or a hand-edited store becomes a visible \\xNN, so data cannot recolour, move the cursor in or
+    retitle the reader's terminal, nor put escape codes into piped output."""
+    if isinstance(value, str):
+        return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", value)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    return value
 
 
 def console() -> Console:
