@@ -373,7 +373,7 @@ def _boom(*args, **kwargs):
 @pytest.mark.parametrize(
     ("target", "args"),
     [
-        ("sdpolicy.store.read_snapshot", ["list"]),
+        ("sdpolicy.workspace.open_workspace", ["list"]),
         ("sdpolicy.progress.make_update", ["mark", "IND-01", "--value", "3"]),
         ("sdpolicy.checking.check_workspace", ["check"]),
     ],
@@ -392,7 +392,7 @@ def test_an_internal_error_is_one_line_and_exit_70_without_debug(monkeypatch, se
 
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_with_debug_the_internal_error_propagates(monkeypatch, seeded, how):
-    monkeypatch.setattr("sdpolicy.store.read_snapshot", _boom)
+    monkeypatch.setattr("sdpolicy.workspace.open_workspace", _boom)
     args, env = (["list", "--debug"], {}) if how == "option" else (["list"], {"SDPOLICY_DEBUG": "1"})
     result = CliRunner().invoke(app, args, env=env)
     assert isinstance(result.exception, RuntimeError) and str(result.exception) == "boom"
@@ -403,10 +403,10 @@ def test_with_debug_the_internal_error_propagates(monkeypatch, seeded, how):
 BOOM = textwrap.dedent(
     """
     import sys
-    import sdpolicy.store
+    import sdpolicy.workspace
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
-    sdpolicy.store.read_snapshot = boom
+    sdpolicy.workspace.open_workspace = boom
     from sdpolicy.cli import main
     sys.argv = ["sdpolicy", *sys.argv[1:]]
     main()
