@@ -260,21 +260,30 @@ def list_tasks(
 ) -> None:
     """One row per task: target, latest actual, percent of target, light, deadline and lead unit."""
     from sdpolicy.catalogue import find_area
-    from sdpolicy.progress import LIGHTS, plan_progress
     from sdpolicy.render.terminal import render_list
-    from sdpolicy.views import list_view
 
     language = check_lang(lang)
     day = as_of_day(as_of)
-    if light is not None and light.lower() not in LIGHTS:
-        raise UsageError(
-            f"unknown light '{light}'; use one of {', '.join(LIGHTS)}", zh=f"没有“{light}”这种灯；可用 {'、'.join(LIGHTS)}"
-        )
+    if light is not None:
+        from sdpolicy.progress import LIGHTS
+
+        if light.lower() not in LIGHTS:
+            raise UsageError(
+                f"unknown light '{light}'; use one of {', '.join(LIGHTS)}", zh=f"没有“{light}”这种灯；可用 {'、'.join(LIGHTS)}"
+            )
     opened = _open(catalogue, home, language)
     plan = opened.plan
     slug = find_area(plan, area).slug if area else None
     tasks = plan.tasks_in(slug) if slug else plan.tasks
-    view = opened.memo("list", lambda: list_view(plan, plan_progress(plan, opened.records, day, tasks), day), day, slug)
+
+    def compute() -> dict[str, Any]:
+        # Imported only when the view is not in the cache: a run on unchanged files never needs them.
+        from sdpolicy.progress import plan_progress
+        from sdpolicy.views import list_view
+
+        return list_view(plan, plan_progress(plan, opened.records, day, tasks), day)
+
+    view = opened.memo("list", compute, day, slug)
     rows = view["tasks"]
     if light:
         rows = [r for r in rows if r["light"] == light.lower()]
@@ -328,9 +337,7 @@ def status(
 ) -> None:
     """Lights per area and in total; with --area, that area's summary and its tasks."""
     from sdpolicy.catalogue import find_area
-    from sdpolicy.progress import area_summary, plan_progress
     from sdpolicy.render.terminal import render_status
-    from sdpolicy.views import status_view
 
     language = check_lang(lang)
     day = as_of_day(as_of)
@@ -339,6 +346,9 @@ def status(
     chosen = find_area(plan, area) if area else None
 
     def compute() -> dict[str, Any]:
+        from sdpolicy.progress import area_summary, plan_progress
+        from sdpolicy.views import status_view
+
         progress = plan_progress(plan, opened.records, day)
         summary = area_summary(plan, progress)
         shown = [p for p in progress if chosen is None or p.task.area == chosen.slug]
@@ -436,9 +446,7 @@ def compare(
 ) -> None:
     """Every 2005 indicator beside its linked 2006 tasks, the latest recorded figure and the change."""
     from sdpolicy.catalogue import find_area
-    from sdpolicy.progress import compare_baselines
     from sdpolicy.render.terminal import render_compare
-    from sdpolicy.views import compare_view
 
     language = check_lang(lang)
     day = as_of_day(as_of)
@@ -446,6 +454,9 @@ def compare(
     chosen = find_area(opened.plan, area).slug if area else None
 
     def compute() -> dict[str, Any]:
+        from sdpolicy.progress import compare_baselines
+        from sdpolicy.views import compare_view
+
         comparisons = [c for c in compare_baselines(opened.plan, opened.records, day) if chosen in (None, c.indicator.area)]
         return compare_view(opened.plan, comparisons, day)
 

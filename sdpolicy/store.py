@@ -23,10 +23,12 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
-from filelock import FileLock, SoftFileLock, Timeout
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 from sdpolicy import cache, tomlfile
 from sdpolicy.errors import DataError, LockTimeoutError, MissingInputError, UsageError, WriteError
@@ -760,6 +762,9 @@ def append_record(home: Path, record: Record, *, lock_timeout: float | None = No
     The lock wait is `lock_timeout` seconds, else $SDPOLICY_LOCK_TIMEOUT, else 10. A damaged store
     refuses the write (DataError) and is left as it is; a failed write leaves the file as it was.
     """
+    # Only writers need the lock, and importing filelock costs every reader a noticeable part of its start.
+    from filelock import FileLock, Timeout
+
     line = record_line(record)
     timeout = _lock_timeout(lock_timeout)
     home = Path(home)
@@ -800,6 +805,8 @@ def _lock_timeout(value: float | None) -> float:
 
 
 def _lock_message(path: Path, lock: FileLock, timeout: float) -> str:
+    from filelock import SoftFileLock
+
     held = (
         f"another sdpolicy process is writing to {path}: its lock {lock.lock_file} "
         f"was still held after waiting {timeout:g} s"

@@ -1,0 +1,229 @@
+"""Time sdpolicy as whole processes, on the shipped plan and on generated large workspaces.
+
+    python benchmarks/run.py                     # 1,000/10,000 and 10,000/100,000, 5 runs each
+    python benchmarks/run.py --runs 3 --json results.json
+
+Every figure is the wall time of one `sdpolicy …` process, from start to exit, with its output
+going to /dev/null; the median, min and max over --runs runs are printed. "cold" runs start with an
+empty cache directory (as after the files changed: the cache is keyed on their bytes), "warm" runs
+follow a run that filled it. The floor is a Python that only imports Typer and Rich. The reference
+for a cold run is a process that parses the catalogue and the store once with the fastest TOML
+parser installed (tomli if present, else tomllib). Peak memory is each process's own ru_maxrss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+AS_OF = "2006-09-30"
+FLOOR = "import typer, rich.console, rich.table"
+PARSE = (
+    "import sys\n"
+    "try:\n    import tomli as toml\nexcept ImportError:\n    import tomllib as toml\n"
+    "for name in sys.argv[1:]:\n    toml.loads(open(name, encoding='utf-8').read())\n"
+)
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    max_rss_mb: float = 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def row(self) -> str:
+        low, high = min(self.seconds), max(self.seconds)
+        return f"{self.name:<44} {self.median:8.3f} {low:8.3f} {high:8.3f} {self.max_rss_mb:8.1f}"
+
+
+def sdpolicy_command() -> list[str]:
+    script = Path(sys.executable).parent / "sdpolicy"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sdpolicy"]
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident megabytes of one process; a failure stops the benchmark."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {process.returncode}: {error}")
+    return elapsed, usage.ru_maxrss / 1024  # Linux reports kilobytes
+
+
+class Bench:
+    def __init__(self, runs: int, scratch: Path):
+        self.runs = runs
+        self.scratch = scratch
+        self.cache = scratch / "cache"
+        self.results: dict[str, Timing] = {}
+
+    def env(self, catalogue: Path | None, home: Path) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SDPOLICY_")}
+        env.update(SDPOLICY_CACHE=str(self.cache), SDPOLICY_HOME=str(home), NO_COLOR="1", SDPOLICY_LANG="en")
+        if catalogue is not None:
+            env["SDPOLICY_CATALOGUE"] = str(catalogue)
+        return env
+
+    def time(self, name: str, argv: list[str], env: dict[str, str], *, cold: bool = False,
+             fresh_home: Path | None = None) -> Timing:
+        """Run `argv` self.runs times: cold ones each after emptying the cache, warm ones after one untimed run.
+
+        With `fresh_home`, every run gets its home as a new copy of that directory (an empty one if it
+        does not exist), so that a write always meets the same store.
+        """
+        timing = Timing(name)
+        if not cold:
+            self._prepare(env, fresh_home)
+            run_once(argv, env)
+        for _ in range(self.runs):
+            if cold:
+                shutil.rmtree(self.cache, ignore_errors=True)
+            self._prepare(env, fresh_home)
+            seconds, rss = run_once(argv, env)
+            timing.seconds.append(seconds)
+            timing.max_rss_mb = max(timing.max_rss_mb, rss)
+        self.results[name] = timing
+        print(timing.row(), flush=True)
+        return timing
+
+    def _prepare(self, env: dict[str, str], fresh_home: Path | None) -> None:
+        if fresh_home is None:
+            return
+        home = Path(env["SDPOLICY_HOME"])
+        shutil.rmtree(home, ignore_errors=True)
+        if fresh_home.exists():
+            shutil.copytree(fresh_home, home)
+        else:
+            home.mkdir(parents=True)
+
+
+def generate(tasks: int, updates: int, out: Path) -> tuple[Path, Path]:
+    if not (out / "home" / "progress.toml").exists():
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--tasks", str(tasks), "--updates", str(updates), "--out", str(out)],
+            check=True,
+        )
+    return out / "catalogue.toml", out / "home"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (default 5)")
+    parser.add_argument("--json", type=Path, help="also write the figures and ratios to this file")
+    parser.add_argument("--workdir", type=Path, help="keep generated workspaces here and reuse them (default: a temporary directory)")
+    parser.add_argument("--small", default="1000x10000", help="tasks x records of the smaller workspace")
+    parser.add_argument("--large", default="10000x100000", help="tasks x records of the large workspace")
+    args = parser.parse_args(argv)
+    scratch = args.workdir or Path(tempfile.mkdtemp(prefix="sdpolicy-bench-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        report = measure(args, scratch)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def measure(args: argparse.Namespace, scratch: Path) -> dict:
+    sizes = {}
+    for label in ("small", "large"):
+        tasks, updates = (int(n) for n in getattr(args, label).lower().split("x"))
+        sizes[label] = (tasks, updates, *generate(tasks, updates, scratch / f"{tasks}x{updates}"))
+    bench = Bench(args.runs, scratch)
+    sd = sdpolicy_command()
+    empty = scratch / "empty"  # never created: a workspace with no store yet
+    print(f"{'':<44} {'median':>8} {'min':>8} {'max':>8} {'peak MB':>8}")
+
+    floor = bench.time("floor: import typer, rich", [sys.executable, "-c", FLOOR], bench.env(None, empty))
+    shipped = bench.env(None, empty)
+    bench.time("shipped: list", [*sd, "list", "--as-of", AS_OF], shipped)
+    bench.time("shipped: status", [*sd, "status", "--as-of", AS_OF], shipped)
+    mark = [*sd, "mark", "IND-01", "--value", "5", "--date", AS_OF]
+    bench.time("shipped: mark", mark, bench.env(None, scratch / "mark-empty"), fresh_home=empty)
+
+    commands = {
+        "list": ["list", "--as-of", AS_OF],
+        "status": ["status", "--as-of", AS_OF],
+        "status --area": ["status", "--area", "e-gov", "--as-of", AS_OF],
+        "report --md": ["report", "--md", "--as-of", AS_OF],
+        "compare": ["compare", "--as-of", AS_OF],
+    }
+    for label, (tasks, updates, catalogue, home) in sizes.items():
+        env = bench.env(catalogue, home)
+        prefix = f"{tasks}/{updates}"
+        bench.time(f"{prefix}: parse once ({parser_name()})", [sys.executable, "-c", PARSE, str(catalogue), str(home / "progress.toml")], env)
+        for name, rest in commands.items():
+            bench.time(f"{prefix}: {name}, cold", [*sd, *rest], env, cold=True)
+            bench.time(f"{prefix}: {name}, warm", [*sd, *rest], env)
+        # Each mark appends a line, so every run gets its own copy of the workspace.
+        copy = scratch / f"mark-{tasks}x{updates}"
+        mark_env = bench.env(catalogue, copy)
+        mark = [*sd, "mark", "IND-01-C001", "--value", "5", "--date", AS_OF]
+        bench.time(f"{prefix}: mark, cold", mark, mark_env, cold=True, fresh_home=home)
+        bench.time(f"{prefix}: mark, warm", mark, mark_env, fresh_home=home)
+
+    return summarise(bench, sizes, floor)
+
+
+def parser_name() -> str:
+    probe = subprocess.run([sys.executable, "-c", "import tomli"], capture_output=True)
+    return "tomli" if probe.returncode == 0 else "tomllib"
+
+
+def summarise(bench: Bench, sizes: dict, floor: Timing) -> dict:
+    r = {name: timing.median for name, timing in bench.results.items()}
+    small, large = (f"{t}/{u}" for t, u, *_ in (sizes["small"], sizes["large"]))
+    parse = next(name for name in r if name.startswith(f"{large}: parse once"))
+    goals = [
+        ("list (shipped) / floor", r["shipped: list"] / floor.median, 1.5),
+        (f"status warm ({large}) / list (shipped)", r[f"{large}: status, warm"] / r["shipped: list"], 3.0),
+        (f"mark warm ({large}) / mark (shipped, empty)", r[f"{large}: mark, warm"] / r["shipped: mark"], 2.0),
+        (f"status cold ({large}) / {parse.split(': ', 1)[1]}", r[f"{large}: status, cold"] / r[parse], 1.0),
+        (f"peak MB, status cold ({large})", bench.results[f"{large}: status, cold"].max_rss_mb, 300.0),
+    ]
+    print("\nGoals (measured side by side in this run)")
+    for name, value, limit in goals:
+        print(f"  {name:<62} {value:8.2f}  (goal <= {limit:g})  {'met' if value <= limit else 'NOT MET'}")
+
+    size_ratio = sizes["large"][1] / sizes["small"][1]
+    print(f"\nGrowth from {small} to {large} (sizes x{size_ratio:g}); time above the floor in brackets")
+    growth = {}
+    for name in ("list", "status", "status --area", "report --md", "compare", "mark"):
+        for state in ("cold", "warm"):
+            a, b = r[f"{small}: {name}, {state}"], r[f"{large}: {name}, {state}"]
+            above = (b - floor.median) / max(a - floor.median, 1e-3)
+            growth[f"{name}, {state}"] = {"time_ratio": b / a, "above_floor_ratio": above}
+            print(f"  {name + ', ' + state:<24} x{b / a:6.2f}  (x{above:6.2f})")
+
+    return {
+        "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
+        "runs": bench.runs,
+        "as_of": AS_OF,
+        "timings": {name: asdict(timing) | {"median": timing.median} for name, timing in bench.results.items()},
+        "goals": [{"name": n, "value": v, "limit": lim, "met": v <= lim} for n, v, lim in goals],
+        "growth": {"size_ratio": size_ratio, "commands": growth},
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,481 @@
+"""The cache never gives a stale answer, ignores what is corrupt, and is never needed; the fast reader
+of store lines reads exactly what tomllib reads.
+
+Nothing here times anything: timings live in benchmarks/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from sdpolicy import cache, store
+from sdpolicy.catalogue import load_catalogue, shipped_catalogue
+from sdpolicy.cli import app
+from sdpolicy.errors import DataError
+from sdpolicy.store import Record, append_record, new_record_id, parse_records, progress_path, read_records, record_line
+
+WHEN = datetime(2026, 11, 22, 7, 37, 15, 123456, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SDPOLICY_CACHE", str(folder))
+    return folder
+
+
+def make(**fields) -> Record:
+    defaults = dict(id=new_record_id(), kind="task", item="IND-01", date=date(2006, 5, 1), recorded_at=WHEN, value=120)
+    return Record(**{**defaults, **fields})
+
+
+def write_store(home: Path, records: list[Record], extra: str = "") -> Path:
+    """A store written in one go, as the benchmark generator does."""
+    home.mkdir(parents=True, exist_ok=True)
+    path = progress_path(home)
+    lines = "".join(record_line(r) + "\n" for r in records)
+    path.write_text(store.HEADER + "schema = 1\n" + lines + extra, encoding="utf-8")
+    return path
+
+
+def edit_in_place(path: Path, old: str, new: str) -> None:
+    """Replace text by text of the same length and put the mtime back: only the content tells."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1 and len(old.encode()) == len(new.encode())
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def entries(folder: Path, kind: str) -> list[Path]:
+    return sorted(p for p in folder.glob(f"{kind}-*"))
+
+
+def uncached(function, *args):
+    """What `function` gives with an empty cache directory: the answer a cache must never contradict."""
+    saved = os.environ["SDPOLICY_CACHE"]
+    os.environ["SDPOLICY_CACHE"] = saved + "-empty-" + new_record_id()
+    try:
+        return function(*args)
+    finally:
+        os.environ["SDPOLICY_CACHE"] = saved
+
+
+def error_of(function, *args) -> tuple[str, list[str]]:
+    with pytest.raises(DataError) as caught:
+        function(*args)
+    return caught.value.message, caught.value.problems
+
+
+# -- the catalogue
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path) -> Path:
+    folder = tmp_path / "catalogue"
+    shutil.copytree(shipped_catalogue(), folder)
+    return folder
+
+
+def test_a_cached_plan_equals_a_parsed_one(catalogue, cache_dir):
+    first = load_catalogue(catalogue)
+    assert len(entries(cache_dir, "catalogue")) == 1
+    again = load_catalogue(catalogue)
+    assert again == first == uncached(load_catalogue, catalogue)
+    assert again.tasks_by_id["IND-01"] == first.tasks_by_id["IND-01"] and again.path == str(catalogue)
+
+
+def test_a_hand_edited_catalogue_is_seen_at_once(catalogue):
+    load_catalogue(catalogue)
+    plan_file = catalogue / "plan.toml"
+    edit_in_place(plan_file, 'title_zh = "继续推进200家', 'title_zh = "继续推进300家')
+    assert load_catalogue(catalogue).tasks_by_id["IND-01"].title_zh.startswith("继续推进300家")
+
+
+def test_a_catalogue_made_invalid_by_hand_is_refused_although_its_plan_is_cached(catalogue):
+    load_catalogue(catalogue)
+    edit_in_place(catalogue / "plan.toml", 'id = "IND-02"\narea = "industry"', 'id = "IND-02"\narea = "industri"')
+    assert error_of(load_catalogue, catalogue) == uncached(error_of, load_catalogue, catalogue)
+
+
+def test_the_same_catalogue_under_another_name_keeps_its_own_name(catalogue, tmp_path):
+    load_catalogue(catalogue)
+    other = tmp_path / "other"
+    shutil.copytree(catalogue, other)
+    assert load_catalogue(other).path == str(other)
+
+
+# -- the store
+
+
+def test_a_hand_edit_inside_the_cached_part_of_the_store_is_seen_at_once(tmp_path):
+    home = tmp_path / "home"
+    records = [make(value=100 + n) for n in range(5)]
+    path = write_store(home, records)
+    assert [r.value for r in read_records(home)] == [100, 101, 102, 103, 104]
+    edit_in_place(path, "value = 102", "value = 109")
+    assert [r.value for r in read_records(home)] == [100, 101, 109, 103, 104]
+
+
+def test_lines_added_by_hand_after_the_cached_part_are_read(tmp_path):
+    home = tmp_path / "home"
+    path = write_store(home, [make(value=1), make(value=2)])
+    read_records(home)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(record_line(make(value=3)) + "\n")
+    assert [r.value for r in read_records(home)] == [1, 2, 3]
+    assert read_records(home) == uncached(read_records, home)
+
+
+def test_a_store_cut_short_by_hand_is_read_as_it_now_is(tmp_path):
+    home = tmp_path / "home"
+    path = write_store(home, [make(value=n) for n in range(4)])
+    read_records(home)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.rindex("\n", 0, text.index("value = 2")) + 1], encoding="utf-8")
+    assert [r.value for r in read_records(home)] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "duplicate",
+        'r-zzzzzzzzzz = { task = "IND-01", value = -1, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+        'r-zzzzzzzzzz = { task = "IND-01", value = 1, date = 2006-05-01 }',
+        "r-zzzzzzzzzz = { task = ",
+        "schema = 1",
+        "[records]",
+        "<<<<<<< HEAD",
+    ],
+)
+def test_damage_after_the_cached_part_reads_as_an_uncached_parse_words_it(tmp_path, damage):
+    home = tmp_path / "home"
+    records = [make(value=n) for n in range(3)]
+    path = write_store(home, records)
+    read_records(home)
+    line = record_line(records[1]) if damage == "duplicate" else damage
+    with path.open("a", encoding="utf-8") as out:
+        out.write(line + "\n" + record_line(make(value=9)) + "\n")
+    assert error_of(read_records, home) == uncached(error_of, read_records, home)
+
+
+def test_a_write_refuses_an_id_already_in_the_cached_part(tmp_path):
+    home = tmp_path / "home"
+    taken = make(value=1)
+    write_store(home, [make(value=0), taken, make(value=2)])
+    read_records(home)
+    message, _ = error_of(append_record, home, make(id=taken.id, value=5))
+    assert message == f"cannot write record '{taken.id}': {progress_path(home)}:6 already has a record with that id"
+
+
+def test_a_write_parses_only_what_follows_the_cached_part(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    write_store(home, [make(value=n) for n in range(50)])
+    read_records(home)
+    parsed: list[str] = []
+    real = store._parse
+
+    def spy(text, path, prefix=None):
+        parsed.append(text)
+        return real(text, path, prefix)
+
+    monkeypatch.setattr(store, "_parse", spy)
+    stored = append_record(home, make(value=50))
+    assert parsed == [""]  # the file ends with a line feed: nothing follows the cached part
+    assert stored.line == 55
+    monkeypatch.undo()
+    assert [r.value for r in read_records(home)] == list(range(51))
+
+
+def test_a_cached_part_is_extended_as_the_store_grows(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "_REFRESH", 2)
+    home = tmp_path / "home"
+    path = write_store(home, [make(value=n) for n in range(3)])
+    read_records(home)
+    for n in range(3, 8):
+        append_record(home, make(value=n))
+    assert [r.value for r in read_records(home)] == list(range(8))
+    assert [r.value for r in store.read_snapshot(home).records()] == list(range(8))
+    edit_in_place(path, "value = 1,", "value = 7,")
+    assert [r.value for r in read_records(home)] == [0, 7, *range(2, 8)]
+
+
+def test_a_torn_tail_after_the_cached_part_is_still_only_a_torn_tail(tmp_path):
+    home = tmp_path / "home"
+    path = write_store(home, [make(value=1)])
+    read_records(home)
+    unfinished = (record_line(make(note="第三条")) + "\n").encode("utf-8")
+    with path.open("ab") as out:
+        out.write(unfinished[: unfinished.index("第".encode()) + 1])  # inside a character
+    contents = store.read_store(home)
+    assert [r.value for r in contents.records] == [1] and contents.torn_line == 6
+    assert contents == uncached(store.read_store, home)
+
+
+# -- corrupt, missing and unusable caches
+
+
+def corrupt_ways(entry: Path) -> list[bytes]:
+    data = entry.read_bytes()
+    flipped = bytearray(data)
+    flipped[-5] ^= 0xFF
+    return [b"", data[: len(data) // 2], bytes(flipped), b"not a cache entry at all", data[:-1] + b"\x00"]
+
+
+@pytest.mark.parametrize("way", range(5))
+def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(tmp_path, cache_dir, catalogue, way):
+    home = tmp_path / "home"
+    write_store(home, [make(value=n) for n in range(3)])
+    expected_records, expected_plan = read_records(home), load_catalogue(catalogue)
+    for entry in sorted(cache_dir.iterdir()):
+        entry.write_bytes(corrupt_ways(entry)[way])
+    assert read_records(home) == expected_records
+    assert load_catalogue(catalogue) == expected_plan
+    for entry in sorted(cache_dir.iterdir()):
+        assert entry.read_bytes().startswith(b"sdpolicy-cache-"), f"{entry.name} was not rebuilt"
+
+
+def test_an_entry_made_for_other_bytes_is_not_used(tmp_path, cache_dir):
+    one, two = tmp_path / "one", tmp_path / "two"
+    write_store(one, [make(value=1)])
+    write_store(two, [make(value=2)])
+    read_records(one)
+    read_records(two)
+    for kind in ("store-prefix", "store-records"):
+        first, second = entries(cache_dir, kind)
+        shutil.copyfile(first, second)  # each store now has the other's entry
+    assert [r.value for r in read_records(one)] + [r.value for r in read_records(two)] == [1, 2]
+
+
+def test_a_cache_directory_that_cannot_be_made_changes_nothing(tmp_path, monkeypatch, catalogue):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    home = tmp_path / "home"
+    write_store(home, [make(value=n) for n in range(3)])
+    expected = read_records(home), load_catalogue(catalogue)
+    monkeypatch.setenv("SDPOLICY_CACHE", str(blocker / "cache"))
+    assert (read_records(home), load_catalogue(catalogue)) == expected
+    append_record(home, make(value=3))
+    assert [r.value for r in read_records(home)] == [0, 1, 2, 3]
+
+
+def test_the_commands_work_without_a_usable_cache(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("SDPOLICY_CACHE", str(blocker / "cache"))
+    monkeypatch.setenv("SDPOLICY_HOME", str(tmp_path / "home"))
+    runner = CliRunner()
+    assert runner.invoke(app, ["mark", "IND-01", "--value", "50", "--date", "2006-05-01"]).exit_code == 0
+    result = runner.invoke(app, ["status", "--json", "--as-of", "2006-06-30"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["total"]["tasks"] == 81
+
+
+def test_no_temporary_file_is_left_behind(tmp_path, cache_dir, monkeypatch):
+    monkeypatch.setenv("SDPOLICY_HOME", str(tmp_path / "home"))
+    runner = CliRunner()
+    runner.invoke(app, ["mark", "IND-01", "--value", "50", "--date", "2006-05-01"])
+    runner.invoke(app, ["status", "--as-of", "2006-06-30"])
+    assert cache_dir.is_dir() and not [p.name for p in cache_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_the_cache_directory_keeps_a_bounded_number_of_entries(tmp_path, cache_dir, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 5)
+    for n in range(12):
+        write_store(tmp_path / f"home{n}", [make(value=n)])
+        read_records(tmp_path / f"home{n}")
+    assert len(list(cache_dir.iterdir())) <= 5
+
+
+# -- computed views
+
+
+def status_json(runner: CliRunner, *args: str) -> dict:
+    result = runner.invoke(app, ["status", "--json", "--as-of", "2006-06-30", *args])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_view_follows_a_hand_edit_of_the_store(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("SDPOLICY_HOME", str(home))
+    path = write_store(home, [make(item="IND-01", value=20, date=date(2006, 5, 1))])
+    runner = CliRunner()
+    before = status_json(runner, "--area", "industry")
+    assert status_json(runner, "--area", "industry") == before  # from the cache
+    edit_in_place(path, "value = 20,", "value = 99,")
+    after = status_json(runner, "--area", "industry")
+    row = next(r for r in after["tasks"] if r["id"] == "IND-01")
+    assert row["actual"] == 99 and after != before
+
+
+def test_a_view_follows_a_mark_and_an_edited_catalogue(tmp_path, monkeypatch, catalogue):
+    monkeypatch.setenv("SDPOLICY_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SDPOLICY_CATALOGUE", str(catalogue))
+    runner = CliRunner()
+    assert status_json(runner)["total"]["done"] == 0
+    assert runner.invoke(app, ["mark", "IND-04", "--done", "--date", "2006-05-01"]).exit_code == 0
+    assert status_json(runner)["total"]["done"] == 1
+    edit_in_place(catalogue / "plan.toml", "[plan.lights]\nyellow_behind = 10", "[plan.lights]\nyellow_behind = 20")
+    assert status_json(runner)["plan"]["lights"]["yellow_behind"] == 20
+
+
+def test_each_set_of_arguments_has_its_own_view(tmp_path, monkeypatch):
+    monkeypatch.setenv("SDPOLICY_HOME", str(tmp_path / "home"))
+    runner = CliRunner()
+    assert status_json(runner)["area"] is None
+    assert status_json(runner, "--area", "e-gov")["area"]["slug"] == "e-gov"
+    assert status_json(runner)["area"] is None
+    early = runner.invoke(app, ["status", "--json", "--as-of", "2006-03-01"])
+    assert json.loads(early.stdout)["as_of"] == "2006-03-01"
+
+
+# -- processes: a write by one is seen by the next read of another
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from datetime import date, datetime, timezone
+    from pathlib import Path
+    from sdpolicy.store import Record, append_record, new_record_id
+    home, first, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    for n in range(first, first + count):
+        append_record(home, Record(new_record_id(), "task", "IND-01", date(2006, 5, 1),
+                                   datetime.now(timezone.utc), value=n))
+    """
+)
+
+
+def test_a_write_by_another_process_is_seen_by_the_next_read(tmp_path):
+    home = tmp_path / "home"
+    write_store(home, [make(value=0)])
+    assert [r.value for r in read_records(home)] == [0]
+    subprocess.run([sys.executable, "-c", WRITER, str(home), "1", "1"], check=True, env=os.environ)
+    assert [r.value for r in read_records(home)] == [0, 1]
+
+
+def test_reads_during_concurrent_writes_always_see_a_prefix_of_the_log(tmp_path):
+    home = tmp_path / "home"
+    write_store(home, [make(value=n) for n in range(200)])
+    read_records(home)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(home), str(1000 * (w + 1)), "15"], env=os.environ)
+        for w in range(3)
+    ]
+    seen: list[list[str]] = []
+    while any(w.poll() is None for w in writers):
+        seen.append([r.id for r in store.read_snapshot(home).records()])
+    assert all(w.wait() == 0 for w in writers)
+    final = [r.id for r in read_records(home)]
+    assert len(final) == 245 and len(set(final)) == 245
+    assert final == uncached(lambda: [r.id for r in read_records(home)])
+    assert all(final[: len(ids)] == ids for ids in seen)
+
+
+# -- the fast reader of canonical lines agrees with tomllib
+
+
+def parse_without_fast_path(text: str, monkeypatch: pytest.MonkeyPatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "_canonical", lambda *args: None)
+        return parse_records(text, "p")
+
+
+def outcome(function):
+    try:
+        contents = function()
+    except DataError as exc:
+        return ("error", exc.message, exc.problems)
+    return (contents, [(r.line, type(r.value), r.recorded_at.tzinfo) for r in contents.records])
+
+
+text_st = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+record_st = st.builds(
+    Record,
+    id=st.text("0123456789abcdefghjkmnpqrstvwxyz", min_size=10, max_size=10).map(lambda s: "r-" + s),
+    kind=st.sampled_from(["task", "indicator"]),
+    item=st.sampled_from(["IND-01", "EGOV-08", "internet-users", " x ", "中文"]),
+    date=st.dates(date(2006, 1, 1), date(2007, 12, 31)),
+    recorded_at=st.datetimes(datetime(2006, 1, 1), datetime(2030, 1, 1), timezones=st.just(timezone.utc)),
+    value=st.one_of(st.none(), st.integers(0, 10**12), st.floats(0, 1e12, allow_nan=False)),
+    state=st.one_of(st.none(), st.sampled_from(store.STATES)),
+    note=text_st,
+    by=text_st,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(record_st, max_size=6))
+def test_written_lines_read_the_same_by_both_readers(monkeypatch, records):
+    lines = []
+    for record in records:
+        try:
+            lines.append(record_line(record))
+        except DataError:
+            continue
+    text = "schema = 1\n" + "".join(line + "\n" for line in lines)
+    assert outcome(lambda: parse_records(text, "p")) == outcome(lambda: parse_without_fast_path(text, monkeypatch))
+
+
+NEAR_MISSES = [
+    # valid TOML that record_line would not write: read by tomllib, to the same records
+    'r-aaaaaaaaaa = { task = "IND-01", value = 1_000, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = +5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 1e3, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 0.5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15.5Z }',
+    'r-aaaaaaaaaa = { task = "IND\\u002d01", value = 5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    "r-aaaaaaaaaa = { task = 'IND-01', value = 5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }",
+    'r-aaaaaaaaaa = { date = 2006-05-01, task = "IND-01", value = 5, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-05-01, recorded_at = 2026-11-22T15:37:15+08:00 }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-05-01, recorded_at = 2026-11-22 07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z } # checked',
+    '"r-aaaaaaaaaa" = { task = "IND-01", value = 5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    '  r-aaaaaaaaaa  =  {task="IND-01",value=5,date=2006-05-01,recorded_at=2026-11-22T07:37:15Z}',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-05-01, note = "tab\there", recorded_at = 2026-11-22T07:37:15Z }',
+    # problems: every one must get the message it gets from tomllib and the field checks
+    'r-aaaaaaaaaa = { task = "IND-01", value = 1e999, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = -5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 05, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", state = "finished", date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = " ", value = 5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, retracts = "r-b", date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", retracts = " ", date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-02-30, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-05-01, recorded_at = 2026-02-30T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-05-01, recorded_at = 2026-11-22T24:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15.1234567Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 123456789012345678, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-05-01, note = "bell\x07", recorded_at = 2026-11-22T07:37:15Z }',
+    'r-aaaaaaaaaa = { task = "IND-01", value = 5, date = 2006-05-01, note = "del\x7f", recorded_at = 2026-11-22T07:37:15Z }',
+    'schema = { task = "IND-01", value = 5, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }',
+]
+
+
+@pytest.mark.parametrize("line", NEAR_MISSES)
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_lines_near_the_canonical_form_read_as_tomllib_reads_them(monkeypatch, line, ending):
+    canonical = record_line(make(id="r-bbbbbbbbbb", value=7))
+    text = ending.join(["schema = 1", canonical, line, canonical.replace("r-bbbbbbbbbb", "r-cccccccccc"), ""])
+    assert outcome(lambda: parse_records(text, "p")) == outcome(lambda: parse_without_fast_path(text, monkeypatch))
+
+
+def test_a_duplicate_of_a_canonical_line_is_worded_as_before(monkeypatch):
+    line = record_line(make(id="r-bbbbbbbbbb", value=7))
+    text = f"schema = 1\n{line}\n{line}\n"
+    found = outcome(lambda: parse_records(text, "p"))
+    assert found == outcome(lambda: parse_without_fast_path(text, monkeypatch))
+    assert "appears twice, identical on line 2" in found[1]
