@@ -172,3 +172,13 @@ def test_control_characters_in_notes_are_not_written_raw(cli, mark):
     ((header, rows),) = tables(by_area["IT transformation of traditional industries"])
     (ind01,) = [r for r in rows if r[0] == "IND-01"]
     assert r"\x1b[31mRED\x1b[0m\x07" in ind01  # shown, as a viewer renders "\x", literally
+
+
+def test_html_in_notes_is_shown_not_obeyed(cli, mark):
+    mark("IND-01", "--value", "120", "--date", "2006-06-30", "--note", "<img src=x onerror=alert(1)> & co")
+    text = cli("report", "--md", "--as-of", AS_OF).stdout
+    assert "<img" not in text
+    by_area = sections(sections(text, "##")["By area"], "###")
+    ((header, rows),) = tables(by_area["IT transformation of traditional industries"])
+    (ind01,) = [r for r in rows if r[0] == "IND-01"]
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; co" in ind01

@@ -8,6 +8,7 @@ not from the chart code's own helpers, so a chart that drops or invents a bar fa
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 import shutil
@@ -255,7 +256,8 @@ def test_every_chart_has_an_accessible_name(view):
 
 
 def _markdown_cell(text: str) -> str:
-    text = text.replace("\\|", "|").replace("\\\\", "\\").replace("<br>", "\n")
+    # What a Markdown viewer shows: escapes undone, entities decoded, <br> as a line break.
+    text = html.unescape(text.replace("\\|", "|").replace("\\\\", "\\").replace("<br>", "\n"))
     text = re.sub(r"^\*\*(.*)\*\*$", r"\1", text)
     return re.sub(r"^(✅|🟢|🟡|🔴|⚪) ", "", text).strip()
 

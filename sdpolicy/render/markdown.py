@@ -16,8 +16,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def cell(text: str) -> str:
-    """Text that stays inside one table cell: pipes escaped, line breaks as <br>, no control characters."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
+    """Text that stays inside one table cell and shows as typed: pipes escaped, HTML tags shown rather
+    than obeyed (a note may hold '<img …>'), line breaks as <br>, no control characters."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\r\n", "\n").replace("\n", "<br>")
     return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text).strip() or " "
 
 
