@@ -430,7 +430,6 @@ def _check_encodable(label: str, text: str | None) -> None:
 def _check_note_and_by(note: str, by: str, what: str) -> tuple[str, str]:
     _check_encodable("note", note)
     _check_encodable("name given with --by", by)
-    note, by = note.strip(), by.strip()
     if len(note) > MAX_NOTE:
         raise UsageError(
             f"the note for {what} is {len(note)} characters; keep it to {MAX_NOTE}",
@@ -444,6 +443,7 @@ def _check_note_and_by(note: str, by: str, what: str) -> tuple[str, str]:
     return note, by
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -466,6 +466,9 @@ def _parse_value(text: str, what: str, in_percent: bool) -> float | int:
     number = raw[:-1].rstrip() if in_percent and raw.endswith("%") else raw
     try:
         value = float(number)
+        # float() also takes "1_000" and full-width digits; a figure in a shared log should be plain.
+        if math.isfinite(value) and not _PLAIN_NUMBER.fullmatch(number):
+            raise ValueError(number)
     except ValueError:
         raise UsageError(
             f"value '{raw}' for {what} is not a number; give a plain number such as 12.5",

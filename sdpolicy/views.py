@@ -21,7 +21,7 @@ def number(value: float | None) -> float | int | None:
     """Whole numbers as ints, so that JSON and tables show 200, not 200.0."""
     if value is None:
         return None
-    return int(value) if float(value).is_integer() else round(value, 4)
+    return int(value) if float(value).is_integer() else value
 
 
 def target_json(target: Target) -> dict[str, Any]:

@@ -355,12 +355,12 @@ def test_text_round_trips_through_the_installed_program(run, sdpolicy_home):
     assert len(lines) == 1 and "20家\\n备注" in lines[0]
 
 
-def test_surrounding_whitespace_of_a_note_is_trimmed_and_inner_whitespace_kept(cli, mark):
+def test_a_note_and_name_keep_every_whitespace_character(cli, mark):
     import json
 
     record_id = mark("IND-01", "--value", "4", "--note", "  \n inner\n\ttext \n", "--by", " 省经贸委 ")
     (row,) = [r for r in json.loads(cli("log", "--json").stdout)["records"] if r["id"] == record_id]
-    assert (row["note"], row["by"]) == ("inner\n\ttext", "省经贸委")
+    assert (row["note"], row["by"]) == ("  \n inner\n\ttext \n", " 省经贸委 ")
 
 
 # -- --debug: a real bug shows its traceback only when asked

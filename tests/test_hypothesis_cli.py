@@ -79,17 +79,17 @@ def test_any_note_and_name_the_cli_accepts_read_back_equal(note, by):
         before = store.progress_path(home).read_bytes()
         # --note=TEXT: a text that starts with "-" is still the note, not an option.
         result = invoke(home, "mark", "IND-01", "--value", "5", "--date", "2006-05-01", f"--note={note}", f"--by={by}")
-        if len(note.strip()) > MAX_NOTE or len(by.strip()) > MAX_BY:
+        if len(note) > MAX_NOTE or len(by) > MAX_BY:
             message = assert_plain_refusal(result)
             assert "characters; keep it to" in message
             assert store.progress_path(home).read_bytes() == before
             return
         assert result.exit_code == EXIT_OK, (result.stderr, result.exception)
         (row,) = [r for r in logged(home) if r["item"] == "IND-01"]
-        # What the CLI keeps is the text without the whitespace around it, every other character as typed.
-        assert (row["note"], row["by"]) == (note.strip(), by.strip())
+        # What the CLI keeps is every character as typed, white space around it included.
+        assert (row["note"], row["by"]) == (note, by)
         stored = store.read_records(home)[-1]
-        assert (stored.note, stored.by, stored.value, stored.date) == (note.strip(), by.strip(), 5, date(2006, 5, 1))
+        assert (stored.note, stored.by, stored.value, stored.date) == (note, by, 5, date(2006, 5, 1))
         assert store.progress_path(home).read_bytes().startswith(before)
         # Still one line per record, and still a store that check passes.
         assert store.progress_path(home).read_bytes()[len(before):].count(b"\n") == 1

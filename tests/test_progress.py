@@ -597,7 +597,7 @@ def refusal(**kw) -> str:
 def test_a_valid_value_update():
     r = update(" ind-01 ", value=" 120 ", on="2006-06-30", note=" first half ", by="Wang")
     assert (r.kind, r.item, r.date, r.value, r.state, r.note, r.by, r.retracts) == (
-        "task", "IND-01", date(2006, 6, 30), 120.0, None, "first half", "Wang", None)
+        "task", "IND-01", date(2006, 6, 30), 120.0, None, " first half ", "Wang", None)
     assert r.recorded_at == NOW and r.recorded_at.tzinfo is not None
     assert isinstance(r.id, str) and r.id.strip()
 
@@ -658,6 +658,8 @@ def test_each_update_gets_its_own_id():
         ({"value": "lots"}, "value 'lots' for task IND-01 is not a number; give a plain number such as 12.5"),
         ({"value": "12%"}, "value '12%' for task IND-01 is not a number; give a plain number such as 12.5"),
         ({"value": ""}, "value '' for task IND-01 is not a number; give a plain number such as 12.5"),
+        ({"value": "1_000"}, "value '1_000' for task IND-01 is not a number; give a plain number such as 12.5"),
+        ({"value": "１２０"}, "value '１２０' for task IND-01 is not a number; give a plain number such as 12.5"),
         ({"value": "nan"}, "value 'nan' for task IND-01 is not a finite number; give a plain number such as 12.5"),
         ({"value": "-inf"}, "value '-inf' for task IND-01 is not a finite number; give a plain number such as 12.5"),
         ({"value": "-3"}, "value -3 for task IND-01 is negative; give 0 or more"),
