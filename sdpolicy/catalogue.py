@@ -427,6 +427,9 @@ class _Builder:
         # Every id and slug declared, valid or not: a reference to an entry that exists but has its
         # own problems is not reported a second time as a reference to an unknown one.
         self.declared: dict[str, set[str]] = {"documents": set(), "areas": set(), "indicators": set()}
+        # Equal targets and sources are one object: a plan decomposed per county repeats them
+        # thousands of times, and each distinct object is one more to build when a cached plan loads.
+        self._shared: dict[Any, Any] = {}
 
     @property
     def problems(self) -> list[str]:
@@ -806,7 +809,8 @@ class _Builder:
             if ok and area and None not in titles and start and deadline and target and source:
                 result.append(Task(
                     id=id_, area=area, title_zh=titles[0], title_en=titles[1], start=start, deadline=deadline,
-                    target=target, source=source, baseline=baseline, links=tuple(links), **optional,
+                    target=self._shared.setdefault(target, target), source=self._shared.setdefault(source, source),
+                    baseline=baseline, links=self._shared.setdefault(tuple(links), tuple(links)), **optional,
                 ))
         return result
 

@@ -120,9 +120,11 @@ def main_options(
 
 
 def as_of_day(text: str | None) -> date:
+    if text is None:
+        return date.today()
     from sdpolicy.progress import parse_day
 
-    return date.today() if text is None else parse_day(text)
+    return parse_day(text)
 
 
 def check_lang(lang: str | None) -> str:

@@ -172,6 +172,27 @@ def test_damage_after_the_cached_part_reads_as_an_uncached_parse_words_it(tmp_pa
     assert error_of(read_records, home) == uncached(error_of, read_records, home)
 
 
+def test_a_long_run_of_lines_after_the_cached_part_still_finds_a_duplicate(tmp_path):
+    home = tmp_path / "home"
+    records = [make(value=n) for n in range(3)]
+    path = write_store(home, records)
+    read_records(home)
+    with path.open("a", encoding="utf-8") as out:
+        out.write("".join(record_line(make(value=n)) + "\n" for n in range(40)) + record_line(records[0]) + "\n")
+    message, problems = error_of(read_records, home)
+    assert "is already used on line 5" in message or "identical on line 5" in message
+    assert (message, problems) == uncached(error_of, read_records, home)
+
+
+def test_an_id_holding_a_line_feed_is_read_though_its_store_is_not_cached(tmp_path, cache_dir):
+    home = tmp_path / "home"
+    odd = record_line(make(id="r-aaaaaaaaaa", value=2)).replace("r-aaaaaaaaaa", '"r-odd\\nodd"', 1)
+    write_store(home, [make(value=1)], extra=odd + "\n")
+    assert [r.id for r in read_records(home)][1] == "r-odd\nodd"
+    assert not entries(cache_dir, "store-prefix")
+    assert [r.value for r in read_records(home)] == [1, 2]
+
+
 def test_a_write_refuses_an_id_already_in_the_cached_part(tmp_path):
     home = tmp_path / "home"
     taken = make(value=1)
@@ -254,9 +275,8 @@ def test_an_entry_made_for_other_bytes_is_not_used(tmp_path, cache_dir):
     write_store(two, [make(value=2)])
     read_records(one)
     read_records(two)
-    for kind in ("store-prefix", "store-records"):
-        first, second = entries(cache_dir, kind)
-        shutil.copyfile(first, second)  # each store now has the other's entry
+    first, second = entries(cache_dir, "store-prefix")
+    shutil.copyfile(first, second)  # the second store now has the first one's entry
     assert [r.value for r in read_records(one)] + [r.value for r in read_records(two)] == [1, 2]
 
 
