@@ -7,11 +7,13 @@ colour, width, catalogue) cleared, so results do not depend on the machine runni
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -89,6 +91,17 @@ def sdpolicy_command() -> list[str]:
     """The installed console script, else the module run by this interpreter."""
     found = shutil.which("sdpolicy")
     return [found] if found else [sys.executable, "-m", "sdpolicy"]
+
+
+@functools.cache
+def installed_shipped_catalogue() -> Path:
+    """Where the installed program finds its shipped catalogue, as its own `validate` says."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SDPOLICY_")}
+    result = subprocess.run(
+        sdpolicy_command() + ["validate", "--lang", "en"], capture_output=True, text=True, encoding="utf-8",
+        env=environment, cwd=tempfile.gettempdir(), timeout=60, check=True,
+    )
+    return Path(result.stdout.rsplit(": valid, ", 1)[0])
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import sdpolicy_command
+from conftest import installed_shipped_catalogue, sdpolicy_command
 from sdpolicy import store
 from sdpolicy.catalogue import load_catalogue, shipped_catalogue
 from sdpolicy.errors import EXIT_DATAERR, EXIT_NOINPUT, EXIT_OK
@@ -30,11 +30,14 @@ SUMMARY = (
 )
 
 
-def fill(lines: list[str], path: Path) -> str:
+def fill(lines: list[str], path: Path, catalogue: Path | None = None) -> str:
+    """The expected lines with their placeholders filled; `catalogue` is where the program that ran
+    finds its shipped catalogue (this process's by default)."""
     text = "".join(line + "\n" for line in lines)
     # Messages hold braces of their own ("id = { … }"), so the placeholders are replaced, not formatted.
     for name, value in (
-        ("file", path), ("catalogue", shipped_catalogue()), ("tasks", len(PLAN.tasks)), ("indicators", len(PLAN.indicators))
+        ("file", path), ("catalogue", catalogue or shipped_catalogue()), ("tasks", len(PLAN.tasks)),
+        ("indicators", len(PLAN.indicators)),
     ):
         text = text.replace("{" + name + "}", str(value))
     return text
@@ -73,8 +76,10 @@ def test_every_failing_check_lists_each_problem_with_file_line_and_column():
 def test_check_reports_the_damaged_store_exactly(case, sdpolicy_home, run):
     path, before = install(case, sdpolicy_home)
     result = run("check")  # the installed program, in its own process
+    # After `pip install .` the installed program's catalogue is in site-packages, not in this checkout.
+    catalogue = installed_shipped_catalogue()
     assert (result.returncode, result.stdout, result.stderr) == (
-        case["check_code"], fill(case["check_stdout"], path), fill(case["check_stderr"], path)
+        case["check_code"], fill(case["check_stdout"], path, catalogue), fill(case["check_stderr"], path, catalogue)
     )
     assert "Traceback" not in result.stderr
     # check only reads: not a byte changes, and it neither takes the lock nor sets a torn tail aside.
