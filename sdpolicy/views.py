@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
-from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task
+from sdpolicy.catalogue import Area, Indicator, Plan, Source, Target
 from sdpolicy.progress import AreaSummary, Comparison, Summary, TaskProgress, retracted_by
 from sdpolicy.store import Record
 
@@ -131,11 +131,11 @@ def indicator_json(indicator: Indicator) -> dict[str, Any]:
         "qualifier": indicator.qualifier,
         "state_zh": indicator.state_zh,
         "state_en": indicator.state_en,
-        "source": source_json(plan_document=None, source=indicator.source),
+        "source": source_json(indicator.source),
     }
 
 
-def source_json(plan_document: Any, source: Any) -> dict[str, Any]:
+def source_json(source: Source) -> dict[str, Any]:
     return {"document": source.document, "section": source.section, "quote": source.quote}
 
 
@@ -151,7 +151,7 @@ def task_detail(plan: Plan, progress: TaskProgress, records: Sequence[Record], a
             "note_zh": task.note_zh,
             "note_en": task.note_en,
             "source": {
-                **source_json(None, task.source),
+                **source_json(task.source),
                 "title_zh": document.title_zh if document else None,
                 "title_en": document.title_en if document else None,
             },

@@ -17,7 +17,6 @@ import tomllib
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner

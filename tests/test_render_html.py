@@ -22,7 +22,6 @@ from xml.etree import ElementTree
 import pytest
 
 from sdpolicy.catalogue import load_catalogue
-from sdpolicy.i18n import t
 from sdpolicy.render import words
 from sdpolicy.render.html import render_report
 from test_cli_report import AS_OF, MARKS

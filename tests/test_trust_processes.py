@@ -160,7 +160,7 @@ def test_twenty_processes_recording_fifty_updates_each_lose_nothing(tmp_path):
 
     check = run_cli(home, "check")
     assert check.returncode == EXIT_OK, check.stderr
-    assert f"holds 1000 records (0 retractions) on 1 task and 0 indicators" in check.stdout
+    assert "holds 1000 records (0 retractions) on 1 task and 0 indicators" in check.stdout
     log = run_cli(home, "log", "--json")
     assert log.returncode == EXIT_OK
     assert len(json.loads(log.stdout)["records"]) == 1000
