@@ -9,6 +9,9 @@ empty cache directory (as after the files changed: the cache is keyed on their b
 follow a run that filled it. The floor is a Python that only imports Typer and Rich. The reference
 for a cold run is a process that parses the catalogue and the store once with the fastest TOML
 parser installed (tomli if present, else tomllib). Peak memory is each process's own ru_maxrss.
+
+The runs are interleaved: each round runs every measurement once, so that a burst of other work on
+the machine slows all of them alike and the ratios, taken from one run, stay fair.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -37,14 +40,35 @@ PARSE = (
 
 
 @dataclass
-class Timing:
+class Measurement:
     name: str
+    argv: list[str]
+    env: dict[str, str]
+    cold: bool = False  # empty the cache directory before every run
+    fresh_home: Path | None = None  # copy this directory (or make an empty one) as the home before every run
     seconds: list[float] = field(default_factory=list)
     max_rss_mb: float = 0.0
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    def prepare(self) -> None:
+        if self.cold:
+            shutil.rmtree(self.env["SDPOLICY_CACHE"], ignore_errors=True)
+        if self.fresh_home is not None:
+            home = Path(self.env["SDPOLICY_HOME"])
+            shutil.rmtree(home, ignore_errors=True)
+            if self.fresh_home.exists():
+                shutil.copytree(self.fresh_home, home)
+            else:
+                home.mkdir(parents=True)
+
+    def run(self) -> None:
+        self.prepare()
+        seconds, rss = run_once(self.argv, self.env)
+        self.seconds.append(seconds)
+        self.max_rss_mb = max(self.max_rss_mb, rss)
 
     def row(self) -> str:
         low, high = min(self.seconds), max(self.seconds)
@@ -62,59 +86,20 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
     error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} exited {process.returncode}: {error}")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {code}: {error}")
     return elapsed, usage.ru_maxrss / 1024  # Linux reports kilobytes
 
 
-class Bench:
-    def __init__(self, runs: int, scratch: Path):
-        self.runs = runs
-        self.scratch = scratch
-        self.cache = scratch / "cache"
-        self.results: dict[str, Timing] = {}
-
-    def env(self, catalogue: Path | None, home: Path) -> dict[str, str]:
-        # As installed: bytecode is written (and so read) as usual, whatever this shell says.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SDPOLICY_") and k != "PYTHONDONTWRITEBYTECODE"}
-        env.update(SDPOLICY_CACHE=str(self.cache), SDPOLICY_HOME=str(home), NO_COLOR="1", SDPOLICY_LANG="en")
-        if catalogue is not None:
-            env["SDPOLICY_CATALOGUE"] = str(catalogue)
-        return env
-
-    def time(self, name: str, argv: list[str], env: dict[str, str], *, cold: bool = False,
-             fresh_home: Path | None = None) -> Timing:
-        """Run `argv` self.runs times: cold ones each after emptying the cache, warm ones after one untimed run.
-
-        With `fresh_home`, every run gets its home as a new copy of that directory (an empty one if it
-        does not exist), so that a write always meets the same store.
-        """
-        timing = Timing(name)
-        if not cold:
-            self._prepare(env, fresh_home)
-            run_once(argv, env)
-        for _ in range(self.runs):
-            if cold:
-                shutil.rmtree(self.cache, ignore_errors=True)
-            self._prepare(env, fresh_home)
-            seconds, rss = run_once(argv, env)
-            timing.seconds.append(seconds)
-            timing.max_rss_mb = max(timing.max_rss_mb, rss)
-        self.results[name] = timing
-        print(timing.row(), flush=True)
-        return timing
-
-    def _prepare(self, env: dict[str, str], fresh_home: Path | None) -> None:
-        if fresh_home is None:
-            return
-        home = Path(env["SDPOLICY_HOME"])
-        shutil.rmtree(home, ignore_errors=True)
-        if fresh_home.exists():
-            shutil.copytree(fresh_home, home)
-        else:
-            home.mkdir(parents=True)
+def environment(cache: Path, home: Path, catalogue: Path | None = None) -> dict[str, str]:
+    # As installed: bytecode is written (and so read) as usual, whatever this shell says.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SDPOLICY_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(SDPOLICY_CACHE=str(cache), SDPOLICY_HOME=str(home), NO_COLOR="1", SDPOLICY_LANG="en")
+    if catalogue is not None:
+        env["SDPOLICY_CATALOGUE"] = str(catalogue)
+    return env
 
 
 def generate(tasks: int, updates: int, out: Path) -> tuple[Path, Path]:
@@ -145,24 +130,24 @@ def main(argv: list[str] | None = None) -> None:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def measure(args: argparse.Namespace, scratch: Path) -> dict:
+def measurements_for(args: argparse.Namespace, scratch: Path) -> tuple[list[Measurement], dict]:
+    """Every measurement, in the order each round runs them, and the two generated sizes."""
     sizes = {}
     for label in ("small", "large"):
         tasks, updates = (int(n) for n in getattr(args, label).lower().split("x"))
         sizes[label] = (tasks, updates, *generate(tasks, updates, scratch / f"{tasks}x{updates}"))
-    bench = Bench(args.runs, scratch)
     sd = sdpolicy_command()
     empty = scratch / "empty"  # never created: a workspace with no store yet
-    print(f"{'':<44} {'median':>8} {'min':>8} {'max':>8} {'peak MB':>8}")
-
-    run_once([*sd, "--help"], bench.env(None, empty))  # compiles an editable checkout's bytecode once
-    floor = bench.time("floor: import typer, rich", [sys.executable, "-c", FLOOR], bench.env(None, empty))
-    shipped = bench.env(None, empty)
-    bench.time("shipped: list", [*sd, "list", "--as-of", AS_OF], shipped)
-    bench.time("shipped: status", [*sd, "status", "--as-of", AS_OF], shipped)
-    mark = [*sd, "mark", "IND-01", "--value", "5", "--date", AS_OF]
-    bench.time("shipped: mark", mark, bench.env(None, scratch / "mark-empty"), fresh_home=empty)
-
+    shipped = environment(scratch / "cache-shipped", empty)
+    items = [
+        Measurement("floor: import typer, rich", [sys.executable, "-c", FLOOR], shipped),
+        Measurement("shipped: list", [*sd, "list", "--as-of", AS_OF], shipped),
+        Measurement("shipped: status", [*sd, "status", "--as-of", AS_OF], shipped),
+        Measurement(
+            "shipped: mark", [*sd, "mark", "IND-01", "--value", "5", "--date", AS_OF],
+            environment(scratch / "cache-shipped", scratch / "mark-empty"), fresh_home=empty,
+        ),
+    ]
     commands = {
         "list": ["list", "--as-of", AS_OF],
         "status": ["status", "--as-of", AS_OF],
@@ -170,21 +155,38 @@ def measure(args: argparse.Namespace, scratch: Path) -> dict:
         "report --md": ["report", "--md", "--as-of", AS_OF],
         "compare": ["compare", "--as-of", AS_OF],
     }
-    for label, (tasks, updates, catalogue, home) in sizes.items():
-        env = bench.env(catalogue, home)
+    for tasks, updates, catalogue, home in sizes.values():
         prefix = f"{tasks}/{updates}"
-        bench.time(f"{prefix}: parse once ({parser_name()})", [sys.executable, "-c", PARSE, str(catalogue), str(home / "progress.toml")], env)
+        cache = scratch / f"cache-{tasks}x{updates}"
+        env = environment(cache, home, catalogue)
+        parse = [sys.executable, "-c", PARSE, str(catalogue), str(home / "progress.toml")]
+        items.append(Measurement(f"{prefix}: parse once ({parser_name()})", parse, env))
         for name, rest in commands.items():
-            bench.time(f"{prefix}: {name}, cold", [*sd, *rest], env, cold=True)
-            bench.time(f"{prefix}: {name}, warm", [*sd, *rest], env)
+            # The cold run fills the cache for the warm run that follows it.
+            items.append(Measurement(f"{prefix}: {name}, cold", [*sd, *rest], env, cold=True))
+            items.append(Measurement(f"{prefix}: {name}, warm", [*sd, *rest], env))
         # Each mark appends a line, so every run gets its own copy of the workspace.
-        copy = scratch / f"mark-{tasks}x{updates}"
-        mark_env = bench.env(catalogue, copy)
         mark = [*sd, "mark", "IND-01-C001", "--value", "5", "--date", AS_OF]
-        bench.time(f"{prefix}: mark, cold", mark, mark_env, cold=True, fresh_home=home)
-        bench.time(f"{prefix}: mark, warm", mark, mark_env, fresh_home=home)
+        mark_env = environment(cache, scratch / f"mark-{tasks}x{updates}", catalogue)
+        items.append(Measurement(f"{prefix}: mark, cold", mark, mark_env, cold=True, fresh_home=home))
+        items.append(Measurement(f"{prefix}: mark, warm", mark, mark_env, fresh_home=home))
+    return items, sizes
 
-    return summarise(bench, sizes, floor)
+
+def measure(args: argparse.Namespace, scratch: Path) -> dict:
+    measurements, sizes = measurements_for(args, scratch)
+    # One untimed round compiles an editable checkout's bytecode and fills the caches of warm runs.
+    for item in measurements:
+        item.prepare()
+        run_once(item.argv, item.env)
+    for round_ in range(args.runs):
+        for item in measurements:
+            item.run()
+        print(f"round {round_ + 1} of {args.runs} done", file=sys.stderr, flush=True)
+    print(f"{'':<44} {'median':>8} {'min':>8} {'max':>8} {'peak MB':>8}")
+    for item in measurements:
+        print(item.row())
+    return summarise({m.name: m for m in measurements}, sizes, args.runs)
 
 
 def parser_name() -> str:
@@ -192,16 +194,17 @@ def parser_name() -> str:
     return "tomli" if probe.returncode == 0 else "tomllib"
 
 
-def summarise(bench: Bench, sizes: dict, floor: Timing) -> dict:
-    r = {name: timing.median for name, timing in bench.results.items()}
+def summarise(results: dict[str, Measurement], sizes: dict, runs: int) -> dict:
+    r = {name: m.median for name, m in results.items()}
+    floor = r["floor: import typer, rich"]
     small, large = (f"{t}/{u}" for t, u, *_ in (sizes["small"], sizes["large"]))
     parse = next(name for name in r if name.startswith(f"{large}: parse once"))
     goals = [
-        ("list (shipped) / floor", r["shipped: list"] / floor.median, 1.5),
+        ("list (shipped) / floor", r["shipped: list"] / floor, 1.5),
         (f"status warm ({large}) / list (shipped)", r[f"{large}: status, warm"] / r["shipped: list"], 3.0),
         (f"mark warm ({large}) / mark (shipped, empty)", r[f"{large}: mark, warm"] / r["shipped: mark"], 2.0),
         (f"status cold ({large}) / {parse.split(': ', 1)[1]}", r[f"{large}: status, cold"] / r[parse], 1.0),
-        (f"peak MB, status cold ({large})", bench.results[f"{large}: status, cold"].max_rss_mb, 300.0),
+        (f"peak MB, status cold ({large})", results[f"{large}: status, cold"].max_rss_mb, 300.0),
     ]
     print("\nGoals (measured side by side in this run)")
     for name, value, limit in goals:
@@ -213,15 +216,17 @@ def summarise(bench: Bench, sizes: dict, floor: Timing) -> dict:
     for name in ("list", "status", "status --area", "report --md", "compare", "mark"):
         for state in ("cold", "warm"):
             a, b = r[f"{small}: {name}, {state}"], r[f"{large}: {name}, {state}"]
-            above = (b - floor.median) / max(a - floor.median, 1e-3)
+            above = (b - floor) / max(a - floor, 1e-3)
             growth[f"{name}, {state}"] = {"time_ratio": b / a, "above_floor_ratio": above}
             print(f"  {name + ', ' + state:<24} x{b / a:6.2f}  (x{above:6.2f})")
 
     return {
         "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
-        "runs": bench.runs,
+        "runs": runs,
         "as_of": AS_OF,
-        "timings": {name: asdict(timing) | {"median": timing.median} for name, timing in bench.results.items()},
+        "timings": {
+            name: {"seconds": m.seconds, "median": m.median, "max_rss_mb": m.max_rss_mb} for name, m in results.items()
+        },
         "goals": [{"name": n, "value": v, "limit": lim, "met": v <= lim} for n, v, lim in goals],
         "growth": {"size_ratio": size_ratio, "commands": growth},
     }

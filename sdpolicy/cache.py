@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import secrets
 import sys
 import time
 from contextlib import suppress
@@ -81,8 +80,9 @@ def name(kind: str, *parts: Any) -> str:
 
 def read(entry: str, expected: bytes) -> Any | None:
     """The value stored under `entry` for `expected` (a key), or None when there is none that fits."""
+    path = directory() / entry
     try:
-        data = (directory() / entry).read_bytes()
+        data = path.read_bytes()
     except (OSError, ValueError):
         return None
     head = len(_FORMAT) + 2 * _DIGEST_SIZE
@@ -94,10 +94,14 @@ def read(entry: str, expected: bytes) -> Any | None:
     if stored_key != expected or hashlib.sha256(payload).digest() != checksum:
         return None
     try:
-        return pickle.loads(payload)
+        value = pickle.loads(payload)
     except Exception:
         # The checksum matched, so this is an entry some other version of the classes cannot read back.
         return None
+    # Pruning removes the entries least recently written; an entry in use counts as written now.
+    with suppress(OSError):
+        os.utime(path)
+    return value
 
 
 def write(entry: str, key_: bytes, value: Any) -> None:
@@ -107,7 +111,7 @@ def write(entry: str, key_: bytes, value: Any) -> None:
     except Exception:
         return
     folder = directory()
-    temporary = folder / f".{entry}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    temporary = folder / f".{entry}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as out:

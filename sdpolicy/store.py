@@ -7,6 +7,10 @@ every record of both (a record spread over several lines would have its lines in
 Writers take `HOME/progress.toml.lock`, validate what is already there, and append one line with one
 `write` on an `O_APPEND` descriptor; a failed write is cut back off. Readers take no lock: the worst
 they can see is the unfinished last line of a write in progress, which they ignore.
+
+Reading and validating 100,000 records takes a while, so what a run found sound is remembered in the
+cache by the sha256 of those bytes (see _Prefix): a later reader or writer whose file still starts
+with them parses only the lines after them.
 """
 
 from __future__ import annotations
