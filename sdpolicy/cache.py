@@ -10,7 +10,7 @@ then finds nothing and writing does nothing, and the command parses its files as
 a cache.
 
 The directory is $SDPOLICY_CACHE, else the user cache directory (~/.cache/sdpolicy on Linux).
-Entries are pickles: the directory must be one that only its owner can write, as those two are.
+Entries are pickles, so a directory that someone else owns or may write to is not read from.
 """
 
 from __future__ import annotations
@@ -80,8 +80,11 @@ def name(kind: str, *parts: Any) -> str:
 
 def read(entry: str, expected: bytes) -> Any | None:
     """The value stored under `entry` for `expected` (a key), or None when there is none that fits."""
-    path = directory() / entry
+    folder = directory()
+    path = folder / entry
     try:
+        if not _private(folder):
+            return None
         data = path.read_bytes()
     except (OSError, ValueError):
         return None
@@ -104,6 +107,17 @@ def read(entry: str, expected: bytes) -> Any | None:
     return value
 
 
+def _private(folder: Path) -> bool:
+    """Whether `folder` is this user's and not open to everyone: an entry is unpickled, which runs code.
+
+    A group may write to it: with a group per user, the usual umask 002 makes every new directory so.
+    """
+    if not hasattr(os, "getuid"):
+        return True  # Windows: the user's cache directory is private by its place
+    info = folder.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & 0o002
+
+
 def write(entry: str, key_: bytes, value: Any) -> None:
     """Store `value` under `entry` for `key_`; a failure to write is silent, as a cache's must be."""
     try:
@@ -113,7 +127,7 @@ def write(entry: str, key_: bytes, value: Any) -> None:
     folder = directory()
     temporary = folder / f".{entry}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         with open(temporary, "wb") as out:
             out.write(_FORMAT + key_ + hashlib.sha256(payload).digest())
             out.write(payload)

@@ -303,6 +303,18 @@ def test_the_commands_work_without_a_usable_cache(tmp_path, monkeypatch):
     assert result.exit_code == 0 and json.loads(result.stdout)["total"]["tasks"] == 81
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_cache_directory_others_may_write_to_is_not_read(tmp_path, cache_dir, catalogue, monkeypatch):
+    expected = load_catalogue(catalogue)
+    unpickled = []
+    real = cache.pickle.loads
+    monkeypatch.setattr(cache.pickle, "loads", lambda data: unpickled.append(data) or real(data))
+    cache_dir.chmod(0o777)
+    assert load_catalogue(catalogue) == expected and unpickled == []
+    cache_dir.chmod(0o775)  # what umask 002 makes: only a directory anyone may write to is refused
+    assert load_catalogue(catalogue) == expected and len(unpickled) == 1
+
+
 def test_no_temporary_file_is_left_behind(tmp_path, cache_dir, monkeypatch):
     monkeypatch.setenv("SDPOLICY_HOME", str(tmp_path / "home"))
     runner = CliRunner()
