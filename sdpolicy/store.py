@@ -301,7 +301,7 @@ def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreC
     Lines are parsed on their own, so the lines after a prefix read the same whether or not the prefix
     is parsed again: only its ids (for duplicates) and its schema line carry over. After a prefix, the
     records returned are those of `text` alone; a clash with a prefix id is a problem without words,
-    as every problem is then worded by a parse of the whole file (see _examine).
+    as every problem is then worded by a parse of the whole file (see _examine_after).
     """
     lines = text.split("\n")
     last = len(lines) - 1
