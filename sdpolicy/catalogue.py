@@ -11,7 +11,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -463,7 +463,7 @@ class _Builder:
             return None
         value = data[key]
         if not isinstance(value, str):
-            self.problem(entry, f"field '{name}' must be text, not {_type_name(value)}", name)
+            self.problem(entry, f"field '{name}' must be text, not {tomlfile.describe(value)}", name)
             return None
         if required and not value.strip():
             self.problem(entry, f"field '{name}' is empty", name)
@@ -479,7 +479,7 @@ class _Builder:
             return None
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(entry, f"field '{name}' must be a number, not {_type_name(value)}", name)
+            self.problem(entry, f"field '{name}' must be a number, not {tomlfile.describe(value)}", name)
             return None
         if not math.isfinite(value):
             self.problem(entry, f"field '{name}' must be a finite number, not {value}", name)
@@ -499,7 +499,7 @@ class _Builder:
                 entry, f"field '{key}' must be a TOML date such as 2006-09-30 (no quotes), not the text {value!r}", key
             )
         else:
-            self.problem(entry, f"field '{key}' must be a date such as 2006-09-30, not {_type_name(value)}", key)
+            self.problem(entry, f"field '{key}' must be a date such as 2006-09-30, not {tomlfile.describe(value)}", key)
         return None
 
     def choice(
@@ -524,7 +524,7 @@ class _Builder:
             return None
         value = entry.data[key]
         if not isinstance(value, dict):
-            self.problem(entry, f"field '{key}' must be a table, not {_type_name(value)}", key)
+            self.problem(entry, f"field '{key}' must be a table, not {tomlfile.describe(value)}", key)
             return None
         return value
 
@@ -536,13 +536,13 @@ class _Builder:
             value = parsed.get(kind, [])
             if not isinstance(value, list):
                 self.file_problem(
-                    order, file, text, f"'{kind}' must be an array of tables, each headed [[{kind}]], not {_type_name(value)}", kind
+                    order, file, text, f"'{kind}' must be an array of tables, each headed [[{kind}]], not {tomlfile.describe(value)}", kind
                 )
                 continue
             for index, item in enumerate(value):
                 entry = _Entry(kind, item, file, text, index, order)
                 if not isinstance(item, dict):
-                    self.problem(entry, f"must be a table, not {_type_name(item)}")
+                    self.problem(entry, f"must be a table, not {tomlfile.describe(item)}")
                     continue
                 self.unknown_keys(entry, item, self._KNOWN[kind])
                 found.append(entry)
@@ -580,7 +580,7 @@ class _Builder:
                 "schema",
             )
         if not isinstance(head.data, dict):
-            self.file_problem(order, file, text, f"[plan] must be a table, not {_type_name(head.data)}", "plan")
+            self.file_problem(order, file, text, f"[plan] must be a table, not {tomlfile.describe(head.data)}", "plan")
             return None
         self.unknown_keys(head, head.data, self._KNOWN["plan"])
         start, end = self.day(head, "start"), self.day(head, "end")
@@ -595,7 +595,7 @@ class _Builder:
         if "year" not in head.data:
             self.problem(head, "missing field 'year'")
         elif isinstance(year, bool) or not isinstance(year, int):
-            self.problem(head, f"field 'year' must be a whole number such as 2006, not {_type_name(year)}", "year")
+            self.problem(head, f"field 'year' must be a whole number such as 2006, not {tomlfile.describe(year)}", "year")
         values = {k: self.text(head, k) for k in ("id", "name_zh", "name_en", "issuer_zh", "issuer_en")}
         if self._found or None in values.values() or start is None or end is None or lights is None:
             return None
@@ -845,23 +845,3 @@ _PATTERN_WORDS = {
     _TASK_ID.pattern: "capital letters and digits joined by '-', such as EGOV-08",
     _INDICATOR_ID.pattern: "lowercase letters and digits joined by '-', such as county-portal-share",
 }
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, datetime):
-        return f"the date and time {value.isoformat()}"
-    if isinstance(value, date):
-        return f"the date {value}"
-    if isinstance(value, time):
-        return f"the time {value.isoformat()}"
-    return type(value).__name__

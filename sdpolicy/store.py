@@ -25,7 +25,7 @@ import secrets
 import tomllib
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -367,7 +367,7 @@ def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreC
                 if isinstance(value, int) and not isinstance(value, bool):
                     problems.append(f"{where}: schema {value} is not supported: this sdpolicy reads schema {SCHEMA_VERSION}")
                 else:
-                    problems.append(f"{where}: schema must be the number {SCHEMA_VERSION}, not {_type_name(value)}")
+                    problems.append(f"{where}: schema must be the number {SCHEMA_VERSION}, not {tomlfile.describe(value)}")
             continue
         if key in known:
             problems.append(key)
@@ -389,7 +389,7 @@ def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreC
         if not isinstance(value, dict):
             problems.append(
                 f"{path}:{number}:{_columns(line)[0]}: '{key}' is not a record: apart from 'schema = 1', "
-                f"every line is a record written as an inline table, id = {{ … }}, but this is {_type_name(value)}"
+                f"every line is a record written as an inline table, id = {{ … }}, but this is {tomlfile.describe(value)}"
             )
             continue
         found = _check_fields(value)
@@ -535,14 +535,14 @@ def _check_fields(data: dict[str, Any]) -> list[tuple[str | None, str]]:
         bad(None, "has neither 'task' nor 'indicator'; a record is about exactly one of them")
     for name in kinds + ["retracts", "note", "by"]:
         if name in data and not isinstance(data[name], str):
-            bad(name, f"field '{name}' must be text, not {_type_name(data[name])}")
+            bad(name, f"field '{name}' must be text, not {tomlfile.describe(data[name])}")
         elif name in kinds + ["retracts"] and name in data and not data[name].strip():
             bad(name, f"field '{name}' is empty")
 
     if "value" in data:
         value = data["value"]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            bad("value", f"field 'value' must be a number, not {_type_name(value)}")
+            bad("value", f"field 'value' must be a number, not {tomlfile.describe(value)}")
         elif not math.isfinite(value):
             bad("value", f"field 'value' must be a finite number, not {value}")
         elif value < 0:
@@ -550,7 +550,7 @@ def _check_fields(data: dict[str, Any]) -> list[tuple[str | None, str]]:
     if "state" in data:
         state = data["state"]
         if not isinstance(state, str):
-            bad("state", f"field 'state' must be text, not {_type_name(state)}")
+            bad("state", f"field 'state' must be text, not {tomlfile.describe(state)}")
         elif state not in STATES:
             bad("state", f"state '{state}' is not one of {', '.join(STATES)}")
     if "retracts" in data:
@@ -567,13 +567,13 @@ def _check_fields(data: dict[str, Any]) -> list[tuple[str | None, str]]:
         if isinstance(day, str):
             bad("date", f"field 'date' must be a TOML date such as 2006-05-01 (no quotes), not the text {day!r}")
         elif not isinstance(day, date) or isinstance(day, datetime):
-            bad("date", f"field 'date' must be a date such as 2006-05-01, not {_type_name(day)}")
+            bad("date", f"field 'date' must be a date such as 2006-05-01, not {tomlfile.describe(day)}")
     if "recorded_at" not in data:
         bad(None, "missing field 'recorded_at'")
     else:
         stamp = data["recorded_at"]
         if not isinstance(stamp, datetime):
-            bad("recorded_at", f"field 'recorded_at' must be a UTC date and time such as 2026-11-22T07:37:15Z, not {_type_name(stamp)}")
+            bad("recorded_at", f"field 'recorded_at' must be a UTC date and time such as 2026-11-22T07:37:15Z, not {tomlfile.describe(stamp)}")
         elif stamp.utcoffset() is None:
             bad("recorded_at", "field 'recorded_at' has no UTC offset; end it with Z, such as 2026-11-22T07:37:15Z")
     return found
@@ -594,28 +594,6 @@ def _build(record_id: str, data: dict[str, Any], line: int) -> Record:
         retracts=data.get("retracts"),
         line=line,
     )
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing (None)"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, datetime):
-        return "a date and time"
-    if isinstance(value, date):
-        return "a date"
-    if isinstance(value, time):
-        return "a time of day"
-    return type(value).__name__
 
 
 def _columns(line: str) -> tuple[int, dict[str, int]]:
@@ -710,7 +688,7 @@ def record_line(record: Record) -> str:
     if not isinstance(record.id, str) or not _WRITABLE_ID.fullmatch(record.id):
         problems.append(f"{prefix}: its id must be 'r-' and 10 lowercase letters or digits, such as {new_record_id()}")
     if record.kind not in KINDS:
-        problems.append(f"{prefix}: kind must be 'task' or 'indicator', not {_type_name(record.kind)}")
+        problems.append(f"{prefix}: kind must be 'task' or 'indicator', not {tomlfile.describe(record.kind)}")
     if problems:
         raise DataError(problems[0], problems=problems)
     data = _fields_of(record)

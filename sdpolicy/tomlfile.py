@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,29 @@ def explain(reason: str, token: str) -> str:
         name = ".".join(part.strip().strip("'\"") for part in declared.group(1).split(",") if part.strip())
         return f"the table [{name}] is declared twice; merge the two into one"
     return f"invalid TOML: {reason[:1].lower()}{reason[1:]}"
+
+
+def describe(value: Any) -> str:
+    """A parsed TOML value as a message names it: 'the number 3', "the text 'x'", 'a table'."""
+    if value is None:
+        return "nothing (None)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, datetime):
+        return f"the date and time {value.isoformat()}"
+    if isinstance(value, date):
+        return f"the date {value}"
+    if isinstance(value, time):
+        return f"the time {value.isoformat()}"
+    return type(value).__name__
 
 
 def load(path: Path, what: str) -> tuple[dict[str, Any], str]:
