@@ -164,8 +164,3 @@ def display_width(text: str) -> int:
 
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
-
-def signed(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    return ("+" if value > 0 else "") + num(value)
