@@ -52,16 +52,6 @@ class Workspace:
         return value
 
 
-def unknown_items(plan: Plan, records: tuple[Record, ...], path: Path) -> list[str]:
-    """Records naming a task or indicator the catalogue does not have, as file:line messages."""
-    known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
-    return [
-        f"{path}:{r.line}: record {r.id} names {r.kind} '{r.item}', which the catalogue {plan.path} does not have"
-        for r in records
-        if r.item not in known[r.kind]
-    ]
-
-
 def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
     plan, plan_key = load_catalogue_keyed(catalogue)
     snapshot = store.read_snapshot(home)
@@ -69,7 +59,10 @@ def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
     # The distinct items named are few beside the records; only when one is unknown are the records
     # needed, to name each record that names it.
     if any(item not in known[kind] for kind, item in snapshot.items):
-        problems = unknown_items(plan, snapshot.records(), store.progress_path(home))
+        # The same findings, in the same words, as `sdpolicy check` gives.
+        from sdpolicy.checking import reference_problems
+
+        problems = reference_problems(plan, snapshot.records(), store.progress_path(home))
         more = f" (and {len(problems) - 1} more; run sdpolicy check)" if len(problems) > 1 else ""
         raise DataError(f"{problems[0]}{more}", problems=problems)
     return Workspace(plan=plan, home=home, snapshot=snapshot, plan_key=plan_key)
