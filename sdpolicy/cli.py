@@ -5,8 +5,8 @@ Heavy imports (renderers, report formats) happen inside the commands that need t
 `sdpolicy --help` and the everyday commands start as fast as Typer allows.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Typer reads every command's signature at each start,
+# and string annotations would make it compile and evaluate each one (about 8 ms a run).
 import functools
 import os
 import sys
@@ -237,9 +237,9 @@ def emit(view: dict[str, Any], as_json: bool, lang: str, draw: Callable[..., Non
 
         sys.stdout.write(json.dumps(view, ensure_ascii=False, indent=2) + "\n")
         return
-    from sdpolicy.render.terminal import console, printable
+    from sdpolicy.render.terminal import Screen, printable
 
-    draw(printable(view), lang, console())
+    draw(printable(view), lang, Screen())
 
 
 def _matches(row: dict[str, Any], needle: str, *fields: str) -> bool:

@@ -21,15 +21,12 @@ import hashlib
 import math
 import os
 import re
-import secrets
 import tomllib
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
-
-import tomli_w
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -82,7 +79,9 @@ _CONFLICT_MARKER = re.compile(r"(<{7}|={7}|>{7}|\|{7})(?: |$)")
 
 
 def new_record_id() -> str:
-    return "r-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(_ID_LENGTH))
+    # 32 letters divide 256, so each random byte picks one uniformly. (The secrets module would cost
+    # every run an OpenSSL load through hmac, for the same bytes from os.urandom.)
+    return "r-" + "".join(_ID_ALPHABET[byte % len(_ID_ALPHABET)] for byte in os.urandom(_ID_LENGTH))
 
 
 def progress_path(home: Path) -> Path:
@@ -738,6 +737,9 @@ def _toml_value(value: Any) -> str:
         # tomli_w writes "+00:00" with a space before the time; "T…Z" is what people and other tools expect.
         return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
     # tomli_w does the escaping (quotes, backslashes, control characters, newlines) so that we do not.
+    # It is imported here, by the commands that write, not by every command that reads.
+    import tomli_w
+
     dumped = tomli_w.dumps({"v": value})
     return dumped[len("v = ") : -1]
 
@@ -940,7 +942,7 @@ def _set_aside_torn_tail(fd: int, path: Path, data: bytes, cut: int) -> None:
 
 def _create(path: Path, line: str) -> int:
     """Write a new store whole beside its place and rename it there, so that it never exists half-written."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}")
     content = (HEADER + f"schema = {SCHEMA_VERSION}\n" + line + "\n").encode("utf-8")
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -193,3 +193,19 @@ def test_terminal_gets_colour_and_no_color_turns_it_off(run):
     plain = run_on_terminal(args, {**terminal, "NO_COLOR": "1"})
     assert "IND-01" in plain and "green" in plain
     assert colour_codes(plain) == set()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_a_narrow_terminal_gets_every_row_folded_to_its_width(run):
+    from rich.cells import cell_len
+
+    out = run_on_terminal(["list", "--area", "e-gov", "--lang", "zh"], {"TERM": "xterm-256color", "COLUMNS": "72"})
+    lines = ANSI.sub("", out).replace("\r\n", "\n").splitlines()
+    assert max(cell_len(line) for line in lines) <= 72
+    # EGOV-01's title is folded over several lines, not cut: read down its column, all of it is there.
+    title = "制定下发《山东省电子政务建设指导意见》"
+    assert title not in out
+    start = next(i for i, line in enumerate(lines) if line.startswith("EGOV-01 "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("EGOV-02 "))
+    column = [re.split(r" {2,}", line.strip())[0 if i else 1] for i, line in enumerate(lines[start:end])]
+    assert "".join(column).startswith(title)

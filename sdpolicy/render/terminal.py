@@ -1,22 +1,19 @@
-"""Rich tables for the terminal. Data goes in as Text, never as markup, so '[' in a note is safe.
+"""Views drawn for a terminal or a pipe. Data goes in as plain text, never as markup, so '[' in a note is safe.
 
-On a terminal: colour and box drawing. Piped or with NO_COLOR: no colour codes, plain ASCII
-column rules, and a width that keeps rows on one line so that grep and cut still work.
+On a terminal: colour (through Rich) and tables folded to the terminal's width. Piped or redirected:
+no colour codes, `a | b` rows with plain ASCII rules, one row per line however wide, so that grep and
+cut still work. The tables themselves are laid out by sdpolicy.render.grid.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import Any, Sequence
 
 from sdpolicy.i18n import t
-from sdpolicy.render import words
+from sdpolicy.render import grid, words
+from sdpolicy.render.grid import Cell, Column
 
 LIGHT_STYLE = {"done": "bold cyan", "green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
 
@@ -38,87 +35,106 @@ def printable(value: Any) -> Any:
     return value
 
 
-def console() -> Console:
-    if sys.stdout.isatty():
-        return Console(highlight=False, emoji=False)
-    # Piped, Rich would wrap at 80 columns; an unbounded page keeps one row per line for grep and cut.
-    return Console(highlight=False, emoji=False, no_color=True, width=100_000, force_terminal=False)
+class Screen:
+    """Where a view is drawn: the terminal (colour, folded to its width) or a pipe (plain rows)."""
+
+    def __init__(self) -> None:
+        self.is_terminal = sys.stdout.isatty()
+        self._console: Any = None
+
+    @property
+    def console(self) -> Any:
+        # Rich decides colour (NO_COLOR, FORCE_COLOR, the terminal's colour system) and the width.
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(highlight=False, emoji=False)
+        return self._console
+
+    def table(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], title: str | None = None) -> None:
+        if title is not None:
+            self.line(title, "bold")
+        if self.is_terminal:
+            self._show(grid.draw(columns, rows, grid.TERMINAL, self.console.width))
+        else:
+            self._show(grid.draw(columns, rows, grid.PIPE))
+
+    def pairs(self, rows: Sequence[tuple[str, Cell]]) -> None:
+        """Label and value, one pair a line, the values lined up."""
+        label_style = "bold" if self.is_terminal else ""
+        columns = (Column("", fold=False), Column(""))
+        cells = [((label, label_style), value) for label, value in rows]
+        self._show(grid.draw(columns, cells, grid.PAIRS, self.console.width if self.is_terminal else None))
+
+    def line(self, text: str, style: str = "") -> None:
+        self._show([[(text, style)]])
+
+    def _show(self, lines: list[grid.Line]) -> None:
+        if not self.is_terminal:
+            sys.stdout.write(grid.plain(lines))
+            return
+        from rich.text import Text
+
+        text = Text()
+        for line in lines:
+            for fragment, style in line:
+                text.append(fragment, style or None)
+            text.append("\n")
+        self.console.print(text, end="", soft_wrap=True)
 
 
-def _table(out: Console, *columns: str, title: str | None = None) -> Table:
-    table = Table(
-        title=title,
-        box=box.SIMPLE_HEAD if out.is_terminal else box.ASCII2,
-        show_edge=out.is_terminal,
-        header_style="bold" if out.is_terminal else "",
-        title_justify="left",
-        pad_edge=False,
-    )
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    return table
+def light_cell(light: str, lang: str) -> Cell:
+    return (f"{words.LIGHT_SYMBOL[light]} {words.light(light, lang)}", LIGHT_STYLE[light])
 
 
-def light_text(light: str, lang: str) -> Text:
-    return Text(f"{words.LIGHT_SYMBOL[light]} {words.light(light, lang)}", style=LIGHT_STYLE[light])
+def task_rows_table(out: Screen, rows: list[dict[str, Any]], lang: str, title: str | None = None) -> None:
+    columns = [Column(t(name, lang), fold=name in ("title", "target", "lead")) for name in
+               ("id", "title", "target", "actual", "percent", "light", "deadline", "lead")]
+    cells = [
+        [
+            row["id"], words.title(row, lang), words.target(row["target"], lang), words.actual(row, lang),
+            words.pct(row["percent"]), light_cell(row["light"], lang), row["deadline"], words.lead(row, lang),
+        ]
+        for row in rows
+    ]
+    out.table(columns, cells, title=title)
 
 
-def task_rows_table(out: Console, rows: list[dict[str, Any]], lang: str, title: str | None = None) -> Table:
-    table = _table(
-        out, t("id", lang), t("title", lang), t("target", lang), t("actual", lang), t("percent", lang),
-        t("light", lang), t("deadline", lang), t("lead", lang), title=title,
-    )
-    for row in rows:
-        table.add_row(
-            Text(row["id"]), Text(words.title(row, lang)), Text(words.target(row["target"], lang)),
-            Text(words.actual(row, lang)), Text(words.pct(row["percent"])), light_text(row["light"], lang),
-            Text(row["deadline"]), Text(words.lead(row, lang)),
+def render_list(view: dict[str, Any], lang: str, out: Screen) -> None:
+    task_rows_table(out, view["tasks"], lang)
+    out.line(f"{len(view['tasks'])} · {t('as_of_line', lang, date=view['as_of'])}", "dim")
+
+
+def render_status(view: dict[str, Any], lang: str, out: Screen) -> None:
+    columns = [Column(t("area", lang))] + [
+        Column(heading, right=True, fold=False)
+        for heading in (
+            t("tasks", lang), *(words.light(light, lang) for light in ("done", "green", "yellow", "red", "grey")),
+            t("overall", lang),
         )
-    return table
-
-
-def render_list(view: dict[str, Any], lang: str, out: Console) -> None:
-    out.print(task_rows_table(out, view["tasks"], lang))
-    out.print(Text(f"{len(view['tasks'])} · {t('as_of_line', lang, date=view['as_of'])}", style="dim"))
-
-
-def _summary_table(out: Console, view: dict[str, Any], lang: str) -> Table:
-    table = _table(
-        out, t("area", lang), t("tasks", lang), words.light("done", lang), words.light("green", lang),
-        words.light("yellow", lang), words.light("red", lang), words.light("grey", lang), t("overall", lang),
-        title=t("as_of_line", lang, date=view["as_of"]),
-    )
-    for column in table.columns[1:]:
-        column.justify = "right"
+    ]
     chosen = [view["area"]["slug"]] if view.get("area") else None
     summaries = [s for s in view["areas"] if chosen is None or s["area"] in chosen]
+    rows: list[list[Cell]] = []
     for summary in summaries + ([view["total"]] if chosen is None else []):
         name = words.name(summary, lang) if summary["area"] else t("total", lang)
-        table.add_row(
-            Text(name, style="bold" if summary["area"] is None else ""),
-            *(Text(str(summary[k])) for k in ("tasks", "done", "green", "yellow", "red", "grey")),
-            Text(words.pct(summary["percent"])),
-        )
-    return table
-
-
-def render_status(view: dict[str, Any], lang: str, out: Console) -> None:
-    out.print(_summary_table(out, view, lang))
+        rows.append([
+            (name, "bold" if summary["area"] is None else ""),
+            *(str(summary[k]) for k in ("tasks", "done", "green", "yellow", "red", "grey")),
+            words.pct(summary["percent"]),
+        ])
+    out.table(columns, rows, title=t("as_of_line", lang, date=view["as_of"]))
     if view.get("area"):
-        out.print(task_rows_table(out, view["tasks"], lang))
+        task_rows_table(out, view["tasks"], lang)
 
 
-def render_task(view: dict[str, Any], lang: str, out: Console) -> None:
+def render_task(view: dict[str, Any], lang: str, out: Screen) -> None:
     task = view["task"]
-    head = Text(f"{task['id']}  {words.title(task, lang)}", style="bold")
-    out.print(head)
+    out.line(f"{task['id']}  {words.title(task, lang)}", "bold")
     other = "en" if lang == "zh" else "zh"
-    out.print(Text(words.title(task, other), style="dim"))
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold" if out.is_terminal else "")
-    facts.add_column(overflow="fold")
+    out.line(words.title(task, other), "dim")
     area_name = task["area_zh"] if lang == "zh" else task["area_en"]
-    rows = [
+    facts: list[tuple[str, Cell]] = [
         (t("area", lang), f"{area_name} ({task['area']})"),
         (t("target", lang), words.target(task["target"], lang)),
         (t("start", lang) + " → " + t("deadline", lang), f"{task['start']} → {task['deadline']}"),
@@ -129,39 +145,35 @@ def render_task(view: dict[str, Any], lang: str, out: Console) -> None:
     ]
     remark = task["note_zh"] if lang == "zh" else task["note_en"]
     if remark:
-        rows.append((t("remark", lang), remark))
+        facts.append((t("remark", lang), remark))
     source = task["source"]
     doc_title = source["title_zh"] if lang == "zh" else source["title_en"]
-    rows.append((t("source", lang), f"{doc_title or source['document']} · {t('section', lang)} {words.section(source['section'], lang)}"))
-    rows.append((t("quote", lang), f"“{source['quote']}”"))
-    for label, value in rows:
-        facts.add_row(Text(label), Text(value))
-    facts.add_row(Text(t("light", lang)), light_text(task["light"], lang) + Text(" — " + words.reason(task["reason"], lang)))
-    out.print(facts)
+    facts.append((t("source", lang), f"{doc_title or source['document']} · {t('section', lang)} {words.section(source['section'], lang)}"))
+    facts.append((t("quote", lang), f"“{source['quote']}”"))
+    light, style = light_cell(task["light"], lang)
+    facts.append((t("light", lang), (f"{light} — {words.reason(task['reason'], lang)}", style)))
+    out.pairs(facts)
     if task["indicators"]:
-        table = _table(
-            out, t("id", lang), t("indicator", lang), t("baseline", lang), t("as_of", lang), t("source", lang),
-            title=t("links", lang),
-        )
-        for indicator in task["indicators"]:
-            marker = " *" if indicator["role"] == "baseline" else ""
-            table.add_row(
-                Text(f"{indicator['id']}{marker}"), Text(words.name(indicator, lang)),
-                Text(words.baseline_value(indicator, lang)), Text(indicator["as_of"]),
-                Text(f"“{indicator['source']['quote']}”"),
-            )
-        out.print(table)
+        columns = [Column(t(name, lang), fold=name in ("indicator", "source"))
+                   for name in ("id", "indicator", "baseline", "as_of", "source")]
+        rows = [
+            [
+                f"{indicator['id']}{' *' if indicator['role'] == 'baseline' else ''}", words.name(indicator, lang),
+                words.baseline_value(indicator, lang), indicator["as_of"], f"“{indicator['source']['quote']}”",
+            ]
+            for indicator in task["indicators"]
+        ]
+        out.table(columns, rows, title=t("links", lang))
     _history(out, task["history"], lang, title=t("history", lang))
 
 
-def _history(out: Console, rows: list[dict[str, Any]], lang: str, title: str | None = None) -> None:
+def _history(out: Screen, rows: list[dict[str, Any]], lang: str, title: str | None = None) -> None:
     if not rows:
-        out.print(Text(t("no_records", lang), style="dim"))
+        out.line(t("no_records", lang), "dim")
         return
-    table = _table(
-        out, t("record", lang), t("item", lang), t("date", lang), t("value", lang), t("note", lang), t("by", lang),
-        t("recorded_at", lang), title=title,
-    )
+    columns = [Column(t(name, lang), fold=name in ("note", "by"))
+               for name in ("record", "item", "date", "value", "note", "by", "recorded_at")]
+    cells: list[list[Cell]] = []
     for row in rows:
         if row["retracts"]:
             what = ("撤回 " if lang == "zh" else "retracts ") + row["retracts"]
@@ -172,22 +184,21 @@ def _history(out: Console, rows: list[dict[str, Any]], lang: str, title: str | N
         style = "" if row["in_effect"] else "strike dim"
         if row["retracted_by"]:
             what += (" (已被 " if lang == "zh" else " (retracted by ") + row["retracted_by"] + ")"
-        table.add_row(
-            Text(row["id"], style=style), Text(row["item"]), Text(row["date"]), Text(what, style=style),
-            Text(row["note"]), Text(row["by"]), Text(row["recorded_at"][:19].replace("T", " ")),
-        )
-    out.print(table)
+        cells.append([
+            (row["id"], style), row["item"], row["date"], (what, style), row["note"], row["by"],
+            row["recorded_at"][:19].replace("T", " "),
+        ])
+    out.table(columns, cells, title=title)
 
 
-def render_log(view: dict[str, Any], lang: str, out: Console) -> None:
+def render_log(view: dict[str, Any], lang: str, out: Screen) -> None:
     _history(out, view["records"], lang)
 
 
-def render_compare(view: dict[str, Any], lang: str, out: Console) -> None:
-    table = _table(
-        out, t("id", lang), t("indicator", lang), t("baseline", lang), t("as_of", lang), t("linked_tasks", lang),
-        t("actual", lang), t("change", lang), t("growth", lang), title=t("comparison", lang),
-    )
+def render_compare(view: dict[str, Any], lang: str, out: Screen) -> None:
+    columns = [Column(t(name, lang), fold=name in ("indicator", "linked_tasks", "actual"))
+               for name in ("id", "indicator", "baseline", "as_of", "linked_tasks", "actual", "change", "growth")]
+    rows: list[list[Cell]] = []
     for row in view["indicators"]:
         linked = ", ".join(
             f"{task['id']} ({words.target(task['target'], lang)})" for task in row["tasks"]
@@ -196,8 +207,8 @@ def render_compare(view: dict[str, Any], lang: str, out: Console) -> None:
             current = words.amount(row["actual"], row, lang) + f" ({row['actual_date']})"
         else:
             current = words.state(row["recorded_state"], lang)
-        table.add_row(
-            Text(row["id"]), Text(words.name(row, lang)), Text(words.baseline_value(row, lang)), Text(row["as_of"]),
-            Text(linked), Text(current), Text(words.change(row["change"], row, lang)), Text(words.growth(row["growth"])),
-        )
-    out.print(table)
+        rows.append([
+            row["id"], words.name(row, lang), words.baseline_value(row, lang), row["as_of"], linked, current,
+            words.change(row["change"], row, lang), words.growth(row["growth"]),
+        ])
+    out.table(columns, rows, title=t("comparison", lang))
