@@ -15,7 +15,6 @@ Entries are pickles, so a directory that someone else owns or may write to is no
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
@@ -26,15 +25,27 @@ from typing import Any
 
 from sdpolicy import __version__
 
+try:
+    # CPython's built-in BLAKE2. hashlib would load OpenSSL first (about 5 ms at every start of every
+    # command) to offer the same; it is the fallback for an interpreter built without the module.
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - every CPython we support has it
+    from hashlib import blake2b
+
 CACHE_ENV = "SDPOLICY_CACHE"
 # Bumped whenever the layout of an entry changes; old entries then fail their key and are replaced.
-_FORMAT = b"sdpolicy-cache-1\n"
+_FORMAT = b"sdpolicy-cache-2\n"
 _DIGEST_SIZE = 32
 # Entries are named after what they stand for (a store's path, a command and its arguments), so the
 # directory would grow with every workspace ever opened; past this many, the oldest are removed.
 MAX_ENTRIES = 64
 
 _code_key: bytes | None = None
+
+
+def hasher(data: bytes | memoryview = b"") -> Any:
+    """A fresh 32-byte BLAKE2b digest object, fed `data`: the one digest of content that keys use."""
+    return blake2b(data, digest_size=_DIGEST_SIZE)
 
 
 def directory() -> Path:
@@ -54,7 +65,7 @@ def code_key() -> bytes:
     """
     global _code_key
     if _code_key is None:
-        digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{pickle.HIGHEST_PROTOCOL}".encode())
+        digest = hasher(f"{__version__}\0{sys.version}\0{pickle.HIGHEST_PROTOCOL}".encode())
         package = Path(__file__).resolve().parent
         for source in sorted(package.glob("*.py")):
             with suppress(OSError):
@@ -65,7 +76,7 @@ def code_key() -> bytes:
 
 def key(*parts: Any) -> bytes:
     """A digest of the code and of the given parts (bytes, or anything with a stable repr)."""
-    digest = hashlib.sha256(code_key())
+    digest = hasher(code_key())
     for part in parts:
         data = part if isinstance(part, (bytes, bytearray, memoryview)) else repr(part).encode("utf-8", "surrogatepass")
         digest.update(len(data).to_bytes(8, "little"))
@@ -94,7 +105,7 @@ def read(entry: str, expected: bytes) -> Any | None:
     stored_key = data[len(_FORMAT) : len(_FORMAT) + _DIGEST_SIZE]
     checksum = data[len(_FORMAT) + _DIGEST_SIZE : head]
     payload = memoryview(data)[head:]
-    if stored_key != expected or hashlib.sha256(payload).digest() != checksum:
+    if stored_key != expected or hasher(payload).digest() != checksum:
         return None
     try:
         value = pickle.loads(payload)
@@ -129,7 +140,7 @@ def write(entry: str, key_: bytes, value: Any) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         with open(temporary, "wb") as out:
-            out.write(_FORMAT + key_ + hashlib.sha256(payload).digest())
+            out.write(_FORMAT + key_ + hasher(payload).digest())
             out.write(payload)
         os.replace(temporary, folder / entry)
     except OSError:

@@ -9,7 +9,7 @@ Writers take `HOME/progress.toml.lock`, validate what is already there, and appe
 they can see is the unfinished last line of a write in progress, which they ignore.
 
 Reading and validating 100,000 records takes a while, so what a run found sound is remembered in the
-cache by the sha256 of those bytes (see _Prefix): a later reader or writer whose file still starts
+cache by the digest of those bytes (see _Prefix): a later reader or writer whose file still starts
 with them parses only the lines after them.
 """
 
@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 import math
 import os
+import random
 import re
-import tomllib
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -78,10 +77,12 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _CONFLICT_MARKER = re.compile(r"(<{7}|={7}|>{7}|\|{7})(?: |$)")
 
 
+# What secrets.choice uses; the secrets module itself would load OpenSSL (through hmac) at every start.
+_RANDOM = random.SystemRandom()
+
+
 def new_record_id() -> str:
-    # 32 letters divide 256, so each random byte picks one uniformly. (The secrets module would cost
-    # every run an OpenSSL load through hmac, for the same bytes from os.urandom.)
-    return "r-" + "".join(_ID_ALPHABET[byte % len(_ID_ALPHABET)] for byte in os.urandom(_ID_LENGTH))
+    return "r-" + "".join(_RANDOM.choices(_ID_ALPHABET, k=_ID_LENGTH))
 
 
 def progress_path(home: Path) -> Path:
@@ -117,7 +118,7 @@ class _Prefix:
     """What is known of the first `size` bytes of a store file, read once and found without a problem."""
 
     size: int  # it ends just after a line feed
-    digest: bytes  # sha256 of those bytes: the prefix is used only for a file that still starts with them
+    digest: bytes  # cache.hasher digest of those bytes: the prefix is used only for a file that still starts with them
     lines: int  # the line feeds in it, so that the lines after it keep their numbers
     schema_line: int | None
     ids: _Ids
@@ -193,7 +194,7 @@ class Snapshot:
         self.path = path
         self._data = data
         self._records: tuple[Record, ...] | None = None
-        self._hashes: dict[int, Any] = {}  # sha256 objects of prefixes of the data, by size
+        self._hashes: dict[int, Any] = {}  # digest objects of prefixes of the data, by size
         self.torn_tail: str | None = None
         self.torn_line: int | None = None
         self.schema_line: int | None = None
@@ -201,7 +202,7 @@ class Snapshot:
 
     @property
     def digest(self) -> bytes:
-        """sha256 of the whole file as read: what anything computed from its records is keyed on."""
+        """A digest of the whole file as read: what anything computed from its records is keyed on."""
         return self._hash(len(self._data)).digest()
 
     def records(self) -> tuple[Record, ...]:
@@ -214,7 +215,7 @@ class Snapshot:
         found = self._hashes.get(size)
         if found is None:
             below = max((n for n in self._hashes if n < size), default=0)
-            found = self._hashes[below].copy() if below else hashlib.sha256()
+            found = self._hashes[below].copy() if below else cache.hasher()
             found.update(memoryview(self._data)[below:size])
             self._hashes[size] = found
         return found
@@ -302,6 +303,9 @@ def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreC
     records returned are those of `text` alone; a clash with a prefix id is a problem without words,
     as every problem is then worded by a parse of the whole file (see _examine_after).
     """
+    # Imported by the runs that parse, not by those that find every record in the cache.
+    import tomllib
+
     lines = text.split("\n")
     last = len(lines) - 1
     offset = prefix.lines if prefix else 0
@@ -682,6 +686,8 @@ def record_line(record: Record) -> str:
 
     The line is parsed back and compared with the record, so whatever is written reads back equal.
     """
+    import tomllib
+
     problems: list[str] = []
     prefix = f"cannot write record '{record.id}'"
     if not isinstance(record.id, str) or not _WRITABLE_ID.fullmatch(record.id):
@@ -839,7 +845,7 @@ def _append_locked(path: Path, record: Record, line: str) -> int:
         # Only what follows the cached prefix is parsed: a write checks the records it has not seen.
         prefix = cache.read(_prefix_entry(path), _CACHE_KEY)
         held = isinstance(prefix, _Prefix) and 0 < prefix.size <= len(data) and (
-            hashlib.sha256(memoryview(data)[: prefix.size]).digest() == prefix.digest
+            cache.hasher(memoryview(data)[: prefix.size]).digest() == prefix.digest
         )
         examined = _examine_after(data, path, prefix) if held else None
         contents, torn_at = examined or _examine(data, path)
@@ -942,7 +948,7 @@ def _set_aside_torn_tail(fd: int, path: Path, data: bytes, cut: int) -> None:
 
 def _create(path: Path, line: str) -> int:
     """Write a new store whole beside its place and rename it there, so that it never exists half-written."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}")
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{_RANDOM.getrandbits(32):08x}")
     content = (HEADER + f"schema = {SCHEMA_VERSION}\n" + line + "\n").encode("utf-8")
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,9 @@ def parse(text: str, path: Path | str, *, line_offset: int = 0) -> dict[str, Any
 
     `line_offset` lets a caller parse a slice of a file and still report the file's own line numbers.
     """
+    # Imported here: a run that finds its catalogue and store in the cache parses no TOML at all.
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
