@@ -237,9 +237,9 @@ def emit(view: dict[str, Any], as_json: bool, lang: str, draw: Callable[..., Non
 
         sys.stdout.write(json.dumps(view, ensure_ascii=False, indent=2) + "\n")
         return
-    from sdpolicy.render.terminal import Screen, printable
+    from sdpolicy.render.terminal import Screen
 
-    draw(printable(view), lang, Screen())
+    draw(view, lang, Screen())
 
 
 def _matches(row: dict[str, Any], needle: str, *fields: str) -> bool:

@@ -102,3 +102,11 @@ def test_a_folded_table_fits_its_width_and_keeps_every_non_space_character(cells
     assert all(cell_len(line) <= width for line in lines)
     shown = "".join(lines[2:]).replace(" ", "")
     assert sorted(shown) == sorted("".join(f"R{i}{one}{two}" for i, (one, two) in enumerate(cells)).replace(" ", ""))
+
+
+def test_control_characters_are_shown_as_escapes_and_laid_out_at_their_shown_width():
+    rows = [["A-1", "red\x1b[31m!\x07", "1"], ["B-2", "plain", "2"]]
+    lines = texts(grid.draw(COLUMNS, rows, grid.PIPE))
+    assert lines[2] == "A-1 | red\\x1b[31m!\\x07 |     1"
+    assert lines[3] == "B-2 | plain            |     2"  # the columns line up with the escapes as shown
+    assert "\x1b" not in "".join(lines) and "\x07" not in "".join(lines)

@@ -54,19 +54,20 @@ def draw(
     """
     body = [[_split(cell) for cell in row] for row in rows]
     show_header = bool(rules.under_header)
-    widths = [cell_len(c.header) if show_header else 0 for c in columns]
+    widths = [text_width(c.header) if show_header else 0 for c in columns]
     for row in body:
-        for index, (lines, _) in enumerate(row):
-            widths[index] = max(widths[index], *(cell_len(line) for line in lines))
+        for index, (_, sizes, _) in enumerate(row):
+            if sizes[0] > widths[index] or len(sizes) > 1:
+                widths[index] = max(widths[index], *sizes)
     if width is not None:
-        widths = _fit(columns, widths, width - cell_len(rules.between) * (len(columns) - 1))
+        widths = _fit(columns, widths, width - text_width(rules.between) * (len(columns) - 1))
     out: list[Line] = []
     if show_header:
-        out.extend(_row(columns, widths, [([c.header], rules.header_style) for c in columns], rules))
+        out.extend(_row(columns, widths, [([c.header], [text_width(c.header)], rules.header_style) for c in columns], rules))
         out.append([(rules.crossing.join(rules.under_header * w for w in widths), "")])
     for row in body:
         if width is not None:
-            row = [(_fold(lines, w) if c.fold else lines, style) for c, w, (lines, style) in zip(columns, widths, row)]
+            row = [_folded(cell, w) if c.fold and max(cell[1]) > w else cell for c, w, cell in zip(columns, widths, row)]
         out.extend(_row(columns, widths, row, rules))
     return out
 
@@ -76,9 +77,38 @@ def plain(lines: list[Line]) -> str:
     return "".join("".join(text for text, _ in line).rstrip() + "\n" for line in lines)
 
 
-def _split(cell: Cell) -> tuple[list[str], str]:
+def text_width(text: str) -> int:
+    """Terminal cells `text` takes: one per character, two for most Chinese ones."""
+    # Most cells (ids, dates, figures, English) are ASCII, where Rich's general lookup is not needed.
+    return len(text) if text.isascii() else cell_len(text)
+
+
+# A cell ready to lay out: its lines, the width of each, and its style.
+_Laid = tuple[list[str], list[int], str]
+
+
+def _split(cell: Cell) -> _Laid:
     text, style = (cell, "") if isinstance(cell, str) else cell
-    return text.expandtabs().split("\n"), style
+    if text.isprintable():  # the common case, and a fast test: no newline, tab or control character
+        return [text], [len(text) if text.isascii() else cell_len(text)], style
+    lines = printable(text).expandtabs().split("\n")
+    return lines, [text_width(line) for line in lines], style
+
+
+# C0 controls but newline and tab, DEL and C1 (0x9b is a one-byte CSI to some terminals).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` made safe to show: a control character (ESC, BEL, CR, …) in a note or a hand-edited
+    store becomes a visible \\xNN, so data cannot recolour, move the cursor in or retitle the
+    reader's terminal, nor put escape codes into piped output; and it has a width to lay out."""
+    return text if text.isprintable() else _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+def _folded(cell: _Laid, width: int) -> _Laid:
+    lines = _fold(cell[0], width)
+    return lines, [text_width(line) for line in lines], cell[2]
 
 
 def _fit(columns: Sequence[Column], widths: list[int], room: int) -> list[int]:
@@ -104,13 +134,13 @@ def _fold(lines: list[str], width: int) -> list[str]:
     for line in lines:
         current, used = "", 0
         for token in _TOKEN.findall(line):
-            word = cell_len(token.rstrip())
+            word = text_width(token.rstrip())
             if used and used + word > width:
                 folded.append(current.rstrip())
                 current, used = "", 0
             if word <= width:
                 current += token
-                used += cell_len(token)
+                used += text_width(token)
                 continue
             for char in token:
                 size = cell_len(char)
@@ -123,21 +153,18 @@ def _fold(lines: list[str], width: int) -> list[str]:
     return folded
 
 
-def _row(columns: Sequence[Column], widths: list[int], cells: list[tuple[list[str], str]], rules: Rules) -> list[Line]:
-    height = max(len(lines) for lines, _ in cells)
+def _row(columns: Sequence[Column], widths: list[int], cells: list[_Laid], rules: Rules) -> list[Line]:
+    last = len(cells) - 1
     out: list[Line] = []
-    for number in range(height):
+    for number in range(max(len(lines) for lines, _, _ in cells)):
         line: Line = []
-        for index, (column, width, (lines, style)) in enumerate(zip(columns, widths, cells)):
-            text = lines[number] if number < len(lines) else ""
-            last = index == len(cells) - 1
+        for index, (lines, sizes, style) in enumerate(cells):
+            text, size = (lines[number], sizes[number]) if number < len(lines) else ("", 0)
+            right = columns[index].right
             # Nothing trails the last cell: padding there would only be spaces at the end of the line.
-            pad = "" if last and not column.right else " " * max(width - cell_len(text), 0)
+            pad = "" if index == last and not right else " " * (widths[index] - size)
             if index:
                 line.append((rules.between, ""))
-            if column.right:
-                line.extend([(pad, ""), (text, style)])
-            else:
-                line.extend([(text, style), (pad, "")])
+            line.extend(((pad, ""), (text, style)) if right else ((text, style), (pad, "")))
         out.append(line)
     return out

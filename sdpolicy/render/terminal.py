@@ -1,4 +1,5 @@
-"""Views drawn for a terminal or a pipe. Data goes in as plain text, never as markup, so '[' in a note is safe.
+"""Views drawn for a terminal or a pipe. Data goes in as plain text, never as markup, so '[' in a note
+is safe, and control characters are shown as \\xNN (see grid.printable).
 
 On a terminal: colour (through Rich) and tables folded to the terminal's width. Piped or redirected:
 no colour codes, `a | b` rows with plain ASCII rules, one row per line however wide, so that grep and
@@ -7,7 +8,6 @@ cut still work. The tables themselves are laid out by sdpolicy.render.grid.
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import Any, Sequence
 
@@ -16,23 +16,6 @@ from sdpolicy.render import grid, words
 from sdpolicy.render.grid import Cell, Column
 
 LIGHT_STYLE = {"done": "bold cyan", "green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
-
-
-# C0 controls but newline and tab, DEL and C1 (0x9b is a one-byte CSI to some terminals).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(value: Any) -> Any:
-    """A view with every string made safe to show: a control character (ESC, BEL, CR, …) in a note
-    or a hand-edited store becomes a visible \\xNN, so data cannot recolour, move the cursor in or
-    retitle the reader's terminal, nor put escape codes into piped output."""
-    if isinstance(value, str):
-        return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", value)
-    if isinstance(value, dict):
-        return {key: printable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [printable(item) for item in value]
-    return value
 
 
 class Screen:
@@ -67,7 +50,7 @@ class Screen:
         self._show(grid.draw(columns, cells, grid.PAIRS, self.console.width if self.is_terminal else None))
 
     def line(self, text: str, style: str = "") -> None:
-        self._show([[(text, style)]])
+        self._show([[(grid.printable(text), style)]])
 
     def _show(self, lines: list[grid.Line]) -> None:
         if not self.is_terminal:
