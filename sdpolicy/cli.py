@@ -485,8 +485,6 @@ def report(
 ) -> None:
     """A briefing for leaders: summary, each area's tasks, red and overdue tasks, and the 2005 comparison."""
     from sdpolicy.output import write_bytes, write_text
-    from sdpolicy.progress import area_summary, compare_baselines, plan_progress
-    from sdpolicy.views import report_view
 
     language = check_lang(lang)
     day = as_of_day(as_of)
@@ -504,10 +502,16 @@ def report(
         )
     opened = _open(catalogue, home, language)
     plan = opened.plan
-    progress = plan_progress(plan, opened.records, day)
-    view = report_view(
-        plan, area_summary(plan, progress), progress, compare_baselines(plan, opened.records, day), opened.records, day
-    )
+
+    def compute() -> dict[str, Any]:
+        from sdpolicy.progress import area_summary, compare_baselines, plan_progress
+        from sdpolicy.views import report_view
+
+        progress = plan_progress(plan, opened.records, day)
+        comparisons = compare_baselines(plan, opened.records, day)
+        return report_view(plan, area_summary(plan, progress), progress, comparisons, opened.records, day)
+
+    view = opened.memo("report", compute, day)
     if xlsx:
         from sdpolicy.render.xlsx import render_workbook
 

@@ -364,6 +364,31 @@ def test_a_view_follows_a_mark_and_an_edited_catalogue(tmp_path, monkeypatch, ca
     assert status_json(runner)["plan"]["lights"]["yellow_behind"] == 20
 
 
+def test_a_report_follows_a_hand_edit_of_the_store_and_an_undo(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("SDPOLICY_HOME", str(home))
+    path = write_store(home, [make(item="IND-01", value=20, date=date(2006, 5, 1))])
+    runner = CliRunner()
+
+    def report() -> dict:
+        result = runner.invoke(app, ["report", "--json", "--as-of", "2006-06-30"])
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    def actual(view: dict) -> object:
+        rows = [r for area in view["areas"] for r in area["tasks_list"] if r["id"] == "IND-01"]
+        return rows[0]["actual"]
+
+    assert actual(report()) == 20
+    assert actual(report()) == 20  # from the cache
+    edit_in_place(path, "value = 20,", "value = 99,")
+    edited = report()
+    assert actual(edited) == 99 and [r["value"] for r in edited["log"]] == [99]
+    assert runner.invoke(app, ["undo"]).exit_code == 0
+    undone = report()
+    assert actual(undone) is None and len(undone["log"]) == 2
+
+
 def test_each_set_of_arguments_has_its_own_view(tmp_path, monkeypatch):
     monkeypatch.setenv("SDPOLICY_HOME", str(tmp_path / "home"))
     runner = CliRunner()

@@ -84,3 +84,10 @@ def test_a_markdown_report_does_not_import_the_spreadsheet_writer(imported):
     modules = imported("report", "--md")
     assert "sdpolicy.render.markdown" in modules
     assert not modules & {"openpyxl", "sdpolicy.render.xlsx", "filelock"}
+
+
+def test_a_report_from_the_cache_needs_neither_the_arithmetic_nor_the_views(imported):
+    imported("report", "--md")
+    modules = imported("report", "--md")
+    assert "sdpolicy.render.markdown" in modules
+    assert not modules & {"sdpolicy.progress", "sdpolicy.views"}
