@@ -44,18 +44,23 @@ def _resolve(records: Sequence[Record]) -> tuple[list[bool], dict[int, list[int]
     walking the log backwards settles every retraction before the record it names, so a chain of
     undo and redo of any length resolves in one pass (a memo over a DAG, without recursion depth).
     """
+    stands = [True] * len(records)
+    # Retractions are few beside the records: only the records they name need positions.
+    named = {record.retracts for record in records if record.retracts is not None}
+    if not named:
+        return stands, {}
     positions: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
-        positions[record.id].append(index)
+        if record.id in named:
+            positions[record.id].append(index)
     retractors: dict[int, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
         if record.retracts is not None:
             for target in positions.get(record.retracts, ()):
                 if target < index:
                     retractors[target].append(index)
-    stands = [True] * len(records)
-    for index in range(len(records) - 1, -1, -1):
-        stands[index] = not any(stands[j] for j in retractors.get(index, ()))
+    for index in sorted(retractors, reverse=True):
+        stands[index] = not any(stands[j] for j in retractors[index])
     return stands, retractors
 
 

@@ -1,7 +1,8 @@
 """Reading TOML files with errors that point at file:line:col.
 
 `tomllib` reports a position only inside its message, and a file that is not UTF-8 raises
-`UnicodeDecodeError`; both are turned into one `DataError` whose message names the place.
+`UnicodeDecodeError`; both are turned into one `DataError` whose message names the place. Files are
+read with tomli, the same parser compiled; only a file it refuses is read again with tomllib.
 """
 
 from __future__ import annotations
@@ -49,12 +50,19 @@ def parse(text: str, path: Path | str, *, line_offset: int = 0) -> dict[str, Any
     `line_offset` lets a caller parse a slice of a file and still report the file's own line numbers.
     """
     # Imported here: a run that finds its catalogue and store in the cache parses no TOML at all.
-    import tomllib
+    import tomli
 
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(position_message(str(exc), path, text, line_offset)) from None
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError:
+        # tomli is only the fast reader (see pyproject.toml). What it refuses is read again by tomllib,
+        # whose words every message here is made from, so a refusal reads the same with either.
+        import tomllib
+
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise DataError(position_message(str(exc), path, text, line_offset)) from None
 
 
 def position_message(message: str, path: Path | str, text: str, line_offset: int = 0) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, NamedTuple, TypeVar
 
 from sdpolicy import cache, store
 from sdpolicy.catalogue import Plan, load_catalogue_keyed
@@ -14,12 +13,11 @@ from sdpolicy.store import Record
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(NamedTuple):
     plan: Plan
     home: Path
-    snapshot: store.Snapshot = field(repr=False)
-    plan_key: bytes = field(repr=False)  # a digest of the catalogue's files and the code that read them
+    snapshot: store.Snapshot
+    plan_key: bytes  # a digest of the catalogue's files and the code that read them
 
     @property
     def records(self) -> tuple[Record, ...]:

@@ -63,8 +63,12 @@ def test_the_minimal_catalogue_loads_into_typed_frozen_data(mini: Plan):
     assert [i.id for i in mini.indicators] == [
         "county-portal-share", "city-portal-share", "internet-users", "informatization-regulation",
     ]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         mini.tasks[0].id = "X-1"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        mini.tasks[0].target.value = 1  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mini.name_en = "another plan"  # type: ignore[misc]
 
 
 def test_targets_of_every_kind_are_read(mini: Plan):
@@ -306,3 +310,38 @@ def test_an_ambiguous_prefix_is_refused_naming_the_candidates(plan: Plan, typed:
 )
 def test_an_unknown_area_is_refused_listing_the_areas(plan: Plan, typed: str, message: str):
     assert refusal(find_area, plan, typed).message == message
+
+
+# -- the TOML reader: tomli for speed, tomllib's words for refusals
+
+
+def test_tomli_and_tomllib_read_the_shipped_catalogue_alike():
+    import tomllib
+
+    from sdpolicy import tomlfile
+    from sdpolicy.catalogue import catalogue_files, shipped_catalogue
+
+    for file in catalogue_files(shipped_catalogue()):
+        text = file.read_text(encoding="utf-8")
+        assert tomlfile.parse(text, file) == tomllib.loads(text)
+
+
+@pytest.mark.parametrize(
+    "toml_1_1",
+    [
+        'a = "\\e"',  # the escape character, new in TOML 1.1
+        'a = "\\x41"',  # hex escapes, new in TOML 1.1
+        "a = { b = 1,\n c = 2 }",  # a line break inside an inline table
+        "a = 07:30",  # a time without seconds
+    ],
+)
+def test_what_only_toml_1_1_allows_is_refused_in_tomllib_words(toml_1_1):
+    import tomllib
+
+    from sdpolicy import tomlfile
+
+    with pytest.raises(tomllib.TOMLDecodeError) as expected:
+        tomllib.loads(toml_1_1)
+    with pytest.raises(DataError) as refused:
+        tomlfile.parse(toml_1_1, "x.toml")
+    assert refused.value.message == tomlfile.position_message(str(expected.value), "x.toml", toml_1_1)

@@ -54,6 +54,13 @@ def lines_of(home: Path) -> list[bytes]:
 # -- the format and round trips
 
 
+def test_a_record_is_the_same_record_on_any_line_but_not_with_another_field():
+    first = make(id="r-0000000001", line=3)
+    assert first == first._replace(line=9) and not first != first._replace(line=9)
+    assert hash(first) == hash(first._replace(line=9))
+    assert first != first._replace(note="x") and not first == first._replace(value=121)
+
+
 def test_missing_store_reads_as_empty(tmp_path):
     assert read_records(tmp_path / "nowhere") == []
     assert read_store(tmp_path / "nowhere") == store.StoreContents()
