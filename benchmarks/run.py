@@ -8,7 +8,7 @@ going to /dev/null; the median, min and max over --runs runs are printed. "cold"
 empty cache directory (as after the files changed: the cache is keyed on their bytes), "warm" runs
 follow a run that filled it. The floor is a Python that only imports Typer and Rich. The reference
 for a cold run is a process that parses the catalogue and the store once with the fastest TOML
-parser installed (tomli if present, else tomllib). Peak memory is each process's own ru_maxrss.
+parser installed: tomli (a dependency of sdpolicy; compiled where its wheels exist), else tomllib. Peak memory is each process's own ru_maxrss.
 
 The runs are interleaved: each round runs every measurement once, so that a burst of other work on
 the machine slows all of them alike and the ratios, taken from one run, stay fair.
@@ -190,8 +190,14 @@ def measure(args: argparse.Namespace, scratch: Path) -> dict:
 
 
 def parser_name() -> str:
-    probe = subprocess.run([sys.executable, "-c", "import tomli"], capture_output=True)
-    return "tomli" if probe.returncode == 0 else "tomllib"
+    """Which parser the yardstick uses, and whether tomli is its compiled (mypyc) build."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import tomli._parser as p; print(p.__file__.endswith('.py'))"],
+        capture_output=True, text=True,
+    )
+    if probe.returncode != 0:
+        return "tomllib"
+    return "tomli, pure Python" if probe.stdout.strip() == "True" else "tomli, compiled"
 
 
 def summarise(results: dict[str, Measurement], sizes: dict, runs: int) -> dict:

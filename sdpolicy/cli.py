@@ -388,7 +388,7 @@ def mark(
     record = make_update(
         opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
     )
-    stored = append_record(opened.home, record)
+    stored = append_record(opened.home, record, read=opened.snapshot)
     what = words.num(stored.value) if stored.value is not None else words.state(stored.state, language)
     print(t("recorded", language, id=stored.id, item=stored.item, what=what, date=stored.date.isoformat()))
 
@@ -432,7 +432,7 @@ def undo(
     language = check_lang(lang)
     opened = _open(catalogue, home, language)
     retraction = make_retraction(opened.records, record_id, note, by, date.today())
-    stored = append_record(opened.home, retraction)
+    stored = append_record(opened.home, retraction, read=opened.snapshot)
     print(t("retracted", language, target=stored.retracts, id=stored.id))
 
 
