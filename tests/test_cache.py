@@ -202,6 +202,24 @@ def test_a_write_refuses_an_id_already_in_the_cached_part(tmp_path):
     assert message == f"cannot write record '{taken.id}': {progress_path(home)}:6 already has a record with that id"
 
 
+def test_a_write_trusts_an_earlier_read_only_while_the_file_still_begins_as_it_read(tmp_path):
+    home = tmp_path / "home"
+    first, second = make(value=1), make(value=2)
+    path = write_store(home, [first, second])
+    read_records(home)
+    seen = store.read_snapshot(home)
+    assert seen.prefix is not None  # it began with the cached prefix, whose digest it has computed
+    # Another writer appends: the earlier read still describes the start of the file.
+    append_record(home, make(value=3))
+    assert append_record(home, make(value=4), read=seen).line == 8
+    # A hand edit inside what was read: the earlier read must not vouch for the new bytes.
+    late = make(value=5)
+    edit_in_place(path, second.id, late.id)
+    message, _ = error_of(lambda: append_record(home, late, read=seen))
+    assert message == f"cannot write record '{late.id}': {path}:6 already has a record with that id"
+    assert [r.value for r in read_records(home)] == [1, 2, 3, 4]
+
+
 def test_a_write_parses_only_what_follows_the_cached_part(tmp_path, monkeypatch):
     home = tmp_path / "home"
     write_store(home, [make(value=n) for n in range(50)])
