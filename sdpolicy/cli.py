@@ -8,6 +8,7 @@ Heavy imports (renderers, report formats) happen inside the commands that need t
 # No `from __future__ import annotations` here: Typer reads every command's signature at each start,
 # and string annotations would make it compile and evaluate each one (about 8 ms a run).
 import functools
+import gc
 import os
 import sys
 from datetime import date
@@ -546,4 +547,9 @@ def plan_label(path: Path | None) -> str:
 
 
 def main() -> None:
+    # A command on a large workspace builds some hundreds of thousands of objects and is gone in
+    # seconds. The cyclic collector would walk them again and again to find no cycles (the catalogue,
+    # the records and the views form none): 0.3 s of a 2.3 s first status on 100,000 records.
+    # Reference counting still frees everything as it goes; peak memory is the same.
+    gc.disable()
     app()
