@@ -18,7 +18,7 @@ import math
 import random
 import sys
 import tomllib
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 

@@ -4,11 +4,13 @@
     python benchmarks/run.py --runs 3 --json results.json
 
 Every figure is the wall time of one `sdpolicy …` process, from start to exit, with its output
-going to /dev/null; the median, min and max over --runs runs are printed. "cold" runs start with an
-empty cache directory (as after the files changed: the cache is keyed on their bytes), "warm" runs
-follow a run that filled it. The floor is a Python that only imports Typer and Rich. The reference
-for a cold run is a process that parses the catalogue and the store once with the fastest TOML
-parser installed: tomli (a dependency of sdpolicy; compiled where its wheels exist), else tomllib. Peak memory is each process's own ru_maxrss.
+going to /dev/null; the median, min and max over --runs runs are printed, with the median CPU time
+(user + system) of the same runs. "cold" runs start with an empty cache directory (as after the
+files changed: the cache is keyed on their bytes), "warm" runs follow a run that filled it. The
+floor is a Python that only imports Typer and Rich. The reference for a cold run is a process that
+parses the catalogue and the store once with the fastest TOML parser installed: tomli (a dependency
+of sdpolicy, compiled where its wheels exist), else tomllib. Peak memory is each process's own
+ru_maxrss.
 
 The runs are interleaved: each round runs every measurement once, so that a burst of other work on
 the machine slows all of them alike and the ratios, taken from one run, stay fair.
@@ -47,11 +49,16 @@ class Measurement:
     cold: bool = False  # empty the cache directory before every run
     fresh_home: Path | None = None  # copy this directory (or make an empty one) as the home before every run
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)  # user + system time of the process
     max_rss_mb: float = 0.0
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu_seconds)
 
     def prepare(self) -> None:
         if self.cold:
@@ -66,13 +73,14 @@ class Measurement:
 
     def run(self) -> None:
         self.prepare()
-        seconds, rss = run_once(self.argv, self.env)
+        seconds, rss, cpu = run_once(self.argv, self.env)
         self.seconds.append(seconds)
+        self.cpu_seconds.append(cpu)
         self.max_rss_mb = max(self.max_rss_mb, rss)
 
     def row(self) -> str:
         low, high = min(self.seconds), max(self.seconds)
-        return f"{self.name:<44} {self.median:8.3f} {low:8.3f} {high:8.3f} {self.max_rss_mb:8.1f}"
+        return f"{self.name:<44} {self.median:8.3f} {low:8.3f} {high:8.3f} {self.cpu_median:8.3f} {self.max_rss_mb:8.1f}"
 
 
 def sdpolicy_command() -> list[str]:
@@ -80,8 +88,8 @@ def sdpolicy_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "sdpolicy"]
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident megabytes of one process; a failure stops the benchmark."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak resident megabytes and CPU seconds of one process; a failure stops the benchmark."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -90,7 +98,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(argv)} exited {code}: {error}")
-    return elapsed, usage.ru_maxrss / 1024  # Linux reports kilobytes
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # Linux reports kilobytes
 
 
 def environment(cache: Path, home: Path, catalogue: Path | None = None) -> dict[str, str]:
@@ -183,7 +191,7 @@ def measure(args: argparse.Namespace, scratch: Path) -> dict:
         for item in measurements:
             item.run()
         print(f"round {round_ + 1} of {args.runs} done", file=sys.stderr, flush=True)
-    print(f"{'':<44} {'median':>8} {'min':>8} {'max':>8} {'peak MB':>8}")
+    print(f"{'':<44} {'median':>8} {'min':>8} {'max':>8} {'CPU':>8} {'peak MB':>8}")
     for item in measurements:
         print(item.row())
     return summarise({m.name: m for m in measurements}, sizes, args.runs)
@@ -217,21 +225,30 @@ def summarise(results: dict[str, Measurement], sizes: dict, runs: int) -> dict:
         print(f"  {name:<62} {value:8.2f}  (goal <= {limit:g})  {'met' if value <= limit else 'NOT MET'}")
 
     size_ratio = sizes["large"][1] / sizes["small"][1]
-    print(f"\nGrowth from {small} to {large} (sizes x{size_ratio:g}); time above the floor in brackets")
+    # CPU seconds do not count the time a busy shared machine keeps a process waiting, so they show
+    # how the work grows more steadily than wall time does.
+    cpu = {name: m.cpu_median for name, m in results.items()}
+    cpu_floor = cpu["floor: import typer, rich"]
+    print(
+        f"\nGrowth from {small} to {large} (sizes x{size_ratio:g}): wall time, and CPU time above the floor's"
+    )
     growth = {}
     for name in ("list", "status", "status --area", "report --md", "compare", "mark"):
         for state in ("cold", "warm"):
-            a, b = r[f"{small}: {name}, {state}"], r[f"{large}: {name}, {state}"]
-            above = (b - floor) / max(a - floor, 1e-3)
-            growth[f"{name}, {state}"] = {"time_ratio": b / a, "above_floor_ratio": above}
-            print(f"  {name + ', ' + state:<24} x{b / a:6.2f}  (x{above:6.2f})")
+            key_small, key_large = f"{small}: {name}, {state}", f"{large}: {name}, {state}"
+            wall = r[key_large] / r[key_small]
+            above = (cpu[key_large] - cpu_floor) / max(cpu[key_small] - cpu_floor, 1e-3)
+            growth[f"{name}, {state}"] = {"time_ratio": wall, "cpu_above_floor_ratio": above}
+            print(f"  {name + ', ' + state:<24} wall x{wall:6.2f}   CPU above floor x{above:6.2f}")
 
     return {
         "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
         "runs": runs,
         "as_of": AS_OF,
         "timings": {
-            name: {"seconds": m.seconds, "median": m.median, "max_rss_mb": m.max_rss_mb} for name, m in results.items()
+            name: {"seconds": m.seconds, "median": m.median, "cpu_seconds": m.cpu_seconds, "cpu_median": m.cpu_median,
+                   "max_rss_mb": m.max_rss_mb}
+            for name, m in results.items()
         },
         "goals": [{"name": n, "value": v, "limit": lim, "met": v <= lim} for n, v, lim in goals],
         "growth": {"size_ratio": size_ratio, "commands": growth},
