@@ -44,7 +44,10 @@ def test_run_measures_everything_and_writes_the_goals_as_json(tmp_path):
     for size in ("14/20", "28/40"):
         for command in ("list", "status", "status --area", "report --md", "compare", "mark"):
             assert {f"{size}: {command}, cold", f"{size}: {command}, warm"} <= names
-    assert {"floor: import typer, rich", "shipped: list", "shipped: status", "shipped: mark"} <= names
+    assert {
+        "floor: import typer, rich", "shipped: list", "shipped: list, on a terminal", "shipped: status", "shipped: mark",
+    } <= names
+    assert report["list_on_a_terminal_over_floor"] > 0
     assert all(len(t["seconds"]) == 1 and len(t["cpu_seconds"]) == 1 for t in report["timings"].values())
     assert [goal["limit"] for goal in report["goals"]] == [1.5, 3.0, 2.0, 1.0, 300.0]
     assert len(report["growth"]["commands"]) == 12
