@@ -162,7 +162,7 @@ def closest(word: str, choices: list[str]) -> list[str]:
     return [by_upper[c] for c in difflib.get_close_matches(word.strip().upper(), list(by_upper), n=3, cutoff=0.6)]
 
 
-def _suggest(word: str, choices: list[str]) -> str:
+def suggest_en(word: str, choices: list[str]) -> str:
     """'; did you mean A, B or C?', or '' when nothing is close."""
     close = closest(word, choices)
     return f"; did you mean {_or_list(close)}?" if close else ""
@@ -180,7 +180,7 @@ def find_task(plan: Plan, text: str) -> Task:
     if task is None:
         close = closest(text, list(plan.tasks_by_id))
         raise UsageError(
-            f"unknown task '{text}'{_suggest(text, list(plan.tasks_by_id))}", zh=f"没有任务“{text}”{suggest_zh(close)}"
+            f"unknown task '{text}'{suggest_en(text, list(plan.tasks_by_id))}", zh=f"没有任务“{text}”{suggest_zh(close)}"
         )
     return task
 
@@ -190,7 +190,7 @@ def find_indicator(plan: Plan, text: str) -> Indicator:
     if indicator is None:
         close = closest(text, list(plan.indicators_by_id))
         raise UsageError(
-            f"unknown indicator '{text}'{_suggest(text, list(plan.indicators_by_id))}",
+            f"unknown indicator '{text}'{suggest_en(text, list(plan.indicators_by_id))}",
             zh=f"没有指标“{text}”{suggest_zh(close)}",
         )
     return indicator
@@ -205,7 +205,7 @@ def find_item(plan: Plan, text: str) -> Task | Indicator:
         return plan.indicators_by_id[key.lower()]
     choices = list(plan.tasks_by_id) + list(plan.indicators_by_id)
     raise UsageError(
-        f"unknown task or indicator '{text}'{_suggest(key, choices)}",
+        f"unknown task or indicator '{text}'{suggest_en(key, choices)}",
         zh=f"没有任务或指标“{text}”{suggest_zh(closest(key, choices))}",
     )
 
@@ -231,7 +231,7 @@ def find_area(plan: Plan, text: str) -> Area:
             zh=f"领域“{text}”不明确，可能是 {could_zh}；请多输入几个字",
         )
     listing = ", ".join(f"{a.slug} ({a.name_zh})" for a in plan.areas)
-    hint = _suggest(key, [a.slug for a in plan.areas])
+    hint = suggest_en(key, [a.slug for a in plan.areas])
     tail = f"{hint} The areas are {listing}" if hint else f"; the areas are {listing}"
     listing_zh = "、".join(f"{a.name_zh}（{a.slug}）" for a in plan.areas)
     raise UsageError(
@@ -642,7 +642,7 @@ class _Builder:
             if document not in self.declared["documents"]:
                 self.problem(
                     entry,
-                    f"source document '{document}' is not among the [[documents]]{_suggest(document, sorted(self.declared['documents']))}",
+                    f"source document '{document}' is not among the [[documents]]{suggest_en(document, sorted(self.declared['documents']))}",
                     "source",
                 )
             return None
@@ -660,7 +660,7 @@ class _Builder:
         area = self.text(entry, "area")
         if area is not None and area not in areas:
             if area not in self.declared["areas"]:
-                self.problem(entry, f"unknown area '{area}'{_suggest(area, sorted(self.declared['areas']))}", "area")
+                self.problem(entry, f"unknown area '{area}'{suggest_en(area, sorted(self.declared['areas']))}", "area")
             return None
         return area
 
@@ -776,7 +776,7 @@ class _Builder:
                 if link not in indicators:
                     ok = False
                     if link not in self.declared["indicators"]:
-                        hint = _suggest(link, sorted(self.declared["indicators"]))
+                        hint = suggest_en(link, sorted(self.declared["indicators"]))
                         self.problem(entry, f"link '{link}' is not a known indicator{hint}", "links")
             optional = {k: self.text(entry, k, required=False) for k in ("lead_zh", "lead_en", "note_zh", "note_en")}
             if ok and area and None not in titles and start and deadline and target and source:
@@ -791,7 +791,7 @@ class _Builder:
         indicator = indicators.get(baseline)
         if indicator is None:
             if baseline not in self.declared["indicators"]:
-                hint = _suggest(baseline, sorted(self.declared["indicators"]))
+                hint = suggest_en(baseline, sorted(self.declared["indicators"]))
                 self.problem(entry, f"baseline '{baseline}' is not a known indicator{hint}", "baseline")
             return False
         if target is None:

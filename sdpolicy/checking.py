@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdpolicy import store
-from sdpolicy.catalogue import Plan, _suggest, load_catalogue
+from sdpolicy.catalogue import Plan, load_catalogue, suggest_en
 from sdpolicy.errors import DataError, MissingInputError
 from sdpolicy.store import Record, StoreContents
 
@@ -88,13 +88,13 @@ def reference_problems(plan: Plan, records: tuple[Record, ...], path: Path) -> l
             # Only read again when there is something to place: a valid store never pays for it.
             text = path.read_bytes().decode("utf-8", errors="replace").split("\n")
         line = text[record.line - 1] if 0 < record.line <= len(text) else ""
-        value_column, keys = store._columns(line.rstrip("\r"))
+        value_column, keys = store.line_columns(line.rstrip("\r"))
         return record.line, keys.get(key, value_column)
 
     for index, record in enumerate(records):
         if record.item not in known[record.kind]:
             line, column = where(record, record.kind)
-            hint = _suggest(record.item, list(known[record.kind]))
+            hint = suggest_en(record.item, list(known[record.kind]))
             found.append((line, column, (
                 f"record '{record.id}' names {record.kind} '{record.item}', which the catalogue "
                 f"{plan.path} does not have{hint}"
@@ -105,7 +105,7 @@ def reference_problems(plan: Plan, records: tuple[Record, ...], path: Path) -> l
         earlier = [t for t in targets if t.line < record.line]
         if not targets:
             line, column = where(record, "retracts")
-            hint = _suggest(record.retracts, [r.id for r in records if r.line < record.line])
+            hint = suggest_en(record.retracts, [r.id for r in records if r.line < record.line])
             found.append((line, column, (
                 f"record '{record.id}' retracts '{record.retracts}', but the store has no record with that id{hint}"
             )))

@@ -377,7 +377,7 @@ def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreC
                 continue
             schema_line = number
             if isinstance(value, bool) or value != SCHEMA_VERSION:
-                where = f"{path}:{number}:{_columns(line)[0]}"
+                where = f"{path}:{number}:{line_columns(line)[0]}"
                 if isinstance(value, int) and not isinstance(value, bool):
                     problems.append(f"{where}: schema {value} is not supported: this sdpolicy reads schema {SCHEMA_VERSION}")
                 else:
@@ -403,14 +403,14 @@ def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreC
         seen[key] = number
         if not isinstance(value, dict):
             problems.append(
-                f"{path}:{number}:{_columns(line)[0]}: '{key}' is not a record: apart from 'schema = 1', "
+                f"{path}:{number}:{line_columns(line)[0]}: '{key}' is not a record: apart from 'schema = 1', "
                 f"every line is a record written as an inline table, id = {{ … }}, but this is {tomlfile.describe(value)}"
             )
             continue
         found = _check_fields(value)
         if found:
             # Columns are worked out only for a line with problems: a valid store never pays for the scan.
-            value_column, keys = _columns(line)
+            value_column, keys = line_columns(line)
             placed = sorted((keys.get(name, value_column) if name else value_column, text) for name, text in found)
             problems.extend(f"{path}:{number}:{column}: record '{key}': {text}" for column, text in placed)
         else:
@@ -611,7 +611,7 @@ def _build(record_id: str, data: dict[str, Any], line: int) -> Record:
     )
 
 
-def _columns(line: str) -> tuple[int, dict[str, int]]:
+def line_columns(line: str) -> tuple[int, dict[str, int]]:
     """1-based columns of the value after the top-level '=' and of each key of its inline table.
 
     The line is known to be valid TOML, so a scan that only tells strings, brackets and keys apart is

@@ -340,8 +340,12 @@ def test_what_only_toml_1_1_allows_is_refused_in_tomllib_words(toml_1_1):
 
     from sdpolicy import tomlfile
 
-    with pytest.raises(tomllib.TOMLDecodeError) as expected:
+    try:
         tomllib.loads(toml_1_1)
+    except tomllib.TOMLDecodeError as exc:
+        expected = str(exc)
+    else:
+        pytest.skip("this Python's tomllib reads TOML 1.1")
     with pytest.raises(DataError) as refused:
         tomlfile.parse(toml_1_1, "x.toml")
-    assert refused.value.message == tomlfile.position_message(str(expected.value), "x.toml", toml_1_1)
+    assert refused.value.message == tomlfile.position_message(expected, "x.toml", toml_1_1)
