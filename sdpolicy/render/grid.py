@@ -90,7 +90,7 @@ _Laid = tuple[list[str], list[int], str]
 def _split(cell: Cell) -> _Laid:
     text, style = (cell, "") if isinstance(cell, str) else cell
     if text.isprintable():  # the common case, and a fast test: no newline, tab or control character
-        return [text], [len(text) if text.isascii() else cell_len(text)], style
+        return [text], [text_width(text)], style
     lines = printable(text).expandtabs().split("\n")
     return lines, [text_width(line) for line in lines], style
 
