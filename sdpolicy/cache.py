@@ -29,7 +29,7 @@ try:
     # CPython's built-in BLAKE2. hashlib would load OpenSSL first (about 5 ms at every start of every
     # command) to offer the same; it is the fallback for an interpreter built without the module.
     from _blake2 import blake2b
-except ImportError:  # pragma: no cover - every CPython we support has it
+except ImportError:  # an interpreter built without it
     from hashlib import blake2b
 
 CACHE_ENV = "SDPOLICY_CACHE"
