@@ -83,3 +83,26 @@ def test_every_command_is_in_the_readme():
     text = README.read_text(encoding="utf-8")
     missing = [name for name in COMMANDS if not re.search(rf"\bsdpolicy {re.escape(name)}\b", text)]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "sdpolicy list --light green --as-of 2006-07-01",
+        "sdpolicy status --as-of 2006-07-01 --lang zh",
+        "sdpolicy show EGOV-10 --as-of 2006-07-01",
+    ],
+)
+def test_readme_examples_are_what_the_program_prints(run, command):
+    """The README's table examples, after the progress its mark examples record (a block ending in
+    '...' is the start of the output)."""
+    for mark in (
+        ("IND-01", "--value", "120"), ("IND-04", "--state", "in-progress"), ("PUB-04", "--value", "1"),
+        ("EGOV-10", "--value", "90"),
+    ):
+        assert run("mark", *mark, "--date", "2006-06-30").returncode == 0
+    shown = README.read_text(encoding="utf-8").split(f"$ {command}\n", 1)[1].split("```", 1)[0]
+    printed = run(*shlex.split(command)[1:]).stdout
+    if shown.endswith("...\n"):
+        shown, printed = shown[: -len("...\n")], printed[: len(shown) - len("...\n")]
+    assert printed == shown
