@@ -110,3 +110,12 @@ def test_control_characters_are_shown_as_escapes_and_laid_out_at_their_shown_wid
     assert lines[2] == "A-1 | red\\x1b[31m!\\x07 |     1"
     assert lines[3] == "B-2 | plain            |     2"  # the columns line up with the escapes as shown
     assert "\x1b" not in "".join(lines) and "\x07" not in "".join(lines)
+
+
+def test_a_chinese_line_never_starts_with_a_comma_or_a_closing_mark():
+    rows = [["A-1", "争取建成覆盖党委、人大、政府", "1"]]
+    # Eight characters a line would put "、" first on the second line: "委" goes down with it.
+    lines = texts(grid.draw([Column("ID", fold=False), Column("T")], [row[:2] for row in rows], grid.TERMINAL, width=21))
+    body = [line[5:] for line in lines[2:]]
+    assert body == ["争取建成覆盖党", "委、人大、政府"]
+    assert not any(line.lstrip()[:1] in "、，。）》" for line in body)

@@ -41,6 +41,7 @@ TERMINAL = Rules(between="  ", under_header="─", crossing="  ", header_style="
 PAIRS = Rules(between="  ", under_header="", crossing="", header_style="")
 
 MIN_FOLDED_WIDTH = 8
+_NO_LINE_START = frozenset("、，。．：；？！）》」』】〕〉’”…,.;:?!)]}")
 _TOKEN = re.compile(r"\S+\s*|\s+")
 
 
@@ -145,8 +146,11 @@ def _fold(lines: list[str], width: int) -> list[str]:
             for char in token:
                 size = cell_len(char)
                 if used and used + size > width and not char.isspace():
-                    folded.append(current.rstrip())
-                    current, used = "", 0
+                    # Chinese typesetting never starts a line with a comma, a full stop or a closing
+                    # bracket: the character before it goes down with it.
+                    carried = current[-1] if char in _NO_LINE_START and len(current) > 1 else ""
+                    folded.append(current[: len(current) - len(carried)].rstrip())
+                    current, used = carried, text_width(carried)
                 current += char
                 used += size
         folded.append(current.rstrip())
