@@ -37,17 +37,18 @@ class Screen:
     def table(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], title: str | None = None) -> None:
         if title is not None:
             self.line(title, "bold")
-        if self.is_terminal:
-            self._show(grid.draw(columns, rows, grid.TERMINAL, self.console.width))
-        else:
-            self._show(grid.draw(columns, rows, grid.PIPE))
+        self._show(grid.draw(columns, rows, grid.TERMINAL if self.is_terminal else grid.PIPE, self._width()))
 
     def pairs(self, rows: Sequence[tuple[str, Cell]]) -> None:
         """Label and value, one pair a line, the values lined up."""
         label_style = "bold" if self.is_terminal else ""
         columns = (Column("", fold=False), Column(""))
         cells = [((label, label_style), value) for label, value in rows]
-        self._show(grid.draw(columns, cells, grid.PAIRS, self.console.width if self.is_terminal else None))
+        self._show(grid.draw(columns, cells, grid.PAIRS, self._width()))
+
+    def _width(self) -> int | None:
+        """The terminal's width to fold tables to; none for a pipe, where rows stay whole."""
+        return self.console.width if self.is_terminal else None
 
     def line(self, text: str, style: str = "") -> None:
         self._show([[(grid.printable(text), style)]])
