@@ -1,4 +1,4 @@
-"""The benchmark scripts run from a checkout and produce what the README says. Nothing is timed here:
+"""The benchmark scripts run from a checkout and produce what docs/performance.md says. Nothing is timed here:
 the figures they print are not checked, only that every measurement, goal and growth ratio is there."""
 
 from __future__ import annotations
