@@ -553,3 +553,7 @@ def main() -> None:
     # Reference counting still frees everything as it goes; peak memory is the same.
     gc.disable()
     app()
+
+
+# Command families that live in their own modules register themselves on import.
+from sdpolicy.commands import trend as _trend  # noqa: E402,F401  (registers `trend`)

@@ -95,7 +95,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     # phrases
     "summary": ("总体情况", "Summary"),
     "by_area": ("分领域情况", "By area"),
-    "red_tasks": ("红灯及逾期任务", "Red and overdue tasks"),
+    "red_tasks": ("红灯、逾期及难以按期完成的任务", "Red, overdue and at-risk tasks"),
     "comparison": ("与2005年基数对比", "Against the 2005 baselines"),
     "none": ("无", "none"),
     "report_title": ("{plan}执行情况报告", "{plan}: progress report"),
@@ -170,6 +170,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     "record_kind.task": ("任务", "task"),
     "record_kind.indicator": ("指标", "indicator"),
+    # trends and forecasts (trajectory.py)
+    "forecast": ("到期预测", "Forecast"),
+    "forecast_status": ("预测结论", "Forecast status"),
+    "forecast.on-track": ("有望完成", "on track"),
+    "forecast.at-risk": ("难以按期完成", "at risk"),
+    "forecast.text": ("按近两次报送的进度，到 {deadline} 预计达到 {value}，{status}", "{value} by {deadline} at the pace of the last two reports: {status}"),
+    "reason.forecast-at-risk": (
+        "绿灯，但按当前进度到 {deadline} 只能达到 {value}，难以按期完成",
+        "green, but at its current pace it reaches only {value} by {deadline}: at risk",
+    ),
 }
 
 
