@@ -71,15 +71,16 @@ def summary(view: dict[str, Any], lang: str) -> Table:
 
 
 def tasks(rows: list[dict[str, Any]], lang: str) -> Table:
-    headers = [t(k, lang) for k in ("id", "title", "target", "actual", "percent", "light", "latest_note")]
+    headers = [t(k, lang) for k in ("id", "title", "target", "actual", "percent", "light", "forecast", "latest_note")]
     body: list[list[Cell]] = [
         [
             r["id"], words.title(r, lang), words.target(r["target"], lang), words.actual(r, lang),
-            words.pct(r["percent"]), light(r["light"], lang), (r["latest"] or {}).get("note") or "",
+            words.pct(r["percent"]), light(r["light"], lang), words.forecast_short(r, lang),
+            (r["latest"] or {}).get("note") or "",
         ]
         for r in rows
     ]
-    return Table(headers, body, ["l", "l", "l", "r", "r", "l", "l"], nowrap=(0, 5))
+    return Table(headers, body, ["l", "l", "l", "r", "r", "l", "l", "l"], nowrap=(0, 5))
 
 
 def areas(view: dict[str, Any], lang: str) -> list[AreaSection]:
@@ -95,12 +96,13 @@ def areas(view: dict[str, Any], lang: str) -> list[AreaSection]:
 
 
 def attention(view: dict[str, Any], lang: str) -> Table | None:
-    """Red tasks (overdue ones included), or None when there are none."""
+    """Red tasks (overdue ones included) and green ones whose forecast falls short, or None when
+    there are none."""
     if not view["attention"]:
         return None
     headers = [t(k, lang) for k in ("id", "title", "deadline", "lead", "why")]
     rows: list[list[Cell]] = [
-        [r["id"], words.title(r, lang), r["deadline"], words.lead(r, lang), words.reason(r["reason"], lang)]
+        [r["id"], words.title(r, lang), r["deadline"], words.lead(r, lang), words.attention_reason(r, lang)]
         for r in view["attention"]
     ]
     return Table(headers, rows, ["l"] * 5, nowrap=(0, 2))
