@@ -59,8 +59,21 @@ def trend(
         if chosen_area is not None:
             tasks = plan.tasks_in(chosen_area.slug)
         elif unit is not None:
+            # The plan names no lead unit: leads are the office's assignments in effect.
+            from sdpolicy.units import in_effect, load_units, read_assignments
+
             needle = unit.strip().casefold()
-            tasks = tuple(t for t in plan.tasks if needle and any(needle in (x or "").casefold() for x in (t.lead_zh, t.lead_en)))
+            known = load_units(opened.home)
+            leads = {task: entry.lead for task, entry in in_effect(read_assignments(opened.home)).items()}
+
+            def names(lead: str) -> tuple[str, ...]:
+                found = known.get(lead)
+                return (lead, found.en) if found else (lead,)
+
+            tasks = tuple(
+                t for t in plan.tasks
+                if needle and t.id in leads and any(needle in name.casefold() for name in names(leads[t.id]))
+            )
             if not tasks:
                 raise UsageError(f"no task has a lead unit matching '{unit}'", zh=f"没有牵头单位与“{unit}”相符的任务")
         else:
