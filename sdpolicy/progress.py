@@ -84,6 +84,28 @@ def retracted_by(records: Sequence[Record]) -> dict[str, str]:
     }
 
 
+def superseded_by(records: Sequence[Record], plan: Plan | None = None) -> dict[str, str]:
+    """For every record in effect that a later one for the same item and date replaces, that one's id.
+
+    A figure replaces a figure and a state a state (a task marked blocked keeps its figure). Given the
+    plan, a task and the indicator it shares its figure with count as one item (see shared_figures).
+    """
+    shared = shared_figures(plan) if plan is not None else {}
+    days: dict[tuple[Any, ...], list[tuple[datetime, int, Record]]] = defaultdict(list)
+    for position, record in enumerate(effective(records)):
+        key = (record.kind, record.item)
+        if record.value is not None and key in shared:
+            key = min(key, shared[key])
+        days[(key, record.date, record.value is None)].append((_utc(record.recorded_at), position, record))
+    found: dict[str, str] = {}
+    for entries in days.values():
+        if len(entries) > 1:
+            entries.sort(key=lambda e: e[:2])
+            winner = entries[-1][2].id
+            found.update((entry[2].id, winner) for entry in entries[:-1])
+    return found
+
+
 def _utc(moment: datetime) -> datetime:
     # A hand-edited store might hold a naive time; comparing it with an aware one would raise.
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
@@ -154,30 +176,71 @@ def _close_ids(key: str, ids: list[str]) -> list[str]:
 # Latest actuals
 
 
-def _histories(records: Sequence[Record], as_of: date) -> dict[tuple[str, str], tuple[Record, ...]]:
+def dated_by(records: Iterable[Record], as_of: date) -> list[Record]:
+    """The one as-of filter: the records dated on or before as_of, in the order given.
+
+    Everything shown "as of" a date goes through here (lights, latest figures and notes, histories,
+    log sheets), so a June briefing never carries a December figure. Retractions are settled on the
+    whole log before this filter: a figure withdrawn later as a mistake stays withdrawn in an earlier
+    briefing, because the briefing is made with what is known now.
+    """
+    return [record for record in records if record.date <= as_of]
+
+
+def shared_figures(plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
+    """Task and indicator that measure one quantity, each mapped to the other.
+
+    A task counting from an indicator (its baseline) in the same unit reports the very figure the
+    indicator tracks (the share of counties with a portal): a figure recorded for either is the
+    figure of both, so the clerk enters it once and every table and chart gives one answer.
+    """
+    pairs: dict[tuple[str, str], tuple[str, str]] = {}
+    for task in plan.tasks:
+        indicator = plan.indicators_by_id.get(task.baseline) if task.baseline else None
+        if indicator is None or indicator.value is None or not task.target.numeric:
+            continue
+        if (task.target.unit_zh, task.target.unit_en) != (indicator.unit_zh, indicator.unit_en):
+            continue
+        pairs[("task", task.id)] = ("indicator", indicator.id)
+        pairs[("indicator", indicator.id)] = ("task", task.id)
+    return pairs
+
+
+def _histories(
+    records: Sequence[Record], as_of: date, plan: Plan | None = None
+) -> dict[tuple[str, str], tuple[Record, ...]]:
     """Effective records up to as_of, grouped by (kind, item), newest first.
 
     Newest is by the date the progress refers to, then by when it was recorded: a second record for
-    the same day is a correction and wins; log order breaks the last tie.
+    the same day is a correction and wins; log order breaks the last tie. Given the plan, the group of
+    a task and of the indicator it shares its figure with also holds the other's figures.
     """
     groups: dict[tuple[str, str], list[tuple[date, datetime, int, Record]]] = defaultdict(list)
-    for position, record in enumerate(effective(records)):
-        if record.date <= as_of:
-            groups[(record.kind, record.item)].append((record.date, _utc(record.recorded_at), position, record))
+    for position, record in enumerate(dated_by(effective(records), as_of)):
+        groups[(record.kind, record.item)].append((record.date, _utc(record.recorded_at), position, record))
+    if plan is not None:
+        own = {key: list(entries) for key, entries in groups.items()}
+        for key, other in shared_figures(plan).items():
+            # Only figures cross over: a task's state (done, blocked) is not the indicator's.
+            groups[key] = own.get(key, []) + [e for e in own.get(other, ()) if e[3].value is not None]
     return {
         key: tuple(entry[3] for entry in sorted(entries, key=lambda e: e[:3], reverse=True))
         for key, entries in groups.items()
+        if entries
     }
 
 
-def history(records: Sequence[Record], kind: str, item: str, as_of: date) -> tuple[Record, ...]:
-    """The effective records for one task or indicator dated on or before as_of, newest first."""
-    return _histories(records, as_of).get((kind, item), ())
+def history(
+    records: Sequence[Record], kind: str, item: str, as_of: date, plan: Plan | None = None
+) -> tuple[Record, ...]:
+    """The effective records for one task or indicator dated on or before as_of, newest first
+    (with the figures of its partner, given the plan: see shared_figures)."""
+    return _histories(records, as_of, plan).get((kind, item), ())
 
 
-def latest(records: Sequence[Record], kind: str, item: str, as_of: date) -> Record | None:
+def latest(records: Sequence[Record], kind: str, item: str, as_of: date, plan: Plan | None = None) -> Record | None:
     """The record in force for an item at as_of, or None when nothing had been recorded by then."""
-    found = history(records, kind, item, as_of)
+    found = history(records, kind, item, as_of, plan)
     return found[0] if found else None
 
 
@@ -292,14 +355,14 @@ def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> Ta
 
 def task_progress(plan: Plan, task: Task, records: Sequence[Record], as_of: date) -> TaskProgress:
     """One task's progress and light at as_of; `records` is the log (or its effective records)."""
-    return _judge(plan, task, _histories(records, as_of).get(("task", task.id), ()), as_of)
+    return _judge(plan, task, _histories(records, as_of, plan).get(("task", task.id), ()), as_of)
 
 
 def plan_progress(
     plan: Plan, records: Sequence[Record], as_of: date, tasks: Iterable[Task] | None = None
 ) -> list[TaskProgress]:
     """Progress of every task (or of `tasks`), in catalogue order, resolving the log once."""
-    histories = _histories(records, as_of)
+    histories = _histories(records, as_of, plan)
     chosen = plan.tasks if tasks is None else tasks
     return [_judge(plan, t, histories.get(("task", t.id), ()), as_of) for t in chosen]
 
@@ -373,7 +436,7 @@ class Comparison:
 
 def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> list[Comparison]:
     """Every indicator beside its latest recorded figure at as_of, in catalogue order."""
-    histories = _histories(records, as_of)
+    histories = _histories(records, as_of, plan)
     result = []
     for indicator in plan.indicators:
         found = histories.get(("indicator", indicator.id), ())
@@ -381,7 +444,10 @@ def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> lis
         stated = next((r for r in found if r.state is not None), None)
         actual = figure.value if figure is not None else None
         change = actual - indicator.value if actual is not None and indicator.value is not None else None
-        growth = change / indicator.value * 100 if change is not None and indicator.value != 0 else None
+        # The change of a percentage is in points; its growth (75 % → 90 % is "+20 %") misleads more
+        # than it tells, so it is left out.
+        relative = change is not None and indicator.value != 0 and indicator.unit_zh != "%"
+        growth = change / indicator.value * 100 if relative else None
         linked = tuple(
             LinkedTask(t, t.target, "baseline" if t.baseline == indicator.id else "link")
             for t in plan.tasks_linking(indicator.id)
@@ -554,7 +620,9 @@ def make_update(
         kind_zh = f"任务 {item.id} 的目标是{_ZH_KINDS[item.target.kind]}"
         if value is not None and not numeric:
             raise UsageError(f"{kind_words}; record {choice}, not a --value", zh=f"{kind_zh}；请记录{choice_zh}，不能用 --value")
-        if state is not None and numeric and state != "done":
+        # A quantified task can be done or blocked whatever its figure (which it keeps); its other
+        # states follow from the figure.
+        if state is not None and numeric and state not in ("done", "blocked"):
             raise UsageError(f"{kind_words}; record {choice}, not a --state", zh=f"{kind_zh}；请记录{choice_zh}，不能用 --state")
     elif numeric and state is not None:
         flag = "--done" if done else "a --state"

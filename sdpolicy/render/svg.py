@@ -202,7 +202,7 @@ def baseline_groups(view: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in view["indicators"] if any(x["target"]["kind"] in words.QUANTIFIED for x in i["tasks"])]
 
 
-def _bars(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]], lang: str) -> Iterator[dict[str, Any]]:
+def _bars(indicator: dict[str, Any], lang: str) -> Iterator[dict[str, Any]]:
     """The bars of one group, and a note (no bar) for each linked target in another measure.
 
     Only a task that counts from this indicator (role "baseline") has a target in the indicator's
@@ -212,13 +212,11 @@ def _bars(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]], lan
     if indicator["value"] is not None:
         yield {"series": "baseline", "label": t("bar.baseline", lang), "value": indicator["value"],
                "text": words.baseline_value(indicator, lang)}
-    counted_by = None
     for linked in indicator["tasks"]:
         target = linked["target"]
         if target["kind"] not in words.QUANTIFIED:
             continue
         if linked["role"] == "baseline":
-            counted_by = linked["id"]
             value = target["max"] if target["kind"] == "range" else target["value"]
             yield {"series": "target", "label": t("bar.target", lang, id=linked["id"]), "value": value,
                    "low": target["min"] if target["kind"] == "range" else None,
@@ -226,22 +224,19 @@ def _bars(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]], lan
         else:
             yield {"series": "note", "label": "",
                    "text": t("other_measure", lang, id=linked["id"], target=words.target(target, lang))}
-    actual, source = indicator["actual"], None
-    if actual is None and counted_by is not None:
-        # The task counting from this indicator reports figures in its unit: the latest of those.
-        actual, source = tasks_by_id[counted_by]["actual"], counted_by
-    label = t("bar.actual_of", lang, id=source) if source else t("bar.actual", lang)
+    # The view already gives an indicator the figures of the task that counts from it in its unit
+    # (progress.shared_figures): one figure, one answer in the chart and the tables alike.
+    actual, label = indicator["actual"], t("bar.actual", lang)
     if actual is None:
         yield {"series": "missing", "label": label, "text": t("not_recorded", lang)}
     else:
-        date = indicator["actual_date"] if source is None else (tasks_by_id[source]["latest"] or {}).get("date")
+        date = indicator["actual_date"]
         text = words.amount(actual, indicator, lang) + (f" ({date})" if date else "")
         yield {"series": "actual", "label": label, "value": actual, "text": text}
 
 
 def baseline_chart(indicator: dict[str, Any], view: dict[str, Any], lang: str) -> str:
-    tasks_by_id = {r["id"]: r for a in view["areas"] for r in a["tasks_list"]}
-    bars = list(_bars(indicator, tasks_by_id, lang))
+    bars = list(_bars(indicator, lang))
     row, bar, size = 24, 16, 12
     labelled = [b for b in bars if b["series"] != "note"]
     label_w = min(max(text_width(b["label"], size) for b in labelled) + 12, 200)

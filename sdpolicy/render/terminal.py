@@ -165,9 +165,11 @@ def _history(out: Screen, rows: list[dict[str, Any]], lang: str, title: str | No
             what = words.num(row["value"])
         else:
             what = words.state(row["state"], lang)
-        style = "" if row["in_effect"] else "strike dim"
+        style = "" if row["in_effect"] and not row.get("superseded_by") else "strike dim"
         if row["retracted_by"]:
             what += (" (已被 " if lang == "zh" else " (retracted by ") + row["retracted_by"] + ")"
+        elif row.get("superseded_by"):
+            what += " (" + t("superseded_by", lang, id=row["superseded_by"]) + ")"
         cells.append([
             (row["id"], style), row["item"], row["date"], (what, style), row["note"], row["by"],
             row["recorded_at"][:19].replace("T", " "),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sdpolicy.i18n import pair, t
+from sdpolicy.numbers import half_up
 
 LIGHT_SYMBOL = {"done": "✔", "green": "●", "yellow": "●", "red": "●", "grey": "○"}
 # One palette for the HTML charts and the spreadsheet fills, so a light looks the same in both;
@@ -21,12 +22,12 @@ def num(value: float | int | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{half_up(value, 2):,.2f}".rstrip("0").rstrip(".")
     return f"{int(value):,}"
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
+    return "—" if value is None else f"{half_up(value):.1f}%"
 
 
 def unit(obj: dict[str, Any], lang: str) -> str:
@@ -60,8 +61,8 @@ def amount(value: float | int | None, obj: dict[str, Any], lang: str) -> str:
             whole, rest = value * factor, unit_en[len(prefix):]
             for word, size in _ENGLISH_SCALES:
                 if whole >= size:
-                    return f"{num(round(whole / size, 2))} {word} {rest}"
-            return f"{num(round(whole))} {rest}"
+                    return f"{num(whole / size)} {word} {rest}"
+            return f"{num(half_up(whole, 0))} {rest}"
     return with_unit(value, unit_en)
 
 
@@ -141,11 +142,14 @@ def change(value: float | int | None, obj: dict[str, Any], lang: str) -> str:
     if value is None:
         return "—"
     sign = "+" if value > 0 else "−" if value < 0 else ""
+    if obj.get("unit_zh") == "%":
+        # A share that moves from 75 % to 98 % has gained 23 points, not 23 per cent.
+        return sign + t("points", lang, value=num(abs(value)))
     return sign + amount(abs(value), obj, lang)
 
 
 def growth(value: float | None) -> str:
-    return "—" if value is None else f"{'+' if value > 0 else ''}{value:.1f}%"
+    return "—" if value is None else f"{'+' if value > 0 else ''}{half_up(value):.1f}%"
 
 
 _NUMERALS = "一二三四五六七八九十"
