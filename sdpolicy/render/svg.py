@@ -198,8 +198,17 @@ def progress_chart(view: dict[str, Any], lang: str) -> str:
 
 
 def baseline_groups(view: dict[str, Any]) -> list[dict[str, Any]]:
-    """Indicators that a count, range or percent task links to."""
-    return [i for i in view["indicators"] if any(x["target"]["kind"] in words.QUANTIFIED for x in i["tasks"])]
+    """Indicators with a figure recorded by the as-of date: one chart each. An indicator with no
+    figure has nothing to chart but its 2005 value, which the comparison table already gives."""
+    # The view gives an indicator the figures of the task that counts from it in its unit
+    # (progress.shared_figures): one figure, one answer in the chart and the tables alike.
+    return [i for i in view["indicators"] if i["actual"] is not None]
+
+
+def awaiting(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """Indicators behind quantified tasks still without a figure: named in one line, not charted."""
+    return [i for i in view["indicators"] if i["actual"] is None
+            and any(x["target"]["kind"] in words.QUANTIFIED for x in i["tasks"])]
 
 
 def _bars(indicator: dict[str, Any], lang: str) -> Iterator[dict[str, Any]]:
@@ -224,15 +233,9 @@ def _bars(indicator: dict[str, Any], lang: str) -> Iterator[dict[str, Any]]:
         else:
             yield {"series": "note", "label": "",
                    "text": t("other_measure", lang, id=linked["id"], target=words.target(target, lang))}
-    # The view already gives an indicator the figures of the task that counts from it in its unit
-    # (progress.shared_figures): one figure, one answer in the chart and the tables alike.
-    actual, label = indicator["actual"], t("bar.actual", lang)
-    if actual is None:
-        yield {"series": "missing", "label": label, "text": t("not_recorded", lang)}
-    else:
-        date = indicator["actual_date"]
-        text = words.amount(actual, indicator, lang) + (f" ({date})" if date else "")
-        yield {"series": "actual", "label": label, "value": actual, "text": text}
+    actual, date = indicator["actual"], indicator["actual_date"]
+    text = words.amount(actual, indicator, lang) + (f" ({date})" if date else "")
+    yield {"series": "actual", "label": t("bar.actual", lang), "value": actual, "text": text}
 
 
 def baseline_chart(indicator: dict[str, Any], view: dict[str, Any], lang: str) -> str:
@@ -256,9 +259,6 @@ def baseline_chart(indicator: dict[str, Any], view: dict[str, Any], lang: str) -
             body.append(_text(0, mid, clip(b["text"], GROUP_WIDTH, size), fill=MUTED, size=size, css="note"))
             continue
         body.append(_text(label_w - 8, mid, clip(b["label"], label_w - 10, size), anchor="end", size=size))
-        if b["series"] == "missing":
-            body.append(_text(label_w, mid, b["text"], fill=MUTED, size=size))
-            continue
         width = abs(b["value"]) / most * span
         colour = SERIES_COLOUR[b["series"]]
         body.append(
