@@ -17,6 +17,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterable, Sequence
 
 from sdpolicy import store
+from sdpolicy.asof import dated_by
 from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task, find_item, suggest_zh
 from sdpolicy.errors import UsageError
 from sdpolicy.store import STATES, Record
@@ -176,17 +177,6 @@ def _close_ids(key: str, ids: list[str]) -> list[str]:
 # Latest actuals
 
 
-def dated_by(records: Iterable[Record], as_of: date) -> list[Record]:
-    """The one as-of filter: the records dated on or before as_of, in the order given.
-
-    Everything shown "as of" a date goes through here (lights, latest figures and notes, histories,
-    log sheets), so a June briefing never carries a December figure. Retractions are settled on the
-    whole log before this filter: a figure withdrawn later as a mistake stays withdrawn in an earlier
-    briefing, because the briefing is made with what is known now.
-    """
-    return [record for record in records if record.date <= as_of]
-
-
 def shared_figures(plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
     """Task and indicator that measure one quantity, each mapped to the other.
 
@@ -216,6 +206,8 @@ def _histories(
     a task and of the indicator it shares its figure with also holds the other's figures.
     """
     groups: dict[tuple[str, str], list[tuple[date, datetime, int, Record]]] = defaultdict(list)
+    # Retractions are settled on the whole log before the as-of filter: a figure withdrawn later as a
+    # mistake stays withdrawn in an earlier briefing, which is made with what is known now.
     for position, record in enumerate(dated_by(effective(records), as_of)):
         groups[(record.kind, record.item)].append((record.date, _utc(record.recorded_at), position, record))
     if plan is not None:

@@ -11,9 +11,10 @@ from datetime import date
 from typing import Any, Sequence
 
 from sdpolicy.catalogue import Area, Indicator, Plan, Source, Target
+from sdpolicy.asof import dated_by
 from sdpolicy.numbers import half_up
 from sdpolicy.progress import (
-    AreaSummary, Comparison, Summary, TaskProgress, dated_by, retracted_by, shared_figures, superseded_by,
+    AreaSummary, Comparison, Summary, TaskProgress, retracted_by, shared_figures, superseded_by,
 )
 from sdpolicy.store import Record
 from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast
