@@ -375,7 +375,7 @@ def status(
 def mark(
     item: Annotated[str, typer.Argument(metavar="ID", help="A task id (IND-01) or a 2005 indicator id (internet-users).")],
     value: Annotated[Optional[str], typer.Option(show_default=False, help="Cumulative actual for count, range and percent targets, or an indicator's new figure.")] = None,
-    state: Annotated[Optional[str], typer.Option(show_default=False, help="not-started, in-progress, done or blocked (milestone and qualitative tasks).")] = None,
+    state: Annotated[Optional[str], typer.Option(show_default=False, help="not-started, in-progress, done or blocked, or 未开始, 进行中, 已完成, 受阻 (milestone and qualitative tasks; blocked for any task).")] = None,
     done: Annotated[bool, typer.Option("--done", help="Mark the task done, whatever its target kind.")] = False,
     on: Annotated[Optional[str], typer.Option("--date", show_default=False, help="The date the progress refers to, YYYY-MM-DD (default: today).")] = None,
     note: Annotated[str, typer.Option(help="What was reported (up to 2000 characters).")] = "",

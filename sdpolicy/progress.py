@@ -559,7 +559,27 @@ def _parse_value(text: str, what: str, in_percent: bool) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def _normalise_state(text: str) -> str:
+# Chinese words for the states, as a clerk types them or copies them from a table: the words the
+# program shows (i18n state.*) and the usual alternatives.
+STATE_WORDS = {
+    "未开始": "not-started", "未启动": "not-started", "尚未开始": "not-started",
+    "进行中": "in-progress", "推进中": "in-progress", "正在推进": "in-progress", "在建": "in-progress",
+    "已完成": "done", "完成": "done",
+    "受阻": "blocked", "任务受阻": "blocked", "工作受阻": "blocked",
+}
+
+
+def state_code(text: str) -> str | None:
+    """The state a word names (`in-progress`, `In progress`, `in_progress`, 进行中 …), or None.
+
+    The one reading of state words: the command line and the returns importer both call it."""
+    folded = re.sub(r"[\s_]+", "-", text.strip().lower())
+    if folded in STATES:
+        return folded
+    return STATE_WORDS.get(re.sub(r"\s+", "", text))
+
+
+def _fold_state(text: str) -> str:
     return re.sub(r"[\s_]+", "-", text.strip().lower())
 
 
@@ -607,7 +627,7 @@ def make_update(
     if done:
         state = "done"
     if state is not None:
-        state = _normalise_state(state)
+        state = state_code(state) or _fold_state(state)
     if is_task:
         kind_words = f"task {item.id} has a {item.target.kind} target"
         kind_zh = f"任务 {item.id} 的目标是{_ZH_KINDS[item.target.kind]}"
@@ -635,8 +655,8 @@ def make_update(
         number = _parse_value(value, what, in_percent)
     if state is not None and state not in STATES:
         close = difflib.get_close_matches(state, STATES, n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(STATES)}"
-        hint_zh = f"是否要找 {close[0]}？" if close else f"可用的状态有 {'、'.join(STATES)}"
+        hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(STATES)} (or 未开始, 进行中, 已完成, 受阻)"
+        hint_zh = f"是否要找 {close[0]}？" if close else f"可用的状态有 {'、'.join(STATES)}（或 未开始、进行中、已完成、受阻）"
         raise UsageError(f"unknown state '{state}' for {what}; {hint}", zh=f"{_zh(what)}没有状态“{state}”；{hint_zh}")
 
     day = today if on is None else parse_day(on)

@@ -673,7 +673,7 @@ def test_each_update_gets_its_own_id():
         ({"item": "ENV-05", "state": "blockd"}, "unknown state 'blockd' for task ENV-05; did you mean blocked?"),
         ({"item": "ENV-05", "state": "started"}, "unknown state 'started' for task ENV-05; did you mean not-started?"),
         ({"item": "ENV-05", "state": "wip"},
-         "unknown state 'wip' for task ENV-05; use one of not-started, in-progress, done, blocked"),
+         "unknown state 'wip' for task ENV-05; use one of not-started, in-progress, done, blocked (or 未开始, 进行中, 已完成, 受阻)"),
         ({"value": "1", "on": "2006-02-30"}, "date '2006-02-30' is not a real date; use YYYY-MM-DD"),
         ({"value": "1", "on": "2006/03/01"}, "date '2006/03/01' is not in the form YYYY-MM-DD"),
         ({"value": "1", "on": "20060301"}, "date '20060301' is not in the form YYYY-MM-DD"),

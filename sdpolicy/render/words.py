@@ -102,11 +102,28 @@ def heading(text: str, lang: str) -> str:
     return text[:1].upper() + text[1:] if lang == "en" else text
 
 
+def day(iso: str, lang: str) -> str:
+    """A date in prose or a heading: 2006年6月30日 in Chinese; ISO 8601 in English (tables and files
+    keep ISO in both languages)."""
+    year, month, date_ = iso.split("-")
+    return t("long_date", lang, year=year, month=int(month), day=int(date_), iso=iso)
+
+
+def as_of(iso: str, lang: str) -> str:
+    """The heading line "As of 2006-06-30" / "截至2006年6月30日"."""
+    return t("as_of_line", lang, date=day(iso, lang))
+
+
 def reason(reason_json: dict[str, Any], lang: str) -> str:
     code = reason_json["code"]
     if code == "met":
         return t("reason.met", lang)
     values = {k: v for k, v in reason_json.items() if k != "code"}
+    for key in ("deadline", "start"):
+        if key in values:
+            values[key] = day(values[key], lang)
+    if code == "on-track" and half_up(values["behind"]) > 0:
+        code = "on-track-behind"
     return t(f"reason.{code}", lang, **values)
 
 
@@ -156,10 +173,11 @@ _NUMERALS = "一二三四五六七八九十"
 
 
 def section(numeral: str, lang: str) -> str:
-    """The plan numbers its sections 一 to 十; English readers get 1 to 10."""
-    if lang == "zh" or numeral not in _NUMERALS:
-        return numeral
-    return str(_NUMERALS.index(numeral) + 1)
+    """A section of the plan as its readers name it: 第三部分 in Chinese, Section 3 in English (the plan
+    numbers its sections 一 to 十)."""
+    if lang == "en" and numeral in _NUMERALS:
+        numeral = str(_NUMERALS.index(numeral) + 1)
+    return t("section_of", lang, numeral=numeral)
 
 
 def display_width(text: str) -> int:
@@ -175,7 +193,7 @@ def forecast(found: dict[str, Any] | None, row: dict[str, Any], lang: str) -> st
     if found is None:
         return "—"
     value = amount(found["value"], row["target"], lang)
-    return t("forecast.text", lang, value=value, deadline=row["deadline"], status=t(f"forecast.{found['status']}", lang))
+    return t("forecast.text", lang, value=value, deadline=day(row["deadline"], lang), status=t(f"forecast.{found['status']}", lang))
 
 
 def forecast_short(row: dict[str, Any], lang: str) -> str:
@@ -190,5 +208,5 @@ def forecast_short(row: dict[str, Any], lang: str) -> str:
 def attention_reason(row: dict[str, Any], lang: str) -> str:
     """Why a task is in the attention list: its light's reason, or a forecast short of the target."""
     if row["light"] != "red" and (row.get("forecast") or {}).get("status") == "at-risk":
-        return t("reason.forecast-at-risk", lang, value=amount(row["forecast"]["value"], row["target"], lang), deadline=row["deadline"])
+        return t("reason.forecast-at-risk", lang, value=amount(row["forecast"]["value"], row["target"], lang), deadline=day(row["deadline"], lang))
     return reason(row["reason"], lang)
