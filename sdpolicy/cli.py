@@ -18,9 +18,11 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from sdpolicy import __version__
+from sdpolicy.clickwords import Group
 from sdpolicy.errors import EXIT_SOFTWARE, SdpolicyError, UsageError
 
 app = typer.Typer(
+    cls=Group,  # Click's help and usage errors in Chinese under --lang zh
     name="sdpolicy",
     help="Track how Shandong's 2006 informatization work plan is carried out, against its 2005 baselines.",
     no_args_is_help=True,
