@@ -388,9 +388,8 @@ def mark(
     debug: DebugOption = False,
 ) -> None:
     """Record progress on a task, or a later figure for a 2005 indicator."""
-    from sdpolicy.i18n import t
     from sdpolicy.progress import make_update
-    from sdpolicy.render import words
+    from sdpolicy.render import notices
     from sdpolicy.store import append_record
 
     from sdpolicy.commands.units import resolve_by
@@ -402,8 +401,7 @@ def mark(
         opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
     )
     stored = append_record(opened.home, record, read=opened.snapshot)
-    what = words.num(stored.value) if stored.value is not None else words.state(stored.state, language)
-    print(t("recorded", language, id=stored.id, item=stored.item, what=what, date=stored.date.isoformat()))
+    notices.tell_recorded(opened.plan, stored, opened.records, language)
 
 
 @command("log", epilog="Example: sdpolicy log EGOV-10 --json")
@@ -432,23 +430,28 @@ def undo(
     record_id: Annotated[Optional[str], typer.Argument(metavar="[RECORD_ID]", show_default=False, help="The record to retract (a unique prefix is enough); default: the latest.")] = None,
     note: Annotated[str, typer.Option(help="Why it is retracted.")] = "",
     by: Annotated[str, typer.Option(help="Who retracts it.")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be retracted or restored, and write nothing.")] = False,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
     lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Retract the latest record, or the one named. The retraction is itself a record: nothing is erased."""
-    from sdpolicy.i18n import t
-    from sdpolicy.progress import make_retraction
+    from sdpolicy.progress import make_retraction, undo_target
+    from sdpolicy.render import notices
     from sdpolicy.store import append_record
 
     from sdpolicy.commands.units import resolve_by
 
     language = check_lang(lang)
     opened = _open(catalogue, home, language)
+    if dry_run:
+        print(notices.retracted(opened.plan, opened.records, undo_target(opened.records, record_id), language))
+        return
     retraction = make_retraction(opened.records, record_id, note, resolve_by(home, by, language), date.today())
     stored = append_record(opened.home, retraction, read=opened.snapshot)
-    print(t("retracted", language, target=stored.retracts, id=stored.id))
+    target = next(r for r in opened.records if r.id == stored.retracts)
+    print(notices.retracted(opened.plan, opened.records, target, language, retraction=stored.id))
 
 
 @command("compare", epilog="Example: sdpolicy compare --area e-gov")

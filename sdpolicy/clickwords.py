@@ -75,6 +75,7 @@ HELP_ZH: dict[str, str] = {
     "The record to retract (a unique prefix is enough); default: the latest.": "要撤回的记录（编号开头唯一即可）；默认：最近一条。",
     "Why it is retracted.": "撤回原因。",
     "Who retracts it.": "撤回人。",
+    "Say what would be retracted or restored, and write nothing.": "只说明将撤回或恢复什么，不写入任何内容。",
     "Every 2005 indicator beside its linked 2006 tasks, the latest recorded figure and the change.":
         "每个2005年指标及其关联的2006年任务、最新数据和变化。",
     # report

@@ -146,7 +146,31 @@ _WORDS: dict[str, tuple[str, str]] = {
         "found {count} problem{s} in the catalogue and the progress store; nothing was changed",
     ),
     "recorded": ("已记录 {id}：{item} {what}（{date}）", "recorded {id}: {item} {what} on {date}"),
-    "retracted": ("已撤回 {target}（撤回记录 {id}）", "retracted {target} (retraction {id})"),
+    "retracted": ("已撤回 {target}：{item} {what}（{date}）（撤回记录 {id}）", "retracted {target}: {item} {what} on {date} (retraction {id})"),
+    "restored": (
+        "已恢复 {target}：{item} {what}（{date}）（其撤回记录 {retraction} 已被 {id} 撤回）",
+        "restored {target}: {item} {what} on {date} (its retraction {retraction} is retracted by {id})",
+    ),
+    "would_retract": ("将撤回 {target}：{item} {what}（{date}）；未作任何改动", "would retract {target}: {item} {what} on {date}; nothing was written"),
+    "would_restore": (
+        "将恢复 {target}：{item} {what}（{date}）（撤回 {retraction} 这条撤回记录）；未作任何改动",
+        "would restore {target}: {item} {what} on {date} (by retracting its retraction {retraction}); nothing was written",
+    ),
+    # A figure that is probably a slip: recorded all the same, with how to take it back.
+    "warn.above-twice-target": ("{value} 超过目标 {target} 的两倍", "{value} is more than twice the target of {target}"),
+    "warn.below-baseline": ("{value} 低于2005年基数 {baseline}", "{value} is below the 2005 baseline of {baseline}"),
+    "warn.count-falling": ("{value} 小于 {date} 记录的累计数 {earlier}", "{value} is less than the cumulative {earlier} recorded for {date}"),
+    "warn.not-whole": ("{value} 不是整数，而这是个计数", "{value} is not a whole number, and this is a count"),
+    "warn.scale": (
+        "{value} 约为2005年数据 {baseline} 的 {ratio} 倍；单位是否弄错了？",
+        "{value} is about {ratio} times the 2005 figure of {baseline}; was it typed in another unit?",
+    ),
+    "warn.scale_hint": ("（单位为 {unit}：是否应为 {guess}？）", " (the unit is {unit}: did you mean {guess}?)"),
+    "warn.done-below-target": (
+        "已标记完成，但最新数据 {value}（{date}）未达到目标 {target}；报告中两者都会列出",
+        "marked done, but its latest figure {value} ({date}) is short of the target {target}; reports show both",
+    ),
+    "warn.take_back": ("若有误，请用 sdpolicy undo {id} 撤回", "if it is a mistake, take it back with: sdpolicy undo {id}"),
     "no_records": ("尚无记录。", "No records yet."),
     "torn_tail": (
         "{place}：一次中断的写入留下了未写完的最后一行，已忽略；下次写入时会把它移到 progress.toml.torn",

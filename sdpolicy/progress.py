@@ -13,7 +13,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 
 from sdpolicy import store
@@ -701,3 +701,57 @@ def make_retraction(
         id=store.new_record_id(), kind=target.kind, item=target.item, date=today, recorded_at=moment,
         note=note, by=by, retracts=target.id,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures that are probably typing mistakes
+
+# A figure this many times its 2005 value (or this fraction of it) was most likely typed in the
+# wrong unit: 12000000 for 1,200 万户.
+SCALE_SLIP = 1000
+
+
+def implausible(plan: Plan, record: Record, records: Sequence[Record]) -> list[tuple[str, dict[str, Any]]]:
+    """Why a new record (not yet in `records`) looks like a slip, as (code, figures) pairs.
+
+    The record is kept all the same: a figure can be surprising and right. Codes: above-twice-target,
+    below-baseline, count-falling, not-whole, scale, done-below-target.
+    """
+    found: list[tuple[str, dict[str, Any]]] = []
+    before = history(records, record.kind, record.item, record.date - timedelta(days=1), plan)
+    earlier = next((r for r in before if r.value is not None), None)
+    value = record.value
+    if record.kind == "indicator":
+        indicator = plan.indicators_by_id.get(record.item)
+        base = indicator.value if indicator is not None else None
+        if value is None or not base:
+            return found
+        if value < base:
+            found.append(("below-baseline", {"value": value, "baseline": base}))
+        ratio = value / base if value else 0.0
+        if value and (ratio >= SCALE_SLIP or ratio <= 1 / SCALE_SLIP):
+            found.append(("scale", {"value": value, "baseline": base, "ratio": ratio}))
+        return found
+    task = plan.tasks_by_id.get(record.item)
+    if task is None or not task.target.numeric:
+        return found
+    target = task.target
+    rising = target.direction == "increase"
+    if value is None:
+        if record.state == "done":
+            latest_figure = next((r for r in history(records, "task", task.id, record.date, plan) if r.value is not None), None)
+            if latest_figure is not None and not reached(target, latest_figure.value or 0.0):
+                found.append(("done-below-target", {"value": latest_figure.value, "date": latest_figure.date.isoformat()}))
+        return found
+    top = target.max if target.kind == "range" else target.value
+    if rising and top and value > 2 * top:
+        found.append(("above-twice-target", {"value": value, "target": top}))
+    indicator = plan.indicators_by_id.get(task.baseline) if task.baseline else None
+    if rising and indicator is not None and indicator.value is not None and value < indicator.value:
+        found.append(("below-baseline", {"value": value, "baseline": indicator.value}))
+    if target.kind in ("count", "range"):
+        if rising and earlier is not None and earlier.value is not None and value < earlier.value:
+            found.append(("count-falling", {"value": value, "earlier": earlier.value, "date": earlier.date.isoformat()}))
+        if not float(value).is_integer():
+            found.append(("not-whole", {"value": value}))
+    return found

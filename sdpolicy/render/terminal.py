@@ -174,7 +174,7 @@ def _history(out: Screen, rows: list[dict[str, Any]], lang: str, title: str | No
             what += " (" + t("superseded_by", lang, id=row["superseded_by"]) + ")"
         cells.append([
             (row["id"], style), row["item"], row["date"], (what, style), row["note"], row["by"],
-            row["recorded_at"][:19].replace("T", " "),
+            words.local_time(row["recorded_at"]),
         ])
     out.table(columns, cells, title=title)
 

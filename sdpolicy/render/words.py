@@ -83,7 +83,12 @@ def target(target_json: dict[str, Any], lang: str) -> str:
 def actual(row: dict[str, Any], lang: str) -> str:
     """The latest actual of a task row: a figure in the target's unit, or its state."""
     if row["actual"] is not None:
-        return amount(row["actual"], row["target"], lang)
+        figure = amount(row["actual"], row["target"], lang)
+        # Marked done or blocked: the state and the last figure both, so neither hides the other
+        # (done with a figure short of the target, blocked at 120 of 200).
+        if row["state"] in ("done", "blocked"):
+            return f"{figure} · {state(row['state'], lang)}"
+        return figure
     if row["state"] is not None:
         return state(row["state"], lang)
     return "—"
@@ -100,6 +105,18 @@ def light(value: str, lang: str) -> str:
 def heading(text: str, lang: str) -> str:
     """A word used as a column header: English words in running text are lower case, headers are not."""
     return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def local_time(iso: str) -> str:
+    """When a record was entered, in this machine's time zone with its offset: 2026-11-22 15:50:10 +08:00.
+
+    The store keeps UTC; shown bare, a record entered in the morning in Shandong looked as if entered
+    the day before."""
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(iso).astimezone()
+    text = moment.isoformat(sep=" ", timespec="seconds")
+    return f"{text[:19]} {text[19:]}"
 
 
 def day(iso: str, lang: str) -> str:
