@@ -380,6 +380,7 @@ def mark(
     on: Annotated[Optional[str], typer.Option("--date", show_default=False, help="The date the progress refers to, YYYY-MM-DD (default: today).")] = None,
     note: Annotated[str, typer.Option(help="What was reported (up to 2000 characters).")] = "",
     by: Annotated[str, typer.Option(help="Who reported it: the unit or person.")] = "",
+    node: Annotated[Optional[str], typer.Option("--node", show_default=False, help="A time node of the task reached on --date (its Chinese or English name).")] = None,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
     lang: LangOption = None,
@@ -397,10 +398,10 @@ def mark(
     opened = _open(catalogue, home, language)
     by = resolve_by(home, by, language)
     record = make_update(
-        opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
+        opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today(), node=node,
     )
     stored = append_record(opened.home, record, read=opened.snapshot)
-    what = words.num(stored.value) if stored.value is not None else words.state(stored.state, language)
+    what = words.recorded(stored.value, stored.state, stored.node, language)
     print(t("recorded", language, id=stored.id, item=stored.item, what=what, date=stored.date.isoformat()))
 
 

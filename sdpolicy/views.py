@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from sdpolicy.catalogue import Area, Indicator, Plan, Source, Target
 from sdpolicy.progress import AreaSummary, Comparison, Summary, TaskProgress, retracted_by
 from sdpolicy.store import Record
-from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast
+from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast, reached_nodes
 
 JSON_FORMAT = 1  # bumped only when a key changes meaning or disappears
 
@@ -46,6 +46,7 @@ def record_json(record: Record) -> dict[str, Any]:
         "date": record.date.isoformat(),
         "value": number(record.value),
         "state": record.state,
+        "node": record.node,
         "retracts": record.retracts,
         "note": record.note,
         "by": record.by,
@@ -98,7 +99,20 @@ def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
         "reason": {"code": progress.reason, **_plain(progress.reason_data)},
         "latest": record_json(latest) if latest is not None else None,
         "forecast": forecast_json(forecast(progress)),
+        "nodes": nodes_json(progress),
     }
+
+
+def nodes_json(progress: TaskProgress) -> list[dict[str, Any]]:
+    """The task's time nodes, each with the day it was reached by the as-of date (or null)."""
+    if not progress.task.nodes:
+        return []
+    reached = reached_nodes(progress.history, progress.as_of)
+    return [
+        {"date": n.date.isoformat(), "zh": n.zh, "en": n.en or None, "share": number(n.share),
+         "reached": reached[n.zh].isoformat() if n.zh in reached else None}
+        for n in progress.task.nodes
+    ]
 
 
 def forecast_json(found: Forecast | None) -> dict[str, Any] | None:
@@ -277,7 +291,7 @@ def report_view(
 
 
 # Fields of a task row that change from one date to the next: what a trend shows at each date.
-_TREND_FIELDS = ("actual", "state", "percent", "expected", "behind", "light", "reason")
+_TREND_FIELDS = ("actual", "state", "percent", "expected", "behind", "light", "reason", "nodes")
 
 
 def task_trend_view(plan: Plan, trend: Sequence[TaskProgress], every: str) -> dict[str, Any]:

@@ -131,7 +131,7 @@ def flat(row: dict) -> dict[str, str]:
             for sub, item in value.items():
                 if not isinstance(item, list):  # a forecast's two reports stay in the JSON
                     out["reason" if (key, sub) == ("reason", "code") else f"{key}_{sub}"] = item
-        elif key not in ("latest", "forecast"):
+        elif key not in ("latest", "forecast", "nodes"):  # a task's nodes stay in the JSON too
             out[key] = value
     return {k: "" if v is None else str(v) for k, v in out.items()}
 

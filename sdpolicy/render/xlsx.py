@@ -155,7 +155,7 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
             r["id"], _day(r["date"]), r["item"], t(f"record_kind.{r['kind']}", lang),
             _figure(r["value"], unit_of.get("unit_zh")),
             _unit(unit_of, lang) if r["value"] is not None else None,
-            words.state(r["state"], lang) if r["state"] else None,
+            words.state(r["state"], lang) if r["state"] else (t("node_reached", lang, node=r["node"]) if r.get("node") else None),
             r["note"] or None, r["by"] or None, _utc(r["recorded_at"]),
             t("yes" if r["in_effect"] else "no", lang), r["retracts"], r["retracted_by"],
         ])
