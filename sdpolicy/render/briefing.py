@@ -32,6 +32,8 @@ class Table:
     align: list[str]  # "l" or "r" per column
     total: bool = False  # the last row sums the ones above it
     nowrap: tuple[int, ...] = ()  # columns a line break would garble: ids, dates
+    # Rows with nothing recorded yet: a screen shows them, a printed page may leave them out.
+    quiet: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,10 +118,18 @@ def current(indicator: dict[str, Any], lang: str) -> str:
 def comparison(view: dict[str, Any], lang: str) -> Table:
     headers = [t(k, lang) for k in ("indicator", "baseline", "as_of", "linked_tasks", "actual", "change", "growth")]
     rows: list[list[Cell]] = []
-    for row in view["indicators"]:
+    quiet = []
+    for n, row in enumerate(view["indicators"]):
+        if not recorded(row):
+            quiet.append(n)
         linked = ", ".join(f"{x['id']} ({words.target(x['target'], lang)})" for x in row["tasks"]) or "—"
         rows.append([
             words.name(row, lang), words.baseline_value(row, lang), row["as_of"], linked, current(row, lang),
             words.change(row["change"], row, lang), words.growth(row["growth"]),
         ])
-    return Table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"], nowrap=(2,))
+    return Table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"], nowrap=(2,), quiet=tuple(quiet))
+
+
+def recorded(indicator: dict[str, Any]) -> bool:
+    """Whether the period has a figure or a state for this indicator by the as-of date."""
+    return indicator["actual"] is not None or indicator["recorded_state"] is not None
