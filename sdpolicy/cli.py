@@ -487,7 +487,7 @@ def compare(
 def report(
     markdown: Annotated[bool, typer.Option("--md", help="A Markdown briefing (the default).")] = False,
     html: Annotated[bool, typer.Option("--html", help="One self-contained HTML file with charts; opens offline.")] = False,
-    xlsx: Annotated[bool, typer.Option("--xlsx", help="A spreadsheet (sheets Summary, Tasks, Baselines, Log); needs -o.")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="A spreadsheet (sheets Summary, Tasks, Baselines, Log, Trend); needs -o.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="One row per task with the columns of list --json, flattened.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as one stable JSON document.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout.")] = None,

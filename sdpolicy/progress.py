@@ -318,6 +318,22 @@ def plan_progress(
     return [_judge(plan, t, histories.get(("task", t.id), ()), as_of) for t in chosen]
 
 
+def progress_series(
+    plan: Plan, records: Sequence[Record], dates: Sequence[date], tasks: Iterable[Task] | None = None
+) -> list[list[TaskProgress]]:
+    """plan_progress at each of `dates`, resolving the log once: each task's history up to the last
+    date, cut at each date (retractions do not depend on the date, so the cut is what
+    _histories gives at that date)."""
+    if not dates:
+        return []
+    histories = _histories(records, max(dates))
+    chosen = list(plan.tasks if tasks is None else tasks)
+    return [
+        [_judge(plan, t, tuple(r for r in histories.get(("task", t.id), ()) if r.date <= day), day) for t in chosen]
+        for day in dates
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Summaries
 

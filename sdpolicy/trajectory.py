@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from sdpolicy.catalogue import Lights, Node, Plan, Task
 from sdpolicy.errors import UsageError
 from sdpolicy.progress import (
-    LIGHTS, TaskProgress, Summary, area_summary, effective, parse_day, plan_progress, reached,
+    LIGHTS, TaskProgress, Summary, area_summary, parse_day, progress_series, reached,
 )
 from sdpolicy.store import Record
 
@@ -71,18 +71,23 @@ def period_ends(first: date, last: date, every: str = "month") -> list[date]:
 # Trends
 
 
-def task_trend(plan: Plan, task: Task, records: Sequence[Record], dates: Iterable[date]) -> list[TaskProgress]:
+def task_trend(plan: Plan, task: Task, records: Sequence[Record], dates: Sequence[date]) -> list[TaskProgress]:
     """The task's progress at each date, as `show --as-of` would judge it there."""
-    standing = effective(records)  # resolved once; plan_progress accepts the effective records
-    return [plan_progress(plan, standing, day, [task])[0] for day in dates]
+    return [found[0] for found in progress_series(plan, records, dates, [task])]
 
 
 def group_trend(
-    plan: Plan, tasks: Sequence[Task], records: Sequence[Record], dates: Iterable[date]
+    plan: Plan, tasks: Sequence[Task], records: Sequence[Record], dates: Sequence[date]
 ) -> list[Summary]:
     """The lights of `tasks` summed at each date, as `status --as-of` would count them there."""
-    standing = effective(records)
-    return [area_summary(plan, plan_progress(plan, standing, day, tasks)) for day in dates]
+    return [area_summary(plan, found) for found in progress_series(plan, records, dates, tasks)]
+
+
+def report_dates(plan: Plan, as_of: date) -> list[date]:
+    """The dates a report's trend shows: the month ends from the plan's start to as_of, and as_of."""
+    if as_of < plan.start:
+        return []
+    return period_ends(plan.start, min(as_of, plan.end), "month")
 
 
 # ---------------------------------------------------------------------------------------------

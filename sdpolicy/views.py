@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any, Sequence
 
 from sdpolicy.catalogue import Area, Indicator, Plan, Source, Target
-from sdpolicy.progress import AreaSummary, Comparison, Summary, TaskProgress, retracted_by
+from sdpolicy.progress import AreaSummary, Comparison, Summary, TaskProgress, area_summary, progress_series, retracted_by
 from sdpolicy.store import Record
-from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast, reached_nodes
+from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast, reached_nodes, report_dates
 
 JSON_FORMAT = 1  # bumped only when a key changes meaning or disappears
 
@@ -287,6 +287,31 @@ def report_view(
         "attention": [r for r in rows if needs_attention(r)],
         "indicators": [comparison_json(c) for c in comparisons],
         "log": log_rows(records),
+        "trend": report_trend(plan, records, as_of),
+    }
+
+
+def report_trend(plan: Plan, records: Sequence[Record], as_of: date) -> dict[str, Any]:
+    """Every task and the whole plan at each month end up to as_of: the report's trend charts and
+    its Trend sheet. Each point is what `list --as-of` and `status --as-of` give at that date."""
+    dates = report_dates(plan, as_of)
+    series = progress_series(plan, records, dates)
+    return {
+        "every": "month",
+        "dates": [d.isoformat() for d in dates],
+        "lights": [
+            {"date": day.isoformat(), **{k: v for k, v in summary_json(area_summary(plan, found).total).items()
+                                         if k not in ("area", "name_zh", "name_en")}}
+            for day, found in zip(dates, series)
+        ],
+        "tasks": [
+            {"id": task.id, "points": [
+                {"date": day.isoformat(), "actual": number(found[i].actual), "percent": _rounded(found[i].percent),
+                 "expected": _rounded(found[i].expected), "light": found[i].light}
+                for day, found in zip(dates, series)
+            ]}
+            for i, task in enumerate(plan.tasks)
+        ],
     }
 
 

@@ -49,12 +49,14 @@ TOP = {
     "status --area": {"format", "as_of", "plan", "area", "areas", "total", "tasks"},
     "log": {"format", "item", "records"},
     "compare": {"format", "as_of", "indicators"},
-    "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log"},
+    "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log", "trend"},
     "trend ID": {"format", "every", "from", "to", "task", "points", "forecast"},
     "trend": {"format", "every", "from", "to", "area", "unit", "points"},
 }
 TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "light", "reason", "nodes"}
 TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
+REPORT_TREND = {"every", "dates", "lights", "tasks"}
+REPORT_TREND_POINT = {"date", "actual", "percent", "expected", "light"}
 SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history"}
 
 
@@ -202,6 +204,11 @@ def test_report(cli, records):
     assert view["log"]
     for row in view["log"]:
         assert set(row) == LOG_ROW
+    assert set(view["trend"]) == REPORT_TREND
+    assert view["trend"]["dates"] and all(set(p) == TREND_COUNTS for p in view["trend"]["lights"])
+    for task in view["trend"]["tasks"]:
+        assert set(task) == {"id", "points"}
+        assert all(set(p) == REPORT_TREND_POINT for p in task["points"])
 
 
 def test_trend(cli, records):
@@ -232,7 +239,7 @@ def test_every_pinned_key_is_documented_in_the_readme():
     section = readme.split("## JSON output", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]+)`", section))))
     pinned = set().union(
-        *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT, NODE,
+        *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT, NODE, REPORT_TREND, REPORT_TREND_POINT,
         TREND_COUNTS,
     )
     assert sorted(pinned - documented) == []

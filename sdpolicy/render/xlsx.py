@@ -162,6 +162,23 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
     return headers, rows
 
 
+def trend_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """One row per task, one column per month end: the light there (its fill and its word, so that
+    a black-and-white print still reads) and the done % where the task has one."""
+    rows_by_id = {r["id"]: r for a in view["areas"] for r in a["tasks_list"]}
+    headers = [t("id", lang), t("title", lang), *view["trend"]["dates"]]
+    rows = []
+    for task in view["trend"]["tasks"]:
+        row = rows_by_id[task["id"]]
+        cells: list[Any] = [task["id"], words.title(row, lang)]
+        for point in task["points"]:
+            word = words.light(point["light"], lang)
+            shown = f"{words.pct(point['percent'])} {word}" if point["percent"] is not None else word
+            cells.append(briefing.Light(point["light"], shown))
+        rows.append(cells)
+    return headers, rows
+
+
 # ---------------------------------------------------------------------------------------------
 # Cells
 
@@ -267,6 +284,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ("sheet.tasks", tasks_sheet, "B2"),
         ("sheet.baselines", baselines_sheet, "B2"),
         ("sheet.log", log_sheet, "B2"),
+        ("sheet.trend", trend_sheet, "C2"),
     ]
     for index, (name, build, freeze) in enumerate(sheets):
         ws = book.active if index == 0 else book.create_sheet()
