@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
+from sdpolicy.asof import dated_by
 from sdpolicy.catalogue import Lights, Node, Plan, Task
 from sdpolicy.errors import UsageError
 from sdpolicy.progress import (
@@ -295,8 +296,8 @@ def find_node(task: Task, name: str) -> Node:
 def reached_nodes(found: Iterable[Record], as_of: date) -> dict[str, date]:
     """Each node reported reached by as_of, with the first day it was (a later report changes nothing)."""
     reached: dict[str, date] = {}
-    for record in found:
-        if record.node is not None and record.date <= as_of:
+    for record in dated_by(found, as_of):
+        if record.node is not None:
             if record.node not in reached or record.date < reached[record.node]:
                 reached[record.node] = record.date
     return reached
