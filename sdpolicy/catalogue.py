@@ -76,6 +76,15 @@ class NamedUnit(NamedTuple):
     quote: str
 
 
+class Node(NamedTuple):
+    """A time node (时间节点): a dated step of a milestone or qualitative task (see trajectory.py)."""
+
+    date: date
+    zh: str
+    en: str = ""
+    share: float | None = None  # percent of the work done once this node is reached
+
+
 class Task(NamedTuple):
     id: str
     area: str
@@ -91,6 +100,7 @@ class Task(NamedTuple):
     note_en: str | None = None
     units: tuple[NamedUnit, ...] = ()
     hedge: str | None = None
+    nodes: tuple[Node, ...] = ()  # from the catalogue or the office's assignments, in date order
 
 
 class Indicator(NamedTuple):
