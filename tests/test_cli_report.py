@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -206,14 +208,15 @@ def test_xlsx_sheets_and_headers_follow_the_language(cli, marked, tmp_path, lang
     assert book.sheetnames == [t(s, lang) for s in SHEETS]
     summary, tasks, baselines, log = book.worksheets
     header = [c.value for c in tasks[1]]
-    assert header[:5] == [t(k, lang) for k in ("id", "area", "title", "kind", "target")]
+    # The printed columns come first (issue 14: twenty columns printed at about 4 pt).
+    assert header[:5] == [t(k, lang) for k in ("id", "area", "title", "target", "actual")]
     assert t("light", lang) in header and t("percent", lang) in header
-    assert [c.value for c in summary[1]][:2] == [t("area", lang), t("tasks", lang)]
+    assert [c.value for c in summary[4]][:2] == [t("area", lang), t("tasks", lang)]  # under title and date
     assert [c.value for c in baselines[1]][:4] == [t(k, lang) for k in ("id", "indicator", "area", "baseline")]
     assert [c.value for c in log[1]][:3] == [t(k, lang) for k in ("record", "date", "item")]
-    for sheet in book.worksheets:
-        assert sheet.freeze_panes == "B2"  # header row and first column stay in view
-        first_row = [c.value for c in sheet[1] if c.value]
+    for sheet, head in zip(book.worksheets, (4, 1, 1, 1)):
+        assert sheet.freeze_panes == f"B{head + 1}"  # header row and first column stay in view
+        first_row = [c.value for c in sheet[head] if c.value]
         if lang == "zh":
             # Chinese headers carry no English words (UTC is the name of the time scale).
             assert not [w for c in first_row for w in re.findall(r"[A-Za-z]+", c) if w != "UTC"], first_row
@@ -247,15 +250,19 @@ def test_xlsx_row_counts(cli, marked, tmp_path):
     assert tasks.max_row == 1 + len(PLAN.tasks)
     assert baselines.max_row == 1 + len(PLAN.indicators)
     assert log.max_row == 1 + len(MARKS)
-    names = [summary.cell(r, 1).value for r in range(2, 2 + len(PLAN.areas) + 1)]
+    # Above the table (issue 14: they stood below it), the title in A1 and the date in row 2, so
+    # that a sheet passed on alone, or printed, says what it is and when before its figures.
+    assert summary.cell(1, 1).value == "Key points of Shandong's 2006 informatization work: progress report"
+    assert [summary.cell(2, c).value for c in (1, 2)] == ["As of", datetime(2006, 7, 1)]
+    assert summary.cell(3, 1).value is None
+    names = [summary.cell(r, 1).value for r in range(5, 5 + len(PLAN.areas) + 1)]
     assert names == [a.name_en for a in PLAN.areas] + ["Total"]
-    assert summary.cell(2 + len(PLAN.areas), 2).value == len(PLAN.tasks)
-    # Below the table: which plan and when, so a sheet passed on alone keeps its date.
-    as_of_row = [summary.cell(summary.max_row, c).value for c in (1, 2)]
-    assert as_of_row == ["As of", datetime(2006, 7, 1)]
+    assert summary.cell(5 + len(PLAN.areas), 2).value == len(PLAN.tasks)
+    assert summary.max_row == 5 + len(PLAN.areas)  # nothing below the total
     assert summary.column_dimensions["B"].width >= len("2006-07-01")  # a narrower column shows ###
-    assert summary.cell(1, 2).alignment.horizontal == "right"  # over figures
-    assert summary.cell(1, 1).alignment.horizontal is None
+    assert summary.cell(4, 2).alignment.horizontal == "right"  # over figures
+    assert summary.cell(4, 1).alignment.horizontal is None
+    assert summary.print_title_rows == "$4:$4"
 
 
 def column(sheet, header: str) -> dict[str, object]:
@@ -306,8 +313,8 @@ def test_xlsx_lights_are_filled_cells_with_a_word(cli, marked, tmp_path, lang):
     assert len({c.fill.fgColor.rgb for c in lights.values()}) == 5
     summary = workbook(cli, tmp_path, lang).worksheets[0]
     for index, code in enumerate(words.LIGHTS, start=3):
-        assert summary.cell(1, index).value == words.heading(words.light(code, lang), lang)
-        assert summary.cell(1, index).fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR[code][1:].upper()
+        assert summary.cell(4, index).value == words.heading(words.light(code, lang), lang)
+        assert summary.cell(4, index).fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR[code][1:].upper()
 
 
 def test_xlsx_column_widths_count_chinese_characters_twice(cli, marked, tmp_path):
@@ -318,8 +325,68 @@ def test_xlsx_column_widths_count_chinese_characters_twice(cli, marked, tmp_path
     assert widths["编号"] == max(len(t.id) for t in PLAN.tasks) + 2
     # 领域: the longest area name in Chinese, 10 characters, needs 20 columns.
     assert widths["领域"] == max(words.display_width(a.name_zh) for a in PLAN.areas) + 2
-    assert widths["任务"] == 60  # long titles are capped and wrap
+    assert widths["任务"] == 36  # long titles are capped at their printed width and wrap
     assert tasks.cell(2, 3).alignment.wrap_text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_xlsx_tasks_sheet_prints_readably_by_area(cli, marked, tmp_path, lang):
+    # Issue 14: the Tasks sheet printed its twenty-odd columns on one landscape page at about 4 pt.
+    tasks = workbook(cli, tmp_path, lang).worksheets[1]
+    printed = ("id", "area", "title", "target", "actual", "percent", "light", "why", "deadline", "lead")
+    assert [c.value for c in tasks[1]][:10] == [t(k, lang) for k in printed]
+    assert tasks.print_area == f"'{tasks.title}'!$A$1:$J${1 + len(PLAN.tasks)}"
+    assert tasks.print_title_rows == "$1:$1"  # the header on every page
+    # A page break after each area but the last: the areas hold 13, 10, 14, 9, 12, 11 and 12
+    # tasks, so after rows 1 + 13 = 14, 24, 38, 47, 59 and 70.
+    assert [b.id for b in tasks.row_breaks.brk] == [14, 24, 38, 47, 59, 70]
+    assert [len(PLAN.tasks_in(a.slug)) for a in PLAN.areas] == [13, 10, 14, 9, 12, 11, 12]
+    # Excel ignores manual breaks under "fit to page": a fixed scale instead, which fits the ten
+    # columns (about 8 px a character and 5 px of padding each) into landscape A4 less 0.5-inch
+    # margins, 271.6 mm = 1026 px at 96 dpi, and stays readable (11 pt at 70 % is 7.7 pt).
+    assert not tasks.sheet_properties.pageSetUpPr.fitToPage
+    assert tasks.page_setup.orientation == "landscape" and int(tasks.page_setup.paperSize) == 9  # A4
+    scale = int(tasks.page_setup.scale)
+    widths = [tasks.column_dimensions[letter].width for letter in "ABCDEFGHIJ"]
+    assert sum(8 * w + 5 for w in widths) * scale / 100 <= 1026.5
+    assert scale >= 70
+    # Long text wraps within its printed width, and its row is tall enough for the lines.
+    title = column(tasks, t("title", lang))["IND-05"]
+    assert title.alignment.wrap_text and tasks.column_dimensions["C"].width == 36
+    lines = -(-words.display_width(title.value) // 35)
+    assert tasks.row_dimensions[title.row].height >= 16 * lines > 16
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext)")
+def test_xlsx_prints_in_libreoffice_as_intended(cli, marked, tmp_path):
+    # The workbook converted to PDF by LibreOffice, read back page by page.
+    ok(cli("report", "--xlsx", "-o", str(tmp_path / "report.xlsx"), "--as-of", AS_OF, "--lang", "en"))
+    subprocess.run([soffice(), "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "report.xlsx")],
+                   capture_output=True, timeout=180, check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    # The Summary's first page: its title and date, then the table.
+    first = pages[0]
+    assert first.index("progress report") < first.index("As of") < first.index("Tasks") < first.index("Total")
+    # The Tasks sheet: the pages whose header has Why; each starts with its header, holds one
+    # area's tasks only, and none shows the columns after the printed ten.
+    ids = {task.id: task.area for task in PLAN.tasks}
+    task_pages = [p for p in pages if re.search(r"^\s*ID\s+Area\s+Task\s+Target.*Why", p, flags=re.M)]
+    assert len(task_pages) >= len(PLAN.areas)
+    seen = []
+    for page_text in task_pages:
+        areas = {ids[i] for i in re.findall(r"^\s*([A-Z]+-\d\d)\b", page_text, flags=re.M) if i in ids}
+        assert len(areas) == 1, areas
+        seen += areas
+        assert "Range high end" not in page_text and "Forecast" not in page_text
+    assert sorted(set(seen)) == sorted(a.slug for a in PLAN.areas)
 
 
 # ---------------------------------------------------------------------------------------------
