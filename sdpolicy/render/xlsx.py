@@ -17,6 +17,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sdpolicy.i18n import pair, t
+from sdpolicy.numbers import fraction
 from sdpolicy.render import briefing, words
 
 
@@ -162,7 +163,7 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
     units.update({("indicator", i["id"]): i for i in view["indicators"]})
     headers = [t(k, lang) for k in (
         "record", "date", "item", "kind", "value", "unit", "state", "note", "by", "recorded_at_utc",
-        "in_effect", "retracts", "retracted_by",
+        "in_effect", "retracts", "replaced_by",
     )]
     rows = []
     for r in view["log"]:
@@ -173,9 +174,16 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
             _unit(unit_of, lang) if r["value"] is not None else None,
             words.state(r["state"], lang) if r["state"] else None,
             r["note"] or None, r["by"] or None, _utc(r["recorded_at"]),
-            t("yes" if r["in_effect"] else "no", lang), r["retracts"], r["retracted_by"],
+            _standing(r, lang), r["retracts"], r["retracted_by"] or r.get("superseded_by"),
         ])
     return headers, rows
+
+
+def _standing(row: dict[str, Any], lang: str) -> str:
+    """Whether a record counts: yes; no (retracted); or superseded by a later one for its date."""
+    if not row["in_effect"]:
+        return t("no", lang)
+    return t("superseded", lang) if row.get("superseded_by") else t("yes", lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,9 +206,10 @@ def _shown(value: Any) -> str:
 
 
 def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], *, head: int = 1,
-                 caps: dict[int, int] | None = None) -> None:
+                 caps: dict[int, int] | None = None, total: bool = False) -> None:
     """The table with its header in row `head` (the rows above hold a title). `caps` gives columns
-    (0-based) a width beyond which their text wraps, narrower than the general MAX_WIDTH."""
+    (0-based) a width beyond which their text wraps, narrower than the general MAX_WIDTH. `total`:
+    the last row sums the others and stays out of the filter, so sorting never moves it among them."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -218,7 +227,7 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], *, head: in
     widths = [words.display_width(h) for h in headers]
     for number, values in enumerate(rows, start=head + 1):
         for column, value in enumerate(values):
-            shown = value.word if isinstance(value, briefing.Light) else (value / 100 if isinstance(value, Percent) else value)
+            shown = value.word if isinstance(value, briefing.Light) else (fraction(value) if isinstance(value, Percent) else value)
             cell = ws.cell(number, column + 1, shown)
             if isinstance(value, briefing.Light):
                 cell.fill, cell.font = fills[value.code]
@@ -263,7 +272,7 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], *, head: in
                                            vertical="top")
     ws.freeze_panes = f"B{head + 1}"
     if rows:
-        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{head + len(rows)}"
+        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{head + len(rows) - (1 if total else 0)}"
     # Printed, a sheet fits the page's width, landscape, its header row repeated on every page.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -339,7 +348,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ws.title = t(name, lang)
         headers, rows = build(view, lang)
         caps = {TASK_COLUMNS.index(k): w for k, w in PRINT_WIDTH.items()} if build is tasks_sheet else None
-        _write_sheet(ws, headers, rows, head=head, caps=caps)
+        _write_sheet(ws, headers, rows, head=head, caps=caps, total=build is summary_sheet)
     _finish_summary(book.worksheets[0], view, lang)
     _print_tasks(book.worksheets[1], view)
     buffer = io.BytesIO()
