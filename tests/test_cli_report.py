@@ -197,17 +197,17 @@ def test_chinese_csv_has_chinese_headers_and_words(cli, marked, tmp_path):
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == len(PLAN.tasks) + 1
     with target.open(encoding="utf-8-sig", newline="") as stream:
         header, *rows = list(csv.reader(stream))
-    assert header[:10] == ["编号", "领域", "任务", "目标", "实际", "完成率", "灯", "评价依据", "期限", "牵头单位"]
+    assert header[:10] == ["编号", "领域", "任务", "目标", "实际", "完成率", "亮灯", "评价依据", "期限", "牵头单位"]
     by_id = {row[0]: dict(zip(header, row)) for row in rows}
     assert len(by_id) == len(PLAN.tasks)
     # IND-01: 120 of 200 enterprises is 60.0%, green; EGOV-10: 88% of a 75% → 100% way is 52.0%.
     ind01 = by_id["IND-01"]
-    assert (ind01["领域"], ind01["目标"], ind01["实际"], ind01["完成率"], ind01["灯"]) == (
+    assert (ind01["领域"], ind01["目标"], ind01["实际"], ind01["完成率"], ind01["亮灯"]) == (
         "传统产业信息技术改造", "200 家", "120", "60.0%", "绿灯")
     assert (ind01["最新说明"], ind01["报送单位"], ind01["最新记录日期"]) == ("首批验收完成", "省经贸委", "2006-06-30")
     egov10 = by_id["EGOV-10"]
-    assert (egov10["实际"], egov10["完成率"], egov10["灯"], egov10["单位"]) == ("88.0%", "52.0%", "绿灯", "%")
-    assert (by_id["EGOV-01"]["灯"], by_id["IND-02"]["灯"], by_id["PUB-04"]["灯"]) == ("完成", "灰灯", "红灯")
+    assert (egov10["实际"], egov10["完成率"], egov10["亮灯"], egov10["单位"]) == ("88.0%", "52.0%", "绿灯", "%")
+    assert (by_id["EGOV-01"]["亮灯"], by_id["IND-02"]["亮灯"], by_id["PUB-04"]["亮灯"]) == ("完成", "灰灯", "红灯")
     assert by_id["IND-02"]["类型"] == "里程碑" and by_id["IND-02"]["目标"] == "会议召开"
     # No English words but ids and what the catalogue's Chinese itself holds (CMM, IT, …).
     ids = sorted([t.id for t in PLAN.tasks] + [i.id for i in PLAN.indicators], key=len, reverse=True)
