@@ -62,6 +62,15 @@ class Target(NamedTuple):
         return self.min if self.kind == "range" else self.value
 
 
+class Node(NamedTuple):
+    """A time node (时间节点): a dated step of a milestone or qualitative task (see trajectory.py)."""
+
+    date: date
+    zh: str
+    en: str = ""
+    share: float | None = None  # percent of the work done once this node is reached
+
+
 class Task(NamedTuple):
     id: str
     area: str
@@ -77,6 +86,7 @@ class Task(NamedTuple):
     links: tuple[str, ...] = ()
     note_zh: str | None = None
     note_en: str | None = None
+    nodes: tuple[Node, ...] = ()  # from the catalogue or the office's assignments, in date order
 
 
 class Indicator(NamedTuple):
@@ -162,13 +172,12 @@ def _plain_numbers(text: str) -> str:
 
 
 def closest(word: str, choices: list[str]) -> list[str]:
-    """Up to three choices close to `word`, the closest first, ignoring case and leading zeros (so that
-    IND-1 suggests IND-01 before IND-11)."""
-    by_plain: dict[str, str] = {}
-    for choice in choices:
-        by_plain.setdefault(_plain_numbers(choice), choice)
-    found = difflib.get_close_matches(_plain_numbers(word), list(by_plain), n=3, cutoff=0.6)
-    return [by_plain[c] for c in found]
+    """Up to three choices close to `word`, the closest first, ignoring case; a choice that differs only
+    in leading zeros (IND-1 for IND-01) comes first of all."""
+    by_upper = {c.upper(): c for c in choices}
+    close = [by_upper[c] for c in difflib.get_close_matches(word.strip().upper(), list(by_upper), n=3, cutoff=0.6)]
+    same = [c for c in choices if _plain_numbers(c) == _plain_numbers(word)]
+    return list(dict.fromkeys(same + close))[:3]
 
 
 def suggest_en(word: str, choices: list[str]) -> str:

@@ -172,7 +172,7 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
             r["id"], _day(r["date"]), r["item"], t(f"record_kind.{r['kind']}", lang),
             _figure(r["value"], unit_of.get("unit_zh")),
             _unit(unit_of, lang) if r["value"] is not None else None,
-            words.state(r["state"], lang) if r["state"] else None,
+            words.state(r["state"], lang) if r["state"] else (t("node_reached", lang, node=r["node"]) if r.get("node") else None),
             r["note"] or None, r["by"] or None, _utc(r["recorded_at"]),
             _standing(r, lang), r["retracts"], r["retracted_by"] or r.get("superseded_by"),
         ])
@@ -184,6 +184,23 @@ def _standing(row: dict[str, Any], lang: str) -> str:
     if not row["in_effect"]:
         return t("no", lang)
     return t("superseded", lang) if row.get("superseded_by") else t("yes", lang)
+
+
+def trend_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """One row per task, one column per month end: the light there (its fill and its word, so that
+    a black-and-white print still reads) and the done % where the task has one."""
+    rows_by_id = {r["id"]: r for a in view["areas"] for r in a["tasks_list"]}
+    headers = [t("id", lang), t("title", lang), *view["trend"]["dates"]]
+    rows = []
+    for task in view["trend"]["tasks"]:
+        row = rows_by_id[task["id"]]
+        cells: list[Any] = [task["id"], words.title(row, lang)]
+        for point in task["points"]:
+            word = words.light(point["light"], lang)
+            shown = f"{words.pct(point['percent'])} {word}" if point["percent"] is not None else word
+            cells.append(briefing.Light(point["light"], shown))
+        rows.append(cells)
+    return headers, rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +222,7 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], *, head: int = 1,
+def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str, *, head: int = 1,
                  caps: dict[int, int] | None = None, total: bool = False) -> None:
     """The table with its header in row `head` (the rows above hold a title). `caps` gives columns
     (0-based) a width beyond which their text wraps, narrower than the general MAX_WIDTH. `total`:
@@ -270,7 +287,7 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], *, head: in
             for cell in ws[number]:
                 cell.alignment = Alignment(horizontal=cell.alignment.horizontal, wrap_text=cell.alignment.wrap_text,
                                            vertical="top")
-    ws.freeze_panes = f"B{head + 1}"
+    ws.freeze_panes = freeze
     if rows:
         ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{head + len(rows) - (1 if total else 0)}"
     # Printed, a sheet fits the page's width, landscape, its header row repeated on every page.
@@ -338,17 +355,19 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
     book.properties.title = briefing.title(view, lang)
     book.properties.creator = "sdpolicy"
     sheets = [
-        ("sheet.summary", summary_sheet, SUMMARY_HEAD),
-        ("sheet.tasks", tasks_sheet, 1),
-        ("sheet.baselines", baselines_sheet, 1),
-        ("sheet.log", log_sheet, 1),
+        # Each sheet's header row, and the first cell of the table that does not scroll away.
+        ("sheet.summary", summary_sheet, SUMMARY_HEAD, f"B{SUMMARY_HEAD + 1}"),
+        ("sheet.tasks", tasks_sheet, 1, "B2"),
+        ("sheet.baselines", baselines_sheet, 1, "B2"),
+        ("sheet.log", log_sheet, 1, "B2"),
+        ("sheet.trend", trend_sheet, 1, "C2"),
     ]
-    for index, (name, build, head) in enumerate(sheets):
+    for index, (name, build, head, freeze) in enumerate(sheets):
         ws = book.active if index == 0 else book.create_sheet()
         ws.title = t(name, lang)
         headers, rows = build(view, lang)
         caps = {TASK_COLUMNS.index(k): w for k, w in PRINT_WIDTH.items()} if build is tasks_sheet else None
-        _write_sheet(ws, headers, rows, head=head, caps=caps, total=build is summary_sheet)
+        _write_sheet(ws, headers, rows, freeze, head=head, caps=caps, total=build is summary_sheet)
     _finish_summary(book.worksheets[0], view, lang)
     _print_tasks(book.worksheets[1], view)
     buffer = io.BytesIO()
