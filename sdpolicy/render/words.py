@@ -147,7 +147,8 @@ def reason(reason_json: dict[str, Any], lang: str) -> str:
     code = reason_json["code"]
     if code == "met":
         return t("reason.met", lang)
-    values = {k: v for k, v in reason_json.items() if k != "code"}
+    # Rounded here too (half up), whatever view the figures came from: format() would round half even.
+    values = {k: half_up(v) if isinstance(v, float) else v for k, v in reason_json.items() if k != "code"}
     for key in ("deadline", "start"):
         if key in values:
             values[key] = day(values[key], lang)
