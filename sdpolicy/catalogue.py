@@ -27,9 +27,9 @@ MILESTONE_EVENTS = ("document", "meeting", "system", "event", "report")
 QUALIFIERS = ("over", "nearly", "about", "forecast")
 # The roles the plan's own words give the units it names. It names no lead unit (牵头单位): the
 # office assigns those, outside the catalogue.
-UNIT_ROLES = ("co-organiser", "platform", "object", "pilot", "all-localities-departments")
+UNIT_ROLES = ("co-organiser", "platform", "object", "pilot", "locality", "all-localities-departments")
 # The plan's words that soften a task: the target is what it strives for, not what it promises.
-HEDGES = ("力争", "争取", "逐步", "初步", "适时", "试点")
+HEDGES = ("力争", "争取", "逐步", "初步", "适时")
 MAX_QUOTE = 60
 _TASK_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 _INDICATOR_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -85,6 +85,16 @@ class Node(NamedTuple):
     share: float | None = None  # percent of the work done once this node is reached
 
 
+class Part(NamedTuple):
+    """A counted part of a task's deliverable that is not a deliverable itself (the 9 service systems
+    a platform rests on): shown with the task, not tracked apart."""
+
+    value: float
+    unit_zh: str
+    unit_en: str
+    quote: str
+
+
 class Task(NamedTuple):
     id: str
     area: str
@@ -101,6 +111,9 @@ class Task(NamedTuple):
     units: tuple[NamedUnit, ...] = ()
     hedge: str | None = None
     nodes: tuple[Node, ...] = ()  # from the catalogue or the office's assignments, in date order
+    parts: tuple[Part, ...] = ()
+    # Further phrases of the plan this task covers (a clause folded into it), each quoted verbatim.
+    covers: tuple[str, ...] = ()
 
 
 class Indicator(NamedTuple):
@@ -441,7 +454,7 @@ class _Builder:
         "documents": {"id", "title_zh", "title_en", "date", "file", "date_approximate", "date_note_zh", "date_note_en"},
         "areas": {"slug", "name_zh", "name_en", "section"},
         "tasks": {
-            "id", "area", "title_zh", "title_en", "units", "hedge", "start", "deadline", "target",
+            "id", "area", "title_zh", "title_en", "units", "hedge", "parts", "covers", "start", "deadline", "target",
             "baseline", "links", "note_zh", "note_en", "source", "nodes",
         },
         "indicators": {
@@ -870,6 +883,8 @@ class _Builder:
                         self.problem(entry, f"link '{link}' is not a known indicator{hint}", "links")
             note_zh, note_en = self.pair(entry, "note")
             units = self.units(entry)
+            parts = self.parts(entry)
+            covers = self.covers(entry)
             hedge = self.text(entry, "hedge", required=False)
             if hedge is not None and hedge not in HEDGES:
                 self.problem_at(entry, f"hedge '{hedge}' is not one of {_or_list(HEDGES)}", "hedge", hedge)
@@ -886,12 +901,12 @@ class _Builder:
                         "'note_en' how it was read", "target",
                     )
                     ok = False
-            if ok and units is not None and area and None not in titles and start and deadline and target and source:
+            if ok and None not in (units, parts, covers) and area and None not in titles and start and deadline and target and source:
                 task = Task(
                     id=id_, area=area, title_zh=titles[0], title_en=titles[1], start=start, deadline=deadline,
                     target=self._shared.setdefault(target, target), source=self._shared.setdefault(source, source),
                     baseline=baseline, links=self._shared.setdefault(tuple(links), tuple(links)),
-                    note_zh=note_zh, note_en=note_en, units=units, hedge=hedge,
+                    note_zh=note_zh, note_en=note_en, units=units, hedge=hedge, parts=parts, covers=covers,
                 )
                 if "nodes" in entry.data:
                     task = self.nodes(entry, task)
@@ -923,6 +938,41 @@ class _Builder:
                 return None
             found.append(NamedUnit(*fields))
         return tuple(found)
+
+    def parts(self, entry: _Entry) -> tuple[Part, ...] | None:
+        """The counted parts of a task's deliverable; None when one is unusable."""
+        value = entry.data.get("parts", [])
+        if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
+            self.problem(entry, "field 'parts' must be a list of tables such as {value = 9, unit_zh = …, unit_en = …, quote = …}", "parts")
+            return None
+        found: list[Part] = []
+        for part in value:
+            self.unknown_keys(entry, part, {"value", "unit_zh", "unit_en", "quote"}, "parts.")
+            number = self.number(entry, "value", data=part, prefix="parts.")
+            texts = [self.text(entry, k, data=part, prefix="parts.") for k in ("unit_zh", "unit_en", "quote")]
+            if number is not None and texts[2] is not None and not _figure_in(number, texts[2]):
+                self.problem_at(entry, f"the part's figure {_plain_number(number)} is not in its quote", "parts", texts[2])
+                return None
+            if number is None or None in texts:
+                return None
+            found.append(Part(number, *texts))
+        return tuple(found)
+
+    def covers(self, entry: _Entry) -> tuple[str, ...] | None:
+        """Further quoted phrases a task covers; None when one is unusable."""
+        value = entry.data.get("covers", [])
+        if not isinstance(value, list) or not all(isinstance(c, dict) and set(c) == {"quote"} for c in value):
+            self.problem(entry, "field 'covers' must be a list of tables such as {quote = \"…\"}", "covers")
+            return None
+        quotes = [c["quote"] for c in value]
+        for quote in quotes:
+            if not isinstance(quote, str) or not quote.strip():
+                self.problem(entry, "each of 'covers' needs a quote: the words of the plan the task also covers", "covers")
+                return None
+            if len(quote) > MAX_QUOTE:
+                self.problem_at(entry, f"a quote in 'covers' is {len(quote)} characters long; keep it to at most {MAX_QUOTE}", "covers", quote)
+                return None
+        return tuple(quotes)
 
     def renames(self, tasks: list[Task], indicators: dict[str, Indicator]) -> tuple[tuple[str, str], ...]:
         """The `renamed` tables: each old id with the id of the task or indicator that stands for it now."""

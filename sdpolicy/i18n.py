@@ -106,6 +106,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "role.platform": ("依托的平台", "platform relied on"),
     "role.object": ("任务对象", "object of the task"),
     "role.pilot": ("试点地区", "pilot locality"),
+    "role.locality": ("实施地", "where it is done"),
     "role.all-localities-departments": ("各地、各部门", "all localities and departments"),
     # the plan's hedges (catalogue.HEDGES)
     "hedge": ("措辞", "Hedge"),
@@ -114,8 +115,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "hedge.逐步": ("逐步", "逐步, step by step"),
     "hedge.初步": ("初步", "初步, in a first stage"),
     "hedge.适时": ("适时", "适时, when the time is right"),
-    "hedge.试点": ("试点", "试点, as a pilot"),
-    "figures_from": ("2005年数字出处", "2005 figures from"),
+    "parts": ("组成部分", "Counted part"),
+    "covers": ("并含原文", "Also covers"),
+    "figures_from": ("指标出处", "Indicators from"),
     "approximate_date": ("约 {date}，非确切日期：{note}", "about {date}, not a known date: {note}"),
     # reasons a light has
     "reason.met": ("已达到目标", "target met"),

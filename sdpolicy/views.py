@@ -93,6 +93,7 @@ def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
         "lead_en": None,
         "units": [unit_json(u) for u in task.units],
         "hedge": task.hedge,
+
         "target": target_json(task.target),
         "baseline": task.baseline,
         "baseline_value": number(progress.baseline_value),
@@ -211,6 +212,10 @@ def task_detail(plan: Plan, progress: TaskProgress, records: Sequence[Record], a
             **task_row(plan, progress),
             "note_zh": task.note_zh,
             "note_en": task.note_en,
+            "parts": [
+                {"value": number(p.value), "unit_zh": p.unit_zh, "unit_en": p.unit_en, "quote": p.quote} for p in task.parts
+            ],
+            "covers": list(task.covers),
             "source": {
                 **source_json(task.source),
                 "title_zh": document.title_zh if document else None,

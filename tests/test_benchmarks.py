@@ -22,7 +22,7 @@ def test_generate_writes_a_valid_catalogue_and_a_store_of_the_asked_size(tmp_pat
     )
     plan = load_catalogue(out / "catalogue.toml")
     assert len(plan.tasks) == 200
-    # Past the 81 tasks of the shipped plan, every area and every kind of target is there.
+    # Past the 89 tasks of the shipped plan, every area and every kind of target is there.
     assert {task.area for task in plan.tasks} == {area.slug for area in plan.areas}
     assert {task.target.kind for task in plan.tasks} == {"count", "range", "percent", "milestone", "qualitative"}
     records = read_records(out / "home")

@@ -318,7 +318,7 @@ def test_the_commands_work_without_a_usable_cache(tmp_path, monkeypatch):
     runner = CliRunner()
     assert runner.invoke(app, ["mark", "IND-01", "--value", "50", "--date", "2006-05-01"]).exit_code == 0
     result = runner.invoke(app, ["status", "--json", "--as-of", "2006-06-30"])
-    assert result.exit_code == 0 and json.loads(result.stdout)["total"]["tasks"] == 81
+    assert result.exit_code == 0 and json.loads(result.stdout)["total"]["tasks"] == 89
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")

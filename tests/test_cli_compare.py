@@ -27,7 +27,7 @@ def test_compare_lists_every_indicator(cli):
     assert not ANSI.search(result.stdout)
     view = json.loads(cli("compare", "--json").stdout)
     assert [r["id"] for r in view["indicators"]] == [i.id for i in PLAN.indicators]
-    assert len(view["indicators"]) == 83
+    assert len(view["indicators"]) == 95
 
 
 def test_compare_change_and_growth_after_a_new_figure(cli, mark):

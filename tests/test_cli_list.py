@@ -37,8 +37,8 @@ def test_lists_every_task_in_catalogue_order(cli):
     assert result.exit_code == 0
     assert result.stderr == ""
     assert ids_in(result.stdout) == [t.id for t in PLAN.tasks]
-    assert len(PLAN.tasks) == 81
-    assert result.stdout.splitlines()[-1] == "81 · As of 2006-07-01"
+    assert len(PLAN.tasks) == 89
+    assert result.stdout.splitlines()[-1] == "89 · As of 2006-07-01"
     assert not ANSI.search(result.stdout)
 
 
@@ -96,7 +96,7 @@ def test_light_filter(cli, mark):
     assert "IND-04" in overdue
     assert [r["id"] for r in listed(cli, "--light", "red", "--as-of", "2006-10-15")] == overdue
     grey = listed(cli, "--light", "grey", "--as-of", "2006-10-15")
-    assert len(grey) == 81 - 2 - len(overdue) and {r["light"] for r in grey} == {"grey"}
+    assert len(grey) == 89 - 2 - len(overdue) and {r["light"] for r in grey} == {"grey"}
     table = cli("list", "--light", "yellow", "--as-of", "2006-10-15")
     assert ids_in(table.stdout) == ["IND-01"]
 

@@ -66,7 +66,8 @@ def test_show_json(cli, mark):
     assert task["latest"]["id"] == second
     assert [h["id"] for h in task["history"]] == [second, first]
     assert [(i["id"], i["role"]) for i in task["indicators"]] == [
-        ("county-portal-share", "baseline"), ("city-portal-share", "link"), ("provincial-dept-portal-share", "link"),
+        # The provincial departments' portal share is no longer linked: departments are not counties (issue 11).
+        ("county-portal-share", "baseline"), ("city-portal-share", "link"),
     ]
     assert task["source"]["document"] == "plan-2006"
 
@@ -106,6 +107,6 @@ def test_show_names_the_plans_units_with_their_roles_and_no_lead(cli):
 
 def test_show_says_the_reviews_date_is_approximate(cli):
     out = cli("show", "EGOV-10", "--as-of", "2006-07-01").stdout
-    line = next(l for l in out.splitlines() if l.startswith("2005 figures from:"))
+    line = next(l for l in out.splitlines() if l.startswith("Indicators from:"))
     assert "(about 2006-01-01, not a known date:" in line
     assert "Hedge" in out and "力争, strive to" in out

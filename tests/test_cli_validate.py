@@ -166,7 +166,7 @@ def test_the_valid_corpus_has_a_file_and_a_directory():
 
 def test_without_a_path_the_shipped_catalogue_is_validated():
     result = run("validate")
-    assert result.stdout == f"{shipped_catalogue()}: valid, 81 tasks, 83 indicators, 7 areas\n"
+    assert result.stdout == f"{shipped_catalogue()}: valid, 89 tasks, 95 indicators, 7 areas\n"
     assert result.stderr == ""
     assert result.exit_code == 0
 
@@ -264,7 +264,7 @@ def test_the_installed_program_finds_the_shipped_catalogue_from_another_director
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     shipped = _shipped_catalogue_of_the_installed_package(tmp_path)
-    assert result.stdout == f"{shipped}: valid, 81 tasks, 83 indicators, 7 areas\n"
+    assert result.stdout == f"{shipped}: valid, 89 tasks, 95 indicators, 7 areas\n"
     assert {p.name for p in shipped.glob("*.toml")} == {"plan.toml", "baselines.toml"}
     repository = HERE.parent
     if not shipped.is_relative_to(repository):

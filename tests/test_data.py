@@ -62,23 +62,33 @@ def test_the_seven_areas_in_the_plans_order_with_their_chinese_names(plan: Plan)
 
 
 def test_the_number_of_tasks_in_each_area(plan: Plan):
+    # The second pass (issue 11) counted the plan's deliverables sentence by sentence: 81 in the
+    # first pass, less IND-03 and IND-06 (merged into IND-02 and IND-05), plus the ten the first pass
+    # missed: industry +4 (IND-14..17), public services +4 (PUB-11..14), city +1 (CITY-10),
+    # resources +1 (RES-13). 81 - 2 + 10 = 89.
     assert Counter(t.area for t in plan.tasks) == {
-        "industry": 13,
-        "public-service": 10,
+        "industry": 15,
+        "public-service": 14,
         "e-gov": 14,
-        "city": 9,
-        "resources": 12,
+        "city": 10,
+        "resources": 13,
         "security": 11,
         "environment": 12,
     }
-    assert len(plan.tasks) == 81
+    assert len(plan.tasks) == 89
 
 
 def test_the_number_of_indicators_in_each_area(plan: Plan):
+    # 83 of the first pass and 12 the second found: industry +2 (the 2004 pilot province, the five
+    # software parks), city +1 (Yantai's eight projects), e-gov +6 (the 14 golden projects, the Jinan
+    # and Qingdao pilot's 2 cities and 4 departments, two networks, the portal's trial, the Party
+    # platform), security +1 (the CA first accredited), environment +2 (ten advances, the CIO conference).
     assert Counter(i.area for i in plan.indicators) == {
-        "industry": 45, "city": 15, "e-gov": 11, "public-service": 4, "environment": 4, "resources": 3, "security": 1,
+        "industry": 47, "city": 16, "e-gov": 17, "public-service": 4, "environment": 6, "resources": 3, "security": 2,
     }
-    assert len(plan.indicators) == 83
+    assert len(plan.indicators) == 95
+    # All but one are the review's; credit-sharing-cities is what the 2006 plan states.
+    assert Counter(i.source.document for i in plan.indicators) == {"review-2005": 94, "plan-2006": 1}
 
 
 def test_the_loader_keeps_every_task_and_indicator_of_the_files(plan: Plan, raw: dict[str, list[dict]]):
@@ -86,12 +96,16 @@ def test_the_loader_keeps_every_task_and_indicator_of_the_files(plan: Plan, raw:
     assert [i["id"] for i in raw["indicators"]] == [i.id for i in plan.indicators]
 
 
-def test_task_ids_follow_their_area_and_count_up_from_01(plan: Plan):
+def test_task_ids_follow_their_area_and_count_up_from_01_but_for_the_merged_ones(plan: Plan):
     prefixes = {"industry": "IND", "public-service": "PUB", "e-gov": "EGOV", "city": "CITY", "resources": "RES",
                 "security": "SEC", "environment": "ENV"}
     for area in plan.areas:
         ids = [t.id for t in plan.tasks_in(area.slug)]
-        assert ids == [f"{prefixes[area.slug]}-{n:02d}" for n in range(1, len(ids) + 1)]
+        every = [f"{prefixes[area.slug]}-{n:02d}" for n in range(1, len(ids) + 1 + sum(
+            1 for old in plan.renamed if old.startswith(prefixes[area.slug] + "-")))]
+        assert ids == [i for i in every if i not in plan.renamed]
+    # The two merged ids stay readable: records naming them count for the task that absorbed them.
+    assert dict(plan.renamed) == {"IND-03": "IND-02", "IND-06": "IND-05"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,7 +146,7 @@ def test_every_quote_is_short(plan: Plan):
 def test_the_number_of_indicators_that_tasks_build_on(plan: Plan):
     # The rest of the 2005 figures are context: shown by `compare`, not tied to a task.
     linked = {ref for t in plan.tasks for ref in (*t.links, *filter(None, [t.baseline]))}
-    assert len(linked) == 25
+    assert len(linked) == 31
     assert linked <= set(plan.indicators_by_id)
 
 
@@ -231,15 +245,23 @@ def test_tasks_with_a_baseline(plan: Plan):
 
 def test_the_count_targets_of_the_plan(plan: Plan):
     counts = {t.id: (t.target.value, t.target.unit_zh) for t in plan.tasks if t.target.kind == "count"}
+    # EGOV-03's "six" was the length of a list ending in 等 under the verb 推进: qualitative now, as
+    # PUB-01, PUB-08 and CITY-05 are. IND-06's 9 systems are a counted part of the IND-05 platform.
     assert counts == {
-        "IND-01": (200, "家"), "IND-06": (9, "个"), "IND-10": (3, "个"), "PUB-03": (4, "个"),
-        "EGOV-03": (6, "个"), "CITY-06": (2, "个"), "RES-01": (5, "个"),
+        "IND-01": (200, "家"), "IND-10": (3, "个"), "PUB-03": (4, "个"), "CITY-06": (2, "个"), "RES-01": (5, "个"),
     }
+    platform = plan.tasks_by_id["IND-05"]
+    assert (platform.target.kind, [(p.value, p.unit_zh) for p in platform.parts]) == (
+        "milestone", [(9, "个传统产业信息服务体系")],
+    )
+    assert "搭建" in platform.source.quote
 
 
 def test_the_kinds_of_target(plan: Plan):
+    # From 42/29/7/2/1: IND-03 (milestone) and IND-06 (count) merged, EGOV-03 count -> qualitative,
+    # ten new qualitative tasks.
     assert Counter(t.target.kind for t in plan.tasks) == {
-        "qualitative": 42, "milestone": 29, "count": 7, "range": 2, "percent": 1,
+        "qualitative": 53, "milestone": 28, "count": 5, "range": 2, "percent": 1,
     }
 
 
@@ -261,6 +283,13 @@ def test_the_units_the_plan_names_and_their_roles(plan: Plan):
     assert named["SEC-03"] == [("省信息安全产品测评中心", "object")]
     assert named["SEC-05"] == [("省数字证书认证管理中心", "platform")]
     assert named["ENV-02"] == [("各地、各部门", "all-localities-departments")]
+    # 试点: 完善威海市…试点工作 (CITY-03); 在济南、潍坊两市…试点建设 (CITY-06).
+    assert named["CITY-03"] == [("威海市", "pilot")]
+    assert named["CITY-06"] == [("济南", "pilot"), ("潍坊", "pilot")]
+    # Where the task is done, no pilot: 培育济南、青岛、临沂3个…基地 (IND-10); 在省直部门和东营、威海两市开展…调查 (RES-03).
+    assert named["IND-10"] == [("济南", "locality"), ("青岛", "locality"), ("临沂", "locality")]
+    assert named["RES-03"] == [("省直部门", "locality"), ("东营", "locality"), ("威海", "locality")]
+    assert len(named) == 8
     for task in plan.tasks:
         for unit in task.units:
             assert unit.name_zh in unit.quote
@@ -268,8 +297,12 @@ def test_the_units_the_plan_names_and_their_roles(plan: Plan):
 
 def test_hedges_are_recorded_where_the_plan_softens_a_task(plan: Plan):
     hedged = {t.id: t.hedge for t in plan.tasks if t.hedge}
-    # 力争所有县市都建立政府门户网站; 争取建成…电子政务网络体系; 争取出台《山东省信息化促进条例》.
-    assert (hedged["EGOV-10"], hedged["EGOV-02"], hedged["ENV-05"]) == ("力争", "争取", "争取")
+    # 力争所有县市…; 争取建成…; 争取出台…; 适时召开/开展 (IND-02, IND-13, SEC-09); 逐步开展/实现/推广
+    # (EGOV-07, EGOV-09, CITY-04); 初步形成 (CITY-02).
+    assert hedged == {
+        "EGOV-10": "力争", "EGOV-02": "争取", "ENV-05": "争取", "IND-02": "适时", "IND-13": "适时", "SEC-09": "适时",
+        "EGOV-07": "逐步", "EGOV-09": "逐步", "CITY-04": "逐步", "CITY-02": "初步",
+    }
     assert all(hedge in plan.tasks_by_id[i].source.quote for i, hedge in hedged.items())
 
 
@@ -281,3 +314,167 @@ def test_the_reviews_date_is_marked_approximate(plan: Plan):
     assert "2005-11-30" in review.date_note_en and "近日" in review.date_note_zh
     # The plan's date is in its text: 2月16日 … 下发.
     assert (key_points.date, key_points.date_approximate, key_points.date_note_en) == (date(2006, 2, 16), False, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# The second pass (issue 11): what was missing, what said more than the text, what was decided
+
+
+@pytest.mark.parametrize(
+    ("task", "words"),
+    [
+        ("IND-14", "积极推广信息技术应用示范工程经验"),
+        ("IND-15", "重点抓好农业生产信息化、农产品流通信息化"),
+        ("IND-16", "旅游、娱乐等领域应用的广度和深度"),
+        ("IND-17", "整合流通领域的各类信息资源"),
+        ("PUB-11", "整合各类涉农信息"),
+        ("PUB-12", "实现社会保险业务经办全过程信息化管理"),
+        ("PUB-13", "网上参保登记、网上申报等服务"),
+        ("PUB-14", "医疗服务、疫情监控、计划生育"),
+        ("CITY-10", "积极促进社区电子政务与电子商务的结合发展"),
+        ("RES-13", "推动政府信息公开和共享"),
+    ],
+)
+def test_the_deliverables_the_first_pass_missed(plan: Plan, task: str, words: str):
+    assert words in plan.tasks_by_id[task].source.quote
+    assert plan.tasks_by_id[task].target.kind == "qualitative"
+
+
+@pytest.mark.parametrize(
+    ("task", "words"),
+    [
+        ("SEC-06", "促进行业自律和公众监督，加大对网络违法犯罪活动的打击力度"),
+        ("EGOV-11", "完善政府门户网站"),
+        ("RES-07", "制定鼓励信息服务业发展政策"),
+        ("PUB-09", "整合重大危险源、事故隐患和灾情疫情等各类危机管理信息系统"),
+        ("PUB-02", "充分调动、整合劳动就业领域的各类专业网站"),
+        ("EGOV-02", "以省电子政务专网为基础，继续扩大行业专网与电子政务专网平台的互联互通"),
+        ("EGOV-12", "加强信息化绩效评估工作"),
+        ("EGOV-14", "深化信息化试点、示范工作"),
+        ("RES-05", "加强文化、科技、教育等领域信息资源的数字化开发和利用"),
+        ("RES-09", "积极发展数字内容产业"),
+        ("ENV-01", "并搞好宣传贯彻工作"),
+        ("ENV-06", "充分发挥现有信息化支撑机构的服务作用"),
+    ],
+)
+def test_a_folded_clause_is_in_the_title_and_quoted(plan: Plan, task: str, words: str):
+    found = plan.tasks_by_id[task]
+    assert words in found.covers
+    # The title says it too: the clause's key words (its first six characters, after 以…为基础 and 并).
+    key = words.removeprefix("以省电子政务专网为基础，").removeprefix("并")[:6]
+    assert key in found.title_zh, (key, found.title_zh)
+
+
+def test_titles_say_no_more_than_the_text(plan: Plan):
+    tasks = plan.tasks_by_id
+    # 完善 is improve, not complete.
+    assert tasks["RES-01"].title_en.startswith("Improve ") and tasks["CITY-03"].title_en.startswith("Improve ")
+    # 推进…等核心业务系统: no "six", no "build".
+    assert "six" not in tasks["EGOV-03"].title_en and tasks["EGOV-03"].title_en.startswith("Advance ")
+    # 信息化大通关, no "paperless" or "single-window".
+    assert "paperless" not in tasks["EGOV-06"].title_en and "single-window" not in tasks["EGOV-06"].title_en
+    assert "parallel" in tasks["PUB-02"].title_en  # 平行
+    assert tasks["ENV-02"].title_en.startswith("All localities and departments")  # 各地、各部门
+    assert "完善城市信息基础设施" in tasks["CITY-01"].source.quote
+    # The quotes hold the fact: 威海 and 推广 (CITY-04), the skills and awareness (SEC-11).
+    assert "威海市" in tasks["CITY-04"].source.quote and "逐步向各市推广" in tasks["CITY-04"].source.quote
+    assert "普及提高全民信息安全意识" in tasks["SEC-11"].source.quote
+    # EGOV-09 keeps 实现 and says the reading is open.
+    assert "在实现半岛八城市间" in tasks["EGOV-09"].source.quote and "two ways" in tasks["EGOV-09"].note_en
+
+
+def test_links_mean_what_they_say(plan: Plan):
+    tasks = plan.tasks_by_id
+    assert tasks["IND-01"].links == () and "from 0" in tasks["IND-01"].note_en  # other firms' shares; 继续推进
+    assert "provincial-dept-portal-share" not in tasks["EGOV-10"].links
+    assert "pilot-cities" not in tasks["CITY-03"].links
+    assert "leader-training-participants" not in tasks["ENV-10"].links
+    assert set(tasks["CITY-01"].links) >= {"radio-coverage", "tv-coverage"} and "cable-tv-users" not in tasks["CITY-01"].links
+    assert "golden-insurance-medical-cities" in tasks["PUB-03"].links
+    assert "party-departments-interconnected" in tasks["EGOV-02"].links
+    assert {"departments-networked", "golden-tax-revenue-share", "golden-tax-taxpayer-share"} <= set(tasks["EGOV-07"].links)
+    assert {"enterprise-info-pilot-cities", "enterprise-info-pilot-departments"} <= set(tasks["EGOV-05"].links)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "unit_zh", "as_of"),
+    [
+        ("golden-projects", 14, "个", date(2005, 12, 31)),  # 十四个'金'字系列工程
+        ("yantai-key-projects", 8, "项", date(2005, 12, 31)),  # 烟台市提出了八项重点建设工程
+        ("enterprise-info-pilot-cities", 2, "个", date(2005, 12, 31)),  # 济南.青岛两市
+        ("enterprise-info-pilot-departments", 4, "个", date(2005, 12, 31)),  # 工商.国税.地税.技术监督四部门
+        ("egov-networks", 2, "个", date(2005, 12, 31)),  # 两网一站
+        ("ca-accreditation-rank", 1, "位", date(2005, 12, 31)),  # 第一家在全国获得…认证资质
+        ("software-parks", 5, "个", date(2005, 12, 31)),  # 齐鲁.青岛.烟台.威海.济宁软件园
+        ("informatization-advances", 10, "项", date(2005, 12, 31)),  # 十大进展
+        ("provincial-portal", None, "", date(2005, 11, 26)),  # 05年11月26日…试开通
+        ("party-affairs-platform", None, "", date(2005, 12, 31)),  # 省级电子党务平台建成开通
+        ("it-retrofit-pilot-province", None, "", date(2004, 12, 31)),  # 04年被国家确定为…试点省
+        ("cio-conference", None, "", date(2005, 12, 31)),  # 召开了首届山东首席信息官大会
+    ],
+)
+def test_a_figure_the_first_pass_missed(plan: Plan, indicator: str, value: float | None, unit_zh: str, as_of: date):
+    found = plan.indicators_by_id[indicator]
+    assert (found.value, found.unit_zh, found.as_of, found.source.document) == (value, unit_zh, as_of, "review-2005")
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "unit_en", "reading"),
+    [
+        # 33.9% a year: 1.339^5 = 4.30, so 提高了3.3倍 is an increase of 3.3 times (to 4.3x).
+        ("electronics-sales-multiple", 3.3, "times more than in 2000", "4.3"),
+        # 25.8% a year: 1.258^5 = 3.15: an increase of 2.2 times (to 3.2x).
+        ("electronics-profit-tax-multiple", 2.2, "times more than in 2000", "3.15"),
+        # 27.3% a year: 1.273^5 = 3.34, which neither 2.5x nor 3.5x fits: the text contradicts itself.
+        ("electronics-value-added-multiple", 2.5, "times more than in 2000", "contradicts itself"),
+        # 43.2% a year: 1.432^5 = 6.02: an increase of 5 times (to 6x).
+        ("electronics-exports-multiple", 5, "times more than in 2000", "6.02"),
+        # 58.5% a year: 1.585^5 = 10.0, so here 提高了10倍 is 10 times the 2000 level.
+        ("software-sales-multiple", 10, "times the 2000 level", "10.0"),
+    ],
+)
+def test_the_multiples_are_read_by_the_reviews_own_growth_rates(plan: Plan, indicator: str, value: float, unit_en: str,
+                                                                reading: str):
+    found = plan.indicators_by_id[indicator]
+    assert (found.value, found.unit_zh, found.unit_en) == (value, "倍", unit_en)
+    assert reading in found.note_en
+
+
+def test_the_english_of_the_multiples(cli):
+    import json
+
+    rows = {i["id"]: i for i in json.loads(cli("compare", "--json").stdout)["indicators"]}
+    from sdpolicy.render.words import baseline_value
+
+    assert baseline_value(rows["electronics-sales-multiple"], "en") == "3.3 times more than in 2000"
+    assert baseline_value(rows["software-sales-multiple"], "en") == "10 times the 2000 level"
+
+
+@pytest.mark.parametrize(
+    ("indicator", "words"),
+    [
+        ("fixed-phone-penetration", "per 100 people"),
+        ("mobile-phone-penetration", "per 100 people"),
+        ("pilot-cities", "etc."),
+        ("agri-website-county-share", "以上"),
+        ("township-agri-station-share", "以上"),
+        ("financial-cards", "以上"),
+        ("electronics-sales", "heading"),
+        ("electronics-sales-average-growth", "forecast"),
+        ("software-sales-average-growth", "forecast"),
+        ("golden-tax-revenue-share", "no time word"),
+        ("golden-insurance-medical-counties", "no time word"),
+        ("online-trade", "no time word"),
+        ("informatization-regulation", "信息化促进条例"),
+        ("credit-sharing-cities", "2006 plan"),
+    ],
+)
+def test_every_decision_about_a_figure_has_its_note(plan: Plan, indicator: str, words: str):
+    found = plan.indicators_by_id[indicator]
+    assert words in found.note_en and found.note_zh
+
+
+def test_an_as_of_label_never_puts_words_in_the_texts_mouth(plan: Plan):
+    # The golden tax and golden insurance sentences have no time word: their labels say so.
+    for indicator in ("golden-tax-revenue-share", "golden-insurance-pension-cities"):
+        assert plan.indicators_by_id[indicator].as_of_label_zh == "文中未注明时间（按总结时计）"

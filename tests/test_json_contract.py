@@ -59,7 +59,7 @@ TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "ligh
 TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
 REPORT_TREND = {"every", "dates", "lights", "tasks"}
 REPORT_TREND_POINT = {"date", "actual", "percent", "expected", "light"}
-SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "documents", "history"}
+SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "documents", "parts", "covers", "history"}
 
 
 @pytest.fixture

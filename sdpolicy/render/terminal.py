@@ -125,6 +125,7 @@ def render_task(view: dict[str, Any], lang: str, out: Screen) -> None:
         (t("start", lang) + " → " + t("deadline", lang), f"{task['start']} → {task['deadline']}"),
         (t("lead", lang), words.lead(task, lang)),
         *([(t("units", lang), words.units(task["units"], lang))] if task["units"] else []),
+        *[(t("parts", lang), words.amount(p["value"], p, lang)) for p in task["parts"]],
         (t("actual", lang), words.actual(task, lang)),
         (t("percent", lang), words.pct(task["percent"])),
         (t("expected", lang), words.pct(task["expected"])),
@@ -136,6 +137,7 @@ def render_task(view: dict[str, Any], lang: str, out: Screen) -> None:
     doc_title = source["title_zh"] if lang == "zh" else source["title_en"]
     facts.append((t("source", lang), f"{doc_title or source['document']} · {words.section(source['section'], lang)}"))
     facts.append((t("quote", lang), f"“{source['quote']}”"))
+    facts.extend((t("covers", lang), f"“{quote}”") for quote in task["covers"])
     light, style = light_cell(task["light"], lang)
     facts.append((t("light", lang), (f"{light} — {words.reason(task['reason'], lang)}", style)))
     if task.get("forecast"):
@@ -164,9 +166,12 @@ def render_task(view: dict[str, Any], lang: str, out: Screen) -> None:
             note = words.pair(indicator, "note", lang)
             if note:
                 out.line(f"{indicator['id']}{'：' if lang == 'zh' else ': '}{note}", "dim")
+        # Where the figures come from: the 2005 review (its date approximate) or, for one, the plan itself.
+        colon = "：" if lang == "zh" else ": "
         for document in task["documents"]:
-            if document["id"] != source["document"]:
-                out.line(f"{t('figures_from', lang)}{'：' if lang == 'zh' else ': '}{words.document(document, lang)}", "dim")
+            ids = [i["id"] for i in task["indicators"] if i["source"]["document"] == document["id"]]
+            if ids:
+                out.line(f"{t('figures_from', lang)}{colon}{words.document(document, lang)} — {', '.join(ids)}", "dim")
     _history(out, task["history"], lang, title=t("history", lang))
 
 
