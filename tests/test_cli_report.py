@@ -129,7 +129,11 @@ def flat(row: dict) -> dict[str, str]:
     """A list --json row flattened by hand, each value as the csv module reads it back."""
     out = {}
     for key, value in row.items():
-        if isinstance(value, dict):
+        if key == "units":  # the plan's units: names and roles, each list joined by "; "
+            out["units_zh"] = "; ".join(u["name_zh"] for u in value)
+            out["units_en"] = "; ".join(u["name_en"] for u in value)
+            out["units_role"] = "; ".join(u["role"] for u in value)
+        elif isinstance(value, dict):
             for sub, item in value.items():
                 if not isinstance(item, list):  # a forecast's two reports stay in the JSON
                     out["reason" if (key, sub) == ("reason", "code") else f"{key}_{sub}"] = item
@@ -156,6 +160,8 @@ def test_csv_on_stdout_has_no_bom_and_one_row_per_task(cli, marked):
         "count", "200", "首批验收完成", "on-track"
     )
     assert ind01["latest_by"] == "省经贸委" and ind01["latest_date"] == "2006-06-30"
+    pub10 = next(r for r in rows if r["id"] == "PUB-10")
+    assert (pub10["lead_zh"], pub10["units_zh"], pub10["units_role"]) == ("", "省安全生产监督管理局", "co-organiser")
 
 
 def test_csv_file_starts_with_the_bom_that_excel_needs(cli, marked, tmp_path):
