@@ -44,11 +44,11 @@ def seeded(mark, store_file: Path) -> bytes:
 REFUSALS = [
     # unknown ids, with the closest valid choices
     (["mark", "IND-99", "--value", "3"], EXIT_USAGE,
-     "unknown task or indicator 'IND-99'; did you mean IND-09, IND-13 or IND-12?"),
+     "unknown task or indicator 'IND-99'; did you mean IND-09, IND-17 or IND-16?"),
     (["mark", "internet-user", "--value", "3"], EXIT_USAGE,
      "unknown task or indicator 'internet-user'; did you mean internet-users or fixed-phone-users?"),
     (["show", "XYZ-01"], EXIT_USAGE, "unknown task 'XYZ-01'; did you mean CITY-01?"),
-    (["log", "IND-99"], EXIT_USAGE, "unknown task or indicator 'IND-99'; did you mean IND-09, IND-13 or IND-12?"),
+    (["log", "IND-99"], EXIT_USAGE, "unknown task or indicator 'IND-99'; did you mean IND-09, IND-17 or IND-16?"),
     (["undo", "r-zzzzzzzzzz"], EXIT_USAGE, "unknown record 'r-zzzzzzzzzz'"),
     (["list", "--area", "egov"], EXIT_USAGE, f"unknown area 'egov'; did you mean e-gov? The areas are {AREAS}"),
     (["status", "--area", "xyz"], EXIT_USAGE, f"unknown area 'xyz'; the areas are {AREAS}"),
@@ -233,8 +233,9 @@ def _damage(folder: Path, how: str) -> tuple[Path, str]:
             "be in double quotes, such as \"IND-01\" (invalid value)"
         )
     if how == "duplicate-id":
-        first, second = _line_of(text, 'id = "IND-01"'), _line_of(text, 'id = "IND-02"')
-        plan.write_text(text.replace('id = "IND-02"', 'id = "IND-01"', 1), encoding="utf-8")
+        # IND-04, not IND-02: IND-02 stands for the renamed IND-03, and taking it away would be a second fault.
+        first, second = _line_of(text, 'id = "IND-01"'), _line_of(text, 'id = "IND-04"')
+        plan.write_text(text.replace('id = "IND-04"', 'id = "IND-01"', 1), encoding="utf-8")
         return folder, (
             f"catalogue {folder} is invalid (1 problem): {plan}:{second}: task 'IND-01': duplicate task id 'IND-01' "
             f"(already used at {plan}:{first})"

@@ -181,7 +181,8 @@ def test_lights_chart_has_one_segment_per_light_of_each_area(view):
 def test_bullet_chart_has_a_bar_per_measured_task_and_a_tick_per_quantified_task(view):
     (chart,) = svgs(render_report(view, "en"))["progress"]
     quantified = [t.id for t in PLAN.tasks if t.target.kind in NUMERIC]
-    assert len(quantified) == 10
+    # 5 counts, 2 ranges, 1 percentage since issue 11 (EGOV-03 is qualitative, IND-06 a part of IND-05).
+    assert len(quantified) == 8
     ticks = marks(chart, "line", "expected")
     assert [e.get("data-task") for e in ticks] == quantified
     measured = {"IND-01": 60.0, "IND-11": 25.0, "PUB-04": 0.0, "EGOV-10": 52.0}
@@ -251,10 +252,12 @@ def test_baseline_groups_chart_only_the_indicators_with_figures(view):
         for i in ([task.baseline] if task.baseline else []) + list(task.links)
     }
     waiting = [i for i in PLAN.indicators if i.id in linked and i.id != "county-portal-share"]
-    assert len(waiting) == 11
+    # Since issue 11 the quantified tasks link 6: the four golden-insurance figures (PUB-03) and the
+    # county and city portal shares (EGOV-10); county-portal-share is charted, 5 wait.
+    assert len(waiting) == 5
     (line,) = [p for p in re.findall(r'<p class="awaiting">(.*?)</p>', html)]
     assert line == html_escape(
-        "No new figure yet for 11 indicators behind quantified tasks: " + "; ".join(i.name_en for i in waiting) + "."
+        "No new figure yet for 5 indicators behind quantified tasks: " + "; ".join(i.name_en for i in waiting) + "."
     )
 
 
@@ -277,7 +280,8 @@ def test_no_figures_no_panels(cli):
     html = render_report(view, "zh")
     assert "baseline" not in svgs(html)
     (line,) = re.findall(r'<p class="awaiting">(.*?)</p>', html)
-    assert line.startswith("量化任务关联的 12 个指标尚无新数据：") and line.count("；") == 11  # names may hold 、
+    # The 6 indicators quantified tasks link since issue 11 (PUB-03's four, EGOV-10's two).
+    assert line.startswith("量化任务关联的 6 个指标尚无新数据：") and line.count("；") == 5  # names may hold 、
 
 
 def test_every_chart_has_an_accessible_name(view):
@@ -553,16 +557,16 @@ def test_printed_tables_keep_their_right_border_and_the_full_width(view, tmp_pat
 
 @needs_print
 def test_print_lists_only_the_indicators_with_a_figure(view, tmp_path):
-    # MARKS records figures for 2 of the 83 indicators (internet-users, county-portal-share): the
-    # screen shows all 83 rows, the printed page those 2 and a line naming the other 81.
+    # MARKS records figures for 2 of the 95 indicators (internet-users, county-portal-share): the
+    # screen shows all 95 rows, the printed page those 2 and a line naming the other 93.
     html = render_report(view, "en")
     comparison = page(html).tables[-1]
-    assert len(comparison) == 1 + 83
+    assert len(comparison) == 1 + 95
     assert "Electronics exports" in [row[0] for row in comparison]
     printed = pdf_text(print_pdf(view, "en", tmp_path))
     assert "Internet users" in printed and "County governments" in printed
     assert "Electronics exports" not in printed
-    assert "the other 81 of 83 have none yet" in " ".join(printed.split())
+    assert "the other 93 of 95 have none yet" in " ".join(printed.split())
 
 
 @needs_print

@@ -313,8 +313,9 @@ def _texture(code: str, x: float, y: float, width: float, height: float) -> str:
             parts.append(f"M{x:.1f} {row:.1f}H{x + width:.1f}")
             row += _STEP
     else:
-        # Dots (yellow) or small crosses (done) on a grid inside the rectangle.
-        row = y + _STEP / 2
+        # Dots (yellow) or small crosses (done) on a grid inside the rectangle; a segment thinner than
+        # one step (one task of 89) still gets its row, in its middle.
+        row = y + min(_STEP / 2, height / 2)
         while row < y + height:
             col = x + _STEP / 2
             while col < x + width:
