@@ -427,11 +427,13 @@ class _Entry:
             return first + 1 if lines else 0
         return 0
 
-    def locate(self, value: str) -> tuple[int, int]:
-        """The 1-based line and column of `value` written as a TOML string in this entry; (0, 0) if not found."""
+    def locate(self, value: str, key: str | None = None) -> tuple[int, int]:
+        """The 1-based line and column of `value` written as a TOML string in this entry, looked for from
+        the line of `key` on (the same words may stand in a title above); (0, 0) if not found."""
         lines, first, stop = self.block()
+        start = max(first, self.line(key) - 1) if key else first
         for written in (f'"{value}"', f"'{value}'"):
-            for number in range(first, stop):
+            for number in [*range(start, stop), *range(first, start)]:
                 column = lines[number].find(written)
                 if column >= 0:
                     return number + 1, column + 1
@@ -490,7 +492,7 @@ class _Builder:
 
     def problem_at(self, entry: _Entry, message: str, key: str, value: str) -> None:
         """A problem with a value the entry spells out: file:line:col of that value, else of `key`."""
-        line, column = entry.locate(value)
+        line, column = entry.locate(value, key)
         if not line:
             self.problem(entry, message, key)
             return
@@ -914,15 +916,23 @@ class _Builder:
                     result.append(task)
         return result
 
+    def inline_tables(self, entry: _Entry, key: str, keys: tuple[str, ...], example: str) -> list[dict[str, Any]] | None:
+        """The list of tables under `key` (empty when absent), each checked for unknown keys; None if not a list of tables."""
+        value = entry.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self.problem(entry, f"field '{key}' must be a list of tables such as {{{example}}}", key)
+            return None
+        for item in value:
+            self.unknown_keys(entry, item, set(keys), f"{key}.")
+        return value
+
     def units(self, entry: _Entry) -> tuple[NamedUnit, ...] | None:
         """The units the plan names in this task; None when one of them is unusable."""
-        value = entry.data.get("units", [])
-        if not isinstance(value, list) or not all(isinstance(u, dict) for u in value):
-            self.problem(entry, "field 'units' must be a list of tables such as {name_zh = …, name_en = …, role = …, quote = …}", "units")
+        value = self.inline_tables(entry, "units", ("name_zh", "name_en", "role", "quote"), "name_zh = …, name_en = …, role = …, quote = …")
+        if value is None:
             return None
         found: list[NamedUnit] = []
         for unit in value:
-            self.unknown_keys(entry, unit, {"name_zh", "name_en", "role", "quote"}, "units.")
             fields = [self.text(entry, k, data=unit, prefix="units.") for k in ("name_zh", "name_en", "role", "quote")]
             name_zh, _, role, quote = fields
             if role is not None and role not in UNIT_ROLES:
@@ -941,13 +951,11 @@ class _Builder:
 
     def parts(self, entry: _Entry) -> tuple[Part, ...] | None:
         """The counted parts of a task's deliverable; None when one is unusable."""
-        value = entry.data.get("parts", [])
-        if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
-            self.problem(entry, "field 'parts' must be a list of tables such as {value = 9, unit_zh = …, unit_en = …, quote = …}", "parts")
+        value = self.inline_tables(entry, "parts", ("value", "unit_zh", "unit_en", "quote"), "value = 9, unit_zh = …, unit_en = …, quote = …")
+        if value is None:
             return None
         found: list[Part] = []
         for part in value:
-            self.unknown_keys(entry, part, {"value", "unit_zh", "unit_en", "quote"}, "parts.")
             number = self.number(entry, "value", data=part, prefix="parts.")
             texts = [self.text(entry, k, data=part, prefix="parts.") for k in ("unit_zh", "unit_en", "quote")]
             if number is not None and texts[2] is not None and not _figure_in(number, texts[2]):
@@ -960,11 +968,10 @@ class _Builder:
 
     def covers(self, entry: _Entry) -> tuple[str, ...] | None:
         """Further quoted phrases a task covers; None when one is unusable."""
-        value = entry.data.get("covers", [])
-        if not isinstance(value, list) or not all(isinstance(c, dict) and set(c) == {"quote"} for c in value):
-            self.problem(entry, "field 'covers' must be a list of tables such as {quote = \"…\"}", "covers")
+        value = self.inline_tables(entry, "covers", ("quote",), 'quote = "…"')
+        if value is None:
             return None
-        quotes = [c["quote"] for c in value]
+        quotes = [c.get("quote") for c in value]
         for quote in quotes:
             if not isinstance(quote, str) or not quote.strip():
                 self.problem(entry, "each of 'covers' needs a quote: the words of the plan the task also covers", "covers")
