@@ -359,9 +359,12 @@ def status(
         from sdpolicy.progress import area_summary, plan_progress
         from sdpolicy.views import status_view
 
+        if chosen is None:
+            # The lights alone make the summary, and they follow a mark without reading every record.
+            return status_view(plan, area_summary(plan, opened.task_lights(day)), [], day, None)
         progress = plan_progress(plan, opened.records, day)
         summary = area_summary(plan, progress)
-        shown = [p for p in progress if chosen is None or p.task.area == chosen.slug]
+        shown = [p for p in progress if p.task.area == chosen.slug]
         return status_view(plan, summary, shown, day, chosen)
 
     emit(opened.memo("status", compute, day, chosen.slug if chosen else None), as_json, language, render_status)
