@@ -29,7 +29,10 @@ PLAN = load_catalogue(shipped_catalogue())
 # Two tasks judged by their figures and two by their states, so both branches of the judgement move.
 NUMERIC = [t.id for t in PLAN.tasks if t.target.numeric][:2]
 STATED = [t.id for t in PLAN.tasks if not t.target.numeric][:2]
-TASKS = NUMERIC + STATED
+# A task and the indicator whose figure it shares (progress.shared_figures): a figure recorded for
+# the indicator moves the task's light too.
+(SHARED_TASK, SHARED_INDICATOR), = [(k[1], v[1]) for k, v in progress.shared_figures(PLAN).items() if k[0] == "task"][:1]
+ITEMS = [("task", i) for i in NUMERIC + STATED + [SHARED_TASK]] + [("indicator", SHARED_INDICATOR)]
 # Few dates and few instants, so that ties (same day, same recorded_at) are common; one date lies
 # after AS_OF, whose records the lights must not see.
 DAYS = [date(2006, 3, 1), date(2006, 5, 1), date(2006, 6, 30), date(2006, 8, 1)]
@@ -46,8 +49,8 @@ def looked(home: Path, catalogue: Path | None = None) -> list[progress.TaskLight
     return open_workspace(catalogue, home).task_lights(AS_OF)
 
 
-def mark(home: Path, task: str, *, value=None, state=None, day=date(2006, 5, 1), at=INSTANTS[0]) -> Record:
-    record = Record(new_record_id(), "task", task, day, at, value=value, state=state)
+def mark(home: Path, task: str, *, value=None, state=None, day=date(2006, 5, 1), at=INSTANTS[0], kind="task") -> Record:
+    record = Record(new_record_id(), kind, task, day, at, value=value, state=state)
     return append_record(home, record)
 
 
@@ -81,7 +84,7 @@ def counter(monkeypatch):
 
 op = st.one_of(
     st.tuples(
-        st.just("mark"), st.sampled_from(TASKS),
+        st.just("mark"), st.sampled_from(ITEMS),
         st.one_of(st.none(), st.sampled_from([0, 10, 50, 120, 100000])),
         st.one_of(st.none(), st.sampled_from(store.STATES)),
         st.sampled_from(DAYS), st.sampled_from(INSTANTS),
@@ -101,10 +104,12 @@ def test_lights_kept_and_brought_up_to_date_equal_lights_judged_from_everything(
             for step in ops:
                 records = store.read_records(home)
                 if step[0] == "mark":
-                    _, task, value, state, day, at = step
-                    if value is None and state is None:
+                    _, (kind, item), value, state, day, at = step
+                    if kind == "indicator":
+                        value, state = (value if value is not None else 7), None
+                    elif value is None and state is None:
                         state = "in-progress"
-                    mark(home, task, value=value, state=state, day=day, at=at)
+                    mark(home, item, value=value, state=state, day=day, at=at, kind=kind)
                 elif step[0] == "undo" and records:
                     # Any earlier record, a retraction included (a redo), or one retracted already.
                     target = records[step[1] % len(records)]
@@ -142,6 +147,18 @@ def test_after_a_mark_only_the_task_it_names_is_judged_again(sdpolicy_home, coun
     assert counter.judged[0] == NUMERIC[1] and counter.judged.count(NUMERIC[1]) == 2
     assert counter.full == 1  # only full_lights's own
     assert len(counter.judged) == 1 + len(PLAN.tasks)
+
+
+def test_a_figure_of_a_shared_indicator_judges_its_task_again(sdpolicy_home, counter):
+    mark(sdpolicy_home, SHARED_TASK, value=10)
+    looked(sdpolicy_home)
+    counter.reset()
+    counter.arm()
+    mark(sdpolicy_home, SHARED_INDICATOR, value=90, day=date(2006, 6, 1), kind="indicator")
+    lights = looked(sdpolicy_home)
+    assert counter.judged == [SHARED_TASK] and counter.full == 0
+    assert lights == full_lights(sdpolicy_home)
+    assert next(l for l in lights if l.task.id == SHARED_TASK).figure.value == 90
 
 
 def test_nothing_appended_judges_nothing(sdpolicy_home, counter):
