@@ -1,7 +1,8 @@
 """Rows written in bulk on a terminal are byte for byte what Rich writes for the same fragments.
 
 The terminal renderer asks Rich once per style for its codes and joins the rows around them; the
-reference here is the way it was drawn before: every fragment appended to one Rich Text, printed.
+reference is the way it was drawn before, which a recording console still takes: every fragment
+appended to one Rich Text, printed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
-from rich.text import Text
 
 from sdpolicy.render import grid
 from sdpolicy.render.grid import Column
@@ -30,27 +30,25 @@ CONSOLES = {
 }
 
 
-def console(kind: str, width: int) -> Console:
-    return Console(file=io.StringIO(), force_terminal=True, width=width, highlight=False, emoji=False, **CONSOLES[kind])
+def console(kind: str, width: int, **more) -> Console:
+    return Console(file=io.StringIO(), force_terminal=True, width=width, highlight=False, emoji=False, **CONSOLES[kind], **more)
+
+
+def shown(lines: list[grid.Line], kind: str, width: int, **more) -> str:
+    screen = Screen()
+    screen.is_terminal = True
+    screen._console = console(kind, width, **more)
+    screen._show(lines)
+    return screen._console.file.getvalue()
 
 
 def by_rich(lines: list[grid.Line], kind: str, width: int) -> str:
-    out = console(kind, width)
-    text = Text()
-    for line in lines:
-        for fragment, style in line:
-            text.append(fragment, style or None)
-        text.append("\n")
-    out.print(text, end="", soft_wrap=True)
-    return out.file.getvalue()
+    # A recording console (as for an export) is drawn the old way, by Rich from one Text.
+    return shown(lines, kind, width, record=True)
 
 
 def in_bulk(lines: list[grid.Line], kind: str, width: int) -> str:
-    screen = Screen()
-    screen.is_terminal = True
-    screen._console = console(kind, width)
-    screen._show(lines)
-    return screen._console.file.getvalue()
+    return shown(lines, kind, width)
 
 
 cell = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
