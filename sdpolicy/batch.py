@@ -147,21 +147,26 @@ def _placed(exc: SdpolicyError, where: str) -> SdpolicyError:
 
 class Earlier:
     """The records a new record's plausibility is judged against (progress.implausible): those of its
-    item and of its partner (shared_figures), and every retraction, in log order. The log is grouped
-    once, so that a batch of a thousand rows does not walk it a thousand times."""
+    item and of its partner (shared_figures), and every retraction, in log order, the rows of a batch
+    after the store's. The log is grouped once, so that a batch of a thousand rows does not walk it a
+    thousand times."""
 
     def __init__(self, plan: Plan, records: Sequence[Record]):
         self._partners = shared_figures(plan)
-        self._groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
-        self._retractions: list[Record] = []
+        self._groups: dict[tuple[str, str], list[tuple[int, Record]]] = defaultdict(list)
+        self._retractions: list[tuple[int, Record]] = []
+        self._added = 0
         for record in records:
             self.add(record)
 
     def add(self, record: Record) -> None:
+        # Numbered as added, in log order: a row not yet written has no line to sort by.
+        self._added += 1
+        entry = (self._added, record)
         if record.retracts is not None:
-            self._retractions.append(record)
+            self._retractions.append(entry)
         else:
-            self._groups[(record.kind, record.item)].append(record)
+            self._groups[(record.kind, record.item)].append(entry)
 
     def of(self, record: Record) -> list[Record]:
         key = (record.kind, record.item)
@@ -169,4 +174,4 @@ class Earlier:
         partner = self._partners.get(key)
         if partner is not None:
             found += self._groups.get(partner, [])
-        return sorted(found, key=lambda r: r.line)
+        return [r for _, r in sorted(found, key=lambda entry: entry[0])]

@@ -15,7 +15,6 @@ def mark_from(source: str, also: list[str], by: str, catalogue: Optional[Path], 
     from sdpolicy import batch
     from sdpolicy.cli import _open
     from sdpolicy.commands.units import resolve_by
-    from sdpolicy.progress import implausible
     from sdpolicy.render import notices
     from sdpolicy.store import append_records
     from sdpolicy.tomlfile import read_bytes
@@ -40,10 +39,12 @@ def mark_from(source: str, also: list[str], by: str, catalogue: Optional[Path], 
         return names[name]
 
     records = batch.records_of(opened.plan, rows, label, by=by, resolve_by=resolved, today=date.today())
-    stored = append_records(opened.home, records, read=opened.snapshot)
+    # Worded before the write, as for one mark: each row weighed against the store and the rows above it.
     earlier = batch.Earlier(opened.plan, opened.records)
-    for record in stored:
-        print(notices.recorded(opened.plan, record, language))
-        for code, figures in implausible(opened.plan, record, earlier.of(record)):
-            sys.stderr.write(f"{notices.t('warning', language)}: {notices.warning(opened.plan, record, code, figures, language)}\n")
+    warnings = []
+    for record in records:
+        warnings.append(notices.slips(opened.plan, record, earlier.of(record), language))
         earlier.add(record)
+    stored = append_records(opened.home, records, read=opened.snapshot)
+    for record, said in zip(stored, warnings):
+        notices.tell_recorded(opened.plan, record, said, language)
