@@ -44,7 +44,7 @@ def test_the_command_list_is_chinese(cli):
 def test_usage_errors_are_chinese(cli):
     result = cli("mark", "--bogus", "--lang", "zh")
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr.splitlines()[0].startswith("用法：") and "mark [选项] {ID}" in result.stderr
+    assert result.stderr.splitlines()[0].startswith("用法：") and "mark [选项] [ID]" in result.stderr  # ID optional: mark --from
     assert "查看帮助" in result.stderr and result.stderr.endswith("错误: 没有选项 --bogus\n")
     missing = cli("show", env={"SDPOLICY_LANG": "zh"})
     assert missing.exit_code == 2 and missing.stderr.endswith("错误: 缺少参数 ID\n")
