@@ -62,8 +62,16 @@ def _say_error(error: SdpolicyError | str, lang: str | None = None) -> None:
     from sdpolicy.i18n import pick_lang, t
 
     language = pick_lang(lang)
-    message = error if isinstance(error, str) else error.text(language)
-    sys.stderr.write(f"{t('error', language)}: {message}\n")
+    text = error if isinstance(error, str) else error.text(language)
+    say(f"{t('error', language)}: {text}")
+
+
+def say(line: str, stream: Any = None) -> None:
+    """One line of a message on stderr (or `stream`), with whatever data or argument it quotes shown
+    safely: every message that might quote a note, an id or an argument goes out through here."""
+    from sdpolicy.sanitise import message
+
+    (stream or sys.stderr).write(message(line) + "\n")
 
 
 def command(*names: str, **settings: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -169,13 +177,13 @@ def validate(
         plan = load_catalogue(target)
     except DataError as exc:
         for problem in exc.problems or [exc.message]:
-            sys.stderr.write(problem + "\n")
+            say(problem)
         count = len(exc.problems) or 1
         raise DataError(
             f"{plan_label(target)} has {count} problem{'s' if count != 1 else ''}",
             zh=f"{plan_label(target)} 有 {count} 处问题",
         ) from None
-    print(t("valid", language, path=plan.path, tasks=len(plan.tasks), indicators=len(plan.indicators), areas=len(plan.areas)))
+    say(t("valid", language, path=plan.path, tasks=len(plan.tasks), indicators=len(plan.indicators), areas=len(plan.areas)), sys.stdout)
 
 
 @command(
@@ -197,11 +205,11 @@ def check(
     language = check_lang(lang)
     result = check_workspace(catalogue, workspace(home))
     for warning in result.warnings:
-        sys.stderr.write(f"{t('warning', language)}: {warning}\n")
+        say(f"{t('warning', language)}: {warning}")
     if not result.ok:
         found = result.missing + result.problems
         for problem in found:
-            sys.stderr.write(problem + "\n")
+            say(problem)
         # Damage needs a repair (65); a file that is only missing or unreadable is 66, as elsewhere.
         code = EXIT_DATAERR if result.problems else EXIT_NOINPUT
         count = len(found)
@@ -214,11 +222,11 @@ def check(
         "indicators": len({r.item for r in records if r.kind == "indicator"}),
     }
     plurals = {f"{name}_s": "" if count == 1 else "s" for name, count in counts.items()}
-    print(t(
+    say(t(
         "checked", language, store=result.store_path,
         catalogue=catalogue if catalogue is not None else t("shipped_catalogue", language, path=shipped_catalogue()),
         plan_tasks=len(plan.tasks), plan_indicators=len(plan.indicators), **counts, **plurals,
-    ))
+    ), sys.stdout)
 
 
 def _open(catalogue: Path | None, home: Path | None, lang: str) -> Any:
@@ -228,7 +236,7 @@ def _open(catalogue: Path | None, home: Path | None, lang: str) -> Any:
     opened = open_workspace(catalogue, workspace(home))
     if opened.torn_line is not None:
         place = f"{opened.store_path}:{opened.torn_line}"
-        sys.stderr.write(f"{t('warning', lang)}: {t('torn_tail', lang, place=place)}\n")
+        say(f"{t('warning', lang)}: {t('torn_tail', lang, place=place)}")
     return opened
 
 
@@ -236,7 +244,9 @@ def emit(view: dict[str, Any], as_json: bool, lang: str, draw: Callable[..., Non
     if as_json:
         import json
 
-        sys.stdout.write(json.dumps(view, ensure_ascii=False, indent=2) + "\n")
+        from sdpolicy.sanitise import stdout_fits
+
+        sys.stdout.write(json.dumps(view, ensure_ascii=not stdout_fits("中"), indent=2) + "\n")
         return
     from sdpolicy.render.terminal import Screen
 
@@ -391,7 +401,7 @@ def mark(
     )
     stored = append_record(opened.home, record, read=opened.snapshot)
     what = words.num(stored.value) if stored.value is not None else words.state(stored.state, language)
-    print(t("recorded", language, id=stored.id, item=stored.item, what=what, date=stored.date.isoformat()))
+    say(t("recorded", language, id=stored.id, item=stored.item, what=what, date=stored.date.isoformat()), sys.stdout)
 
 
 @command("log", epilog="Example: sdpolicy log EGOV-10 --json")
@@ -434,7 +444,7 @@ def undo(
     opened = _open(catalogue, home, language)
     retraction = make_retraction(opened.records, record_id, note, by, date.today())
     stored = append_record(opened.home, retraction, read=opened.snapshot)
-    print(t("retracted", language, target=stored.retracts, id=stored.id))
+    say(t("retracted", language, target=stored.retracts, id=stored.id), sys.stdout)
 
 
 @command("compare", epilog="Example: sdpolicy compare --area e-gov")
@@ -521,7 +531,10 @@ def report(
     if as_json:
         import json
 
-        text = json.dumps(view, ensure_ascii=False, indent=2) + "\n"
+        from sdpolicy.sanitise import stdout_fits
+
+        # Into a file always UTF-8; to a stdout that cannot show Chinese, as \u escapes (still JSON).
+        text = json.dumps(view, ensure_ascii=output is None and not stdout_fits("中"), indent=2) + "\n"
     elif as_csv:
         from sdpolicy.render.csvfile import render_csv
 
@@ -552,4 +565,15 @@ def main() -> None:
     # the records and the views form none): 0.3 s of a 2.3 s first status on 100,000 records.
     # Reference counting still frees everything as it goes; peak memory is the same.
     gc.disable()
+    _lenient_stdout()
     app()
+
+
+def _lenient_stdout() -> None:
+    """Under an encoding that cannot show the lights or Chinese (PYTHONIOENCODING=ascii, a latin-1
+    terminal), print what can be shown and a '?' for the rest rather than fail with an internal
+    error: the light symbols fall back to their words (render.terminal) and JSON to \\u escapes."""
+    from sdpolicy.sanitise import stdout_fits
+
+    if not stdout_fits("●✔○中") and getattr(sys.stdout, "errors", "strict") == "strict":
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]

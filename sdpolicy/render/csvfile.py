@@ -11,6 +11,8 @@ import csv
 import io
 from typing import Any
 
+from sdpolicy.sanitise import printable
+
 # The flattened schema. It is written out rather than discovered from the rows so that the header
 # never depends on the data: `latest` is null until a task has a record, and `reason` carries
 # different figures for each reason code. DictWriter raises on a key missing here, so a new key
@@ -27,6 +29,23 @@ COLUMNS = (
 )
 
 BOM = "\ufeff"
+
+# A spreadsheet takes a field starting with one of these for a formula (or, for tab and CR, strips
+# them and looks again). OWASP's guidance on CSV injection: put a single quote before such a text
+# field, which Excel and LibreOffice then show as text (the quote itself is hidden by Excel, shown
+# by some other readers). Numbers are written by the csv module from ints and floats, never from
+# text, so a negative figure stays a number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def field(value: Any) -> Any:
+    """A value as a CSV field: text neutralised against formulas, control characters shown as \\xNN
+    (line breaks stay: the csv module quotes them), numbers untouched."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return printable(value)
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
@@ -54,5 +73,5 @@ def render_csv(view: dict[str, Any], *, for_file: bool) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n" if for_file else "\n")
     writer.writeheader()
     for row in tasks(view):
-        writer.writerow(flatten(row))
+        writer.writerow({key: field(value) for key, value in flatten(row).items()})
     return (BOM if for_file else "") + buffer.getvalue()

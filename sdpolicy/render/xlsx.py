@@ -18,6 +18,7 @@ from typing import Any
 
 from sdpolicy.i18n import pair, t
 from sdpolicy.render import briefing, words
+from sdpolicy.sanitise import message, printable
 
 
 class Percent(float):
@@ -34,6 +35,7 @@ HEADER_FILL = "E9ECEF"
 # falls back to a serif face for those cells alone.
 FONT = {"name": "Calibri", "size": 11}
 MAX_WIDTH = 60  # wider text wraps inside the cell
+MAX_CELL = 32_767  # Excel's limit on the characters (UTF-16 units) of one cell
 
 
 def _day(text: str | None) -> date | None:
@@ -178,7 +180,34 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str) -> None:
+def text_cell(text: str, lang: str) -> str:
+    """Text from data as a workbook cell shows it: control characters as \\xNN (a workbook cannot
+    hold most of them at all), and a text longer than a cell may hold cut with a visible marker."""
+    text = printable(text)
+    if len(text) * 2 <= MAX_CELL or _units(text) <= MAX_CELL:
+        return text
+    kept = text[: MAX_CELL - 120]
+    while _units(kept) > MAX_CELL - 120:
+        kept = kept[: -(_units(kept) - (MAX_CELL - 120))]
+    return kept + t("cell_cut", lang, count=f"{len(text) - len(kept):,}")
+
+
+def _units(text: str) -> int:
+    """Length in UTF-16 units, as Excel counts: a character beyond the BMP is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def put(cell: Any, value: Any, lang: str) -> None:
+    """Set a cell from a value of the view. Text is always a string cell: openpyxl would store text
+    starting with '=' as a formula, so a note could be a live HYPERLINK or a clerk's '=以上…' #NAME?."""
+    if isinstance(value, str):
+        cell.value = text_cell(value, lang)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str, lang: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -194,8 +223,10 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
     }
     widths = [words.display_width(h) for h in headers]
     for values in rows:
-        ws.append([v.word if isinstance(v, briefing.Light) else (v / 100 if isinstance(v, Percent) else v) for v in values])
-        for column, (cell, value) in enumerate(zip(ws[ws.max_row], values)):
+        row = ws.max_row + 1
+        for column, value in enumerate(values, start=1):
+            put(ws.cell(row, column), value.word if isinstance(value, briefing.Light) else (value / 100 if isinstance(value, Percent) else value), lang)
+        for column, (cell, value) in enumerate(zip(ws[row], values)):
             if isinstance(value, briefing.Light):
                 cell.fill, cell.font = fills[value.code]
             elif isinstance(value, Percent):
@@ -246,7 +277,8 @@ def _finish_summary(summary: Any, view: dict[str, Any], lang: str) -> None:
         cell.font = Font(bold=True, **FONT)
     # Below the table, what it is and when: a sheet passed on alone keeps its date.
     summary.append([])
-    summary.append([t("plan", lang), pair(view["plan"], "name", lang)])
+    summary.append([t("plan", lang)])
+    put(summary.cell(summary.max_row, 2), pair(view["plan"], "name", lang), lang)
     summary.append([t("as_of", lang), _day(view["as_of"])])
     summary.cell(summary.max_row, 2).number_format = DATE_FORMAT
     width = summary.column_dimensions["B"].width or 0
@@ -257,7 +289,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.properties.title = briefing.title(view, lang)
+    book.properties.title = message(briefing.title(view, lang))
     book.properties.creator = "sdpolicy"
     sheets = [
         ("sheet.summary", summary_sheet, "B2"),
@@ -269,7 +301,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ws = book.active if index == 0 else book.create_sheet()
         ws.title = t(name, lang)
         headers, rows = build(view, lang)
-        _write_sheet(ws, headers, rows, freeze)
+        _write_sheet(ws, headers, rows, freeze, lang)
     _finish_summary(book.worksheets[0], view, lang)
     buffer = io.BytesIO()
     book.save(buffer)
