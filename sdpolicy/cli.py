@@ -499,7 +499,8 @@ def report(
     xlsx: Annotated[bool, typer.Option("--xlsx", help="A spreadsheet (sheets Summary, Tasks, Baselines, Log); needs -o.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="One row per task with the columns of list --json, flattened.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as one stable JSON document.")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout.")] = None,
+    # A string, not a Path: Path('') is '.', and Path('nodir/') forgets the slash that says 'a directory'.
+    out: Annotated[Optional[str], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout; .md .html .xlsx .csv .json imply the format.")] = None,
     as_of: AsOfOption = None,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
@@ -507,7 +508,7 @@ def report(
     debug: DebugOption = False,
 ) -> None:
     """A briefing for leaders: summary, each area's tasks, red and overdue tasks, and the 2005 comparison."""
-    from sdpolicy.output import write_bytes, write_text
+    from sdpolicy.output import output_path, protected_files, report_format, write_bytes, write_text
 
     language = check_lang(lang)
     day = as_of_day(as_of)
@@ -517,6 +518,9 @@ def report(
             f"choose one report format, not {' and '.join(chosen)}",
             zh=f"只能选择一种报告格式，不能同时用 {' 和 '.join(chosen)}",
         )
+    output = output_path(out) if out is not None else None
+    form = report_format(chosen, output)
+    markdown, html, xlsx, as_csv, as_json = (form == name for name in ("md", "html", "xlsx", "csv", "json"))
     if xlsx and output is None:
         # Checked before any work: a spreadsheet is binary and would garble a terminal.
         raise UsageError(
@@ -535,10 +539,11 @@ def report(
         return report_view(plan, area_summary(plan, progress), progress, comparisons, opened.records, day)
 
     view = opened.memo("report", compute, day)
+    keep = protected_files([opened.home, plan.path]) if output is not None else []
     if xlsx:
         from sdpolicy.render.xlsx import render_workbook
 
-        write_bytes(output, render_workbook(view, language))
+        write_bytes(output, render_workbook(view, language), protect=keep)
         return
     if as_json:
         import json
@@ -562,7 +567,7 @@ def report(
     if output is None:
         sys.stdout.write(text)
     else:
-        write_text(output, text)
+        write_text(output, text, protect=keep)
 
 
 def plan_label(path: Path | None) -> str:
