@@ -447,15 +447,20 @@ def undo(
 ) -> None:
     """Retract the latest record, or the one named. The retraction is itself a record: nothing is erased."""
     from sdpolicy.i18n import t
-    from sdpolicy.progress import make_retraction
-    from sdpolicy.store import append_record
+    from sdpolicy.progress import make_retraction, undo_target_unchanged
+    from sdpolicy.store import append_records
 
     from sdpolicy.commands.units import resolve_by
 
     language = check_lang(lang)
     opened = _open(catalogue, home, language)
     retraction = make_retraction(opened.records, record_id, note, resolve_by(home, by, language), date.today())
-    stored = append_record(opened.home, retraction, read=opened.snapshot)
+    # The target was chosen from the store as read before the lock; another undo may have retracted
+    # it (or a newer record come in) since. It is chosen again under the lock, and must be the same.
+    (stored,) = append_records(
+        opened.home, [retraction], read=opened.snapshot,
+        check=lambda now: undo_target_unchanged(now.records(), record_id, retraction),
+    )
     say(t("retracted", language, target=stored.retracts, id=stored.id), sys.stdout)
 
 

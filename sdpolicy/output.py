@@ -50,9 +50,10 @@ def output_path(text: str | os.PathLike[str]) -> Path:
             zh=f"-o “{raw}”是目录；请给出文件名，例如 {path / 'report.md'}",
         )
     if not path.parent.is_dir():
-        raise RefusedTarget(
-            f"cannot write -o '{raw}': the directory {path.parent} does not exist",
-            zh=f"无法写入 -o “{raw}”：目录 {path.parent} 不存在",
+        # Exit 74 as for any write that fails, but said before any work and in plain words.
+        raise WriteError(
+            f"could not write {raw}: the directory {path.parent} does not exist",
+            zh=f"无法写入 {raw}：目录 {path.parent} 不存在",
         )
     return path
 

@@ -34,10 +34,9 @@ def message(text: str) -> str:
 
 
 def escape_chars(text: str, chars: str) -> str:
-    """`text` with each of `chars` (and every control character) shown as \\xNN: for a format where
-    one more character has a meaning, such as the `|` between the cells of a piped table."""
-    pattern = re.compile("[" + re.escape(chars) + r"\x00-\x1f\x7f-\x9f]")
-    return pattern.sub(_hex, text)
+    """`text` with each of `chars` shown as \\xNN: for a format where a character more has a meaning,
+    such as the `|` between the cells of a piped table (control characters are printable's job)."""
+    return re.sub("[" + re.escape(chars) + "]", _hex, text)
 
 
 def stdout_fits(text: str) -> bool:
