@@ -603,3 +603,4 @@ def _lenient_stdout() -> None:
 
 # Command families that live in their own modules register themselves on import.
 from sdpolicy.commands import units as _units  # noqa: E402,F401  (after everything they import from here)
+from sdpolicy.commands import trend as _trend  # noqa: E402,F401

@@ -112,7 +112,7 @@ def test_pipes_in_notes_are_escaped_and_markup_kept(report):
 
 
 def test_red_and_overdue_section(report):
-    attention = sections(report, "##")["Red and overdue tasks"]
+    attention = sections(report, "##")["Red, overdue and at-risk tasks"]
     ((header, rows),) = tables(attention)
     # At 2006-12-15: IND-01 and EGOV-10 are more than 30 points behind; tasks due before then with
     # nothing recorded (IND-04, the September expo, …) are overdue. IND-02 is done, so not listed.
@@ -137,7 +137,7 @@ def test_baseline_comparison_table(report):
 def test_nothing_red_says_none(cli):
     # Before any deadline and with nothing recorded, every task is grey.
     text = cli("report", "--md", "--as-of", "2006-03-01").stdout
-    assert sections(text, "##")["Red and overdue tasks"].strip().startswith("none")
+    assert sections(text, "##")["Red, overdue and at-risk tasks"].strip().startswith("none")
 
 
 def test_report_in_chinese(cli):
