@@ -249,7 +249,7 @@ def test_store_problems_and_the_undo_line_show_escapes(cli, mark, store_file):
     result = cli("undo")
     assert result.exit_code == 0, result.stderr
     _clean(result.stdout + result.stderr)
-    assert "retracted r-\\x1b]0;X\\x07 " in result.stdout
+    assert "retracted r-\\x1b]0;X\\x07:" in result.stdout
 
 
 def test_validate_names_an_unknown_area_escaped(cli, tmp_path):
