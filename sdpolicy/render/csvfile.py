@@ -1,16 +1,20 @@
-"""The CSV report: one row per task, the columns of `list --json` with nested objects flattened.
+"""The CSV report: one row per task.
 
-The columns are the JSON keys, not words of either language: the CSV is for programs and pivot
-tables, and it carries both the zh and en fields. Named csvfile so that `import csv` inside the
-package still finds the standard library.
+In English (`--lang en`), the columns of `list --json` with nested objects flattened: the JSON
+keys, for programs, carrying both the zh and en fields. In Chinese, the spreadsheet's Tasks sheet
+as text: Chinese headers and words (area names, lights, states, reasons), for the clerk who opens
+it in Excel or WPS. Named csvfile so that `import csv` inside the package still finds the
+standard library.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
+from sdpolicy.render import briefing, words
 from sdpolicy.sanitise import printable
 
 # The flattened schema. It is written out rather than discovered from the rows so that the header
@@ -24,6 +28,7 @@ FORECAST_KEYS = ("value", "status", "method")
 LATEST_KEYS = ("id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "recorded_at")
 COLUMNS = (
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en",
+    "units_zh", "units_en", "units_role", "hedge",
     *(f"target_{k}" for k in TARGET_KEYS),
     "baseline", "baseline_value", "start", "deadline", "actual", "state", "percent", "expected", "behind", "light",
     "reason", *(f"reason_{k}" for k in REASON_KEYS),
@@ -52,10 +57,14 @@ def field(value: Any) -> Any:
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    """target.kind → target_kind, latest.note → latest_note, reason.code → reason."""
+    """target.kind → target_kind, latest.note → latest_note, reason.code → reason; the units the
+    plan names become three cells, their names and roles in the same order, joined by '; '."""
     flat: dict[str, Any] = {}
     for key, value in row.items():
-        if isinstance(value, dict):
+        if key == "units":
+            for sub in ("name_zh", "name_en", "role"):
+                flat[f"units_{sub.removeprefix('name_')}"] = "; ".join(u[sub] for u in value)
+        elif isinstance(value, dict):
             for sub, item in value.items():
                 if isinstance(item, list):
                     continue
@@ -73,12 +82,43 @@ def tasks(view: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for area in view["areas"] for r in area["tasks_list"]]
 
 
-def render_csv(view: dict[str, Any], *, for_file: bool) -> str:
+def localised(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The Tasks sheet's headers and rows in `lang`, each value as text a spreadsheet reads back:
+    lights and states as words, percentages as 42.5%, dates ISO, figures without separators."""
+    from sdpolicy.render.xlsx import Percent, tasks_sheet
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, briefing.Light):
+            return value.word
+        if isinstance(value, Percent):
+            return words.pct(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else str(round(value, 6))
+        if isinstance(value, int):
+            return str(value)
+        return field(str(value))  # text from data: neutralised; figures above stay figures
+
+    headers, rows = tasks_sheet(view, lang)
+    return headers, [[text(v) for v in row] for row in rows]
+
+
+def render_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str:
     """The CSV text. A file gets the BOM (without it Excel reads UTF-8 as the local code page and
     garbles Chinese) and CRLF line ends; stdout gets neither, for pipes into Unix tools."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n" if for_file else "\n")
-    writer.writeheader()
-    for row in tasks(view):
-        writer.writerow({key: field(value) for key, value in flatten(row).items()})
+    ending = "\r\n" if for_file else "\n"
+    if lang == "zh":
+        headers, rows = localised(view, lang)
+        plain = csv.writer(buffer, lineterminator=ending)
+        plain.writerow(headers)
+        plain.writerows(rows)
+    else:
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator=ending)
+        writer.writeheader()
+        for row in tasks(view):
+            writer.writerow({key: field(value) for key, value in flatten(row).items()})
     return (BOM if for_file else "") + buffer.getvalue()
