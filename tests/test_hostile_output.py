@@ -320,9 +320,10 @@ def test_notes_in_the_catalogue_may_hold_line_breaks_but_no_control_characters(c
     plan = folder / "plan.toml"
     text = plan.read_text(encoding="utf-8")
     marker = 'id = "IND-01"\n'
-    plan.write_text(text.replace(marker, marker + 'note_en = "one\\ntwo"\n', 1), encoding="utf-8")
+    # note_zh and note_en go together.
+    plan.write_text(text.replace(marker, marker + 'note_zh = "一\\n二"\nnote_en = "one\\ntwo"\n', 1), encoding="utf-8")
     assert cli("validate", str(folder)).exit_code == 0
-    plan.write_text(text.replace(marker, marker + 'note_en = "one\\u0007"\n', 1), encoding="utf-8")
+    plan.write_text(text.replace(marker, marker + 'note_zh = "一"\nnote_en = "one\\u0007"\n', 1), encoding="utf-8")
     result = cli("validate", str(folder))
     assert result.exit_code == 65
     assert "field 'note_en' holds a control character (\\x07)" in result.stderr
