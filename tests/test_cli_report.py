@@ -415,8 +415,23 @@ def test_xlsx_tasks_sheet_prints_readably_by_area(cli, marked, tmp_path, lang):
     # Long text wraps within its printed width, and its row is tall enough for the lines.
     title = column(tasks, t("title", lang))["IND-05"]
     assert title.alignment.wrap_text and tasks.column_dimensions["C"].width == 36
-    lines = -(-words.display_width(title.value) // 35)
-    assert tasks.row_dimensions[title.row].height >= 16 * lines > 16
+    from sdpolicy.render.xlsx import wrapped_lines  # counted as test_wrapped_lines… checks
+
+    lines = wrapped_lines(title.value, 35)
+    assert tasks.row_dimensions[title.row].height == 16 * lines and lines >= 2
+
+
+@pytest.mark.parametrize("text,width,lines", [
+    ("Urban informatization", 21, 1),  # 21 letters at about 0.9 of a digit each: 18.9
+    ("IT transformation of traditional industries", 21, 2),  # breaks before "traditional"
+    ("传统产业信息技术改造", 21, 1),  # ten CJK characters, two digits each: 20
+    ("传统产业信息技术改造", 19, 2),
+    ("", 10, 1),
+])
+def test_wrapped_lines_counts_the_lines_a_cell_needs(text, width, lines):
+    from sdpolicy.render.xlsx import wrapped_lines
+
+    assert wrapped_lines(text, width) == lines
 
 
 def soffice() -> str | None:
