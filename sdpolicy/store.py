@@ -20,6 +20,7 @@ import math
 import os
 import random
 import re
+import stat
 from contextlib import contextmanager, suppress
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -222,6 +223,60 @@ class Snapshot:
             self._records = _examine(self._data, self.path)[0].records
         return self._records
 
+    def complete_lines(self) -> tuple[int, int]:
+        """The size of the file's complete lines (up to its last line feed) and how many there are."""
+        cut = self._data.rfind(b"\n") + 1
+        return cut, self._data.count(b"\n", 0, cut)
+
+    def digest_of(self, size: int) -> bytes:
+        """The digest of the file's first `size` bytes."""
+        return self._hash(size).digest()
+
+    def records_after(self, size: int, digest: bytes, lines: int) -> tuple[Record, ...] | None:
+        """The records after the first `size` bytes (which hold `lines` line feeds), if the file still
+        begins with the bytes whose digest is `digest`; else None. The file was checked as a whole
+        when it was read, so these lines need no check of their own."""
+        if not 0 <= size <= len(self._data) or self.digest_of(size) != digest:
+            return None
+        known = _Prefix(size, digest, lines, 1, _Ids(""), frozenset())
+        try:
+            return _parse(self._data[size:].decode("utf-8"), self.path, known).records
+        except (UnicodeDecodeError, DataError):
+            return None
+
+    def records_naming(self, items: Iterable[str]) -> tuple[Record, ...]:
+        """The records whose item is one of `items`, and every retraction, in file order.
+
+        Enough for what concerns those items alone (their history, with retractions settled), without
+        building every record: only the lines that hold an item's text or the word 'retracts' are
+        parsed. A file with \\u escapes, which could spell an id without its text, is read whole.
+        """
+        wanted = set(items)
+        if self._records is None and (b"\\u" in self._data or b"\\U" in self._data):
+            self.records()
+        if self._records is not None:
+            return tuple(r for r in self._records if r.item in wanted or r.retracts is not None)
+        data = self._data
+        starts: set[int] = set()
+        for text in [*(item.encode("utf-8") for item in wanted), b"retracts"]:
+            at = data.find(text)
+            while at >= 0:
+                starts.add(data.rfind(b"\n", 0, at) + 1)
+                at = data.find(text, at + 1)
+        found: list[Record] = []
+        number, counted = 1, 0
+        for start in sorted(starts):
+            number += data.count(b"\n", counted, start)
+            counted = start
+            end = data.find(b"\n", start)
+            line = data[start : end if end >= 0 else len(data)]
+            known = _Prefix(start, b"", number - 1, 1, _Ids(""), frozenset())
+            try:
+                found.extend(_parse(line.decode("utf-8"), self.path, known).records)
+            except (UnicodeDecodeError, DataError):
+                return tuple(r for r in self.records() if r.item in wanted or r.retracts is not None)
+        return tuple(r for r in found if r.item in wanted or r.retracts is not None)
+
     def _hash(self, size: int) -> Any:
         found = self._hashes.get(size)
         if found is None:
@@ -269,7 +324,7 @@ def read_snapshot(home: Path) -> Snapshot:
     """Read and check the store (DataError if it is damaged); records are built when asked for."""
     path = progress_path(home)
     try:
-        data = path.read_bytes()
+        data = tomlfile.read_regular(path)
     except FileNotFoundError:
         snapshot = Snapshot(path, b"")
         snapshot._records = ()
@@ -359,6 +414,9 @@ def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreC
             # file's bytes and reports a position rather than "end of document". A last line that lacks
             # only its LF is complete.
             parsed = tomllib.loads(raw + "\n")
+        except RecursionError:
+            problems.append(tomlfile.deep_message(line, path, number - 1))
+            continue
         except tomllib.TOMLDecodeError as exc:
             if index == last:
                 torn = (line, number)
@@ -526,6 +584,8 @@ def _damaged(path: Path | str, problems: list[str]) -> DataError:
 def _unreadable(path: Path, exc: OSError) -> MissingInputError:
     if isinstance(exc, IsADirectoryError):
         return MissingInputError(f"progress store {path} is a directory, not a file.")
+    if isinstance(exc, tomlfile.NotRegularError):
+        return MissingInputError(f"progress store {path} is {exc.what}, not a regular file; refusing to read it.")
     return MissingInputError(f"progress store {path} cannot be read: {_reason(exc)}.")
 
 
@@ -921,7 +981,8 @@ def _remove_leftover_temporaries(home: Path) -> None:
 def _append_locked(path: Path, records: list[Record], lines: list[str], read: Snapshot | None) -> int:
     """Append the lines to the store (creating it if need be); the line number the first one got."""
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY)
+        _refuse_unless_regular(fd, path)
     except FileNotFoundError:
         return _create(path, (HEADER + f"schema = {SCHEMA_VERSION}\n" + "".join(f"{line}\n" for line in lines)).encode("utf-8")) - len(lines) + 1
     except OSError as exc:
@@ -969,6 +1030,15 @@ def _append_locked(path: Path, records: list[Record], lines: list[str], read: Sn
         # a failure nor hide the error of a failed one.
         with suppress(OSError):
             os.close(fd)
+
+
+def _refuse_unless_regular(fd: int, path: Path) -> None:
+    """A store that is a FIFO or a device (a link to /dev/zero) would be read for ever: refused."""
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _unreadable(path, tomlfile.NotRegularError(tomlfile.kind_of(mode)))
+    os.set_blocking(fd, True)
 
 
 def _digest_of_start(data: bytes, size: int, read: Snapshot | None) -> bytes:

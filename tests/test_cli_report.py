@@ -194,6 +194,16 @@ def test_csv_columns_are_exactly_the_flattened_list_json_keys(cli, mark, marked)
     assert len(COLUMNS) == len(set(COLUMNS))
 
 
+def test_csv_refuses_a_row_key_it_has_no_column_for(cli):
+    # A key added to views.task_row without a CSV column must fail loudly, not vanish.
+    from sdpolicy.render.csvfile import render_csv
+
+    view = json.loads(ok(cli("report", "--json", "--as-of", AS_OF)))
+    view["areas"][0]["tasks_list"][0]["new_key"] = 1
+    with pytest.raises(ValueError, match="new_key"):
+        render_csv(view, for_file=False)
+
+
 def test_chinese_csv_has_chinese_headers_and_words(cli, marked, tmp_path):
     # Issue 14: the Chinese CSV was byte-identical to the English one. Now --lang zh writes the
     # Tasks sheet as text, in Chinese; --lang en keeps the JSON keys (checked above).
@@ -438,8 +448,17 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
-                    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext)")
+def calibri_metrics() -> bool:
+    """Whether the workbook's font, Calibri, is drawn with its own widths (Calibri, or Carlito,
+    its metric twin: Debian's fonts-crosextra-carlito); another face breaks lines elsewhere."""
+    if shutil.which("fc-match") is None:
+        return False
+    found = subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout
+    return "Carlito" in found or "Calibri" in found
+
+
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None or not calibri_metrics(),
+                    reason="needs LibreOffice (soffice), poppler-utils (pdftotext) and Calibri or Carlito")
 def test_xlsx_prints_in_libreoffice_as_intended(cli, marked, tmp_path):
     # The workbook converted to PDF by LibreOffice, read back page by page.
     ok(cli("report", "--xlsx", "-o", str(tmp_path / "report.xlsx"), "--as-of", AS_OF, "--lang", "en"))

@@ -15,10 +15,11 @@ from datetime import date
 from typing import Any
 
 from sdpolicy.render import briefing, words
+from sdpolicy.sanitise import printable
 
 # The flattened schema. It is written out rather than discovered from the rows so that the header
 # never depends on the data: `latest` is null until a task has a record, and `reason` carries
-# different figures for each reason code. DictWriter raises on a key missing here, so a new key
+# different figures for each reason code. keyed() raises on a key missing here, so a new key
 # in views.task_row fails the tests instead of silently vanishing from the CSV.
 TARGET_KEYS = ("kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event")
 REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start")
@@ -36,6 +37,23 @@ COLUMNS = (
 )
 
 BOM = "\ufeff"
+
+# A spreadsheet takes a field starting with one of these for a formula (or, for tab and CR, strips
+# them and looks again). OWASP's guidance on CSV injection: put a single quote before such a text
+# field, which Excel and LibreOffice then show as text (the quote itself is hidden by Excel, shown
+# by some other readers). Numbers are written by the csv module from ints and floats, never from
+# text, so a negative figure stays a number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def field(value: Any) -> Any:
+    """A value as a CSV field: text neutralised against formulas, control characters shown as \\xNN
+    (line breaks stay: the csv module quotes them), numbers untouched."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return printable(value)
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
@@ -80,25 +98,34 @@ def localised(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[str
             return value.isoformat()
         if isinstance(value, float):
             return str(int(value)) if value.is_integer() else str(round(value, 6))
-        return str(value)
+        if isinstance(value, int):
+            return str(value)
+        return field(str(value))  # text from data: neutralised; figures above stay figures
 
     headers, rows = tasks_sheet(view, lang)
     return headers, [[text(v) for v in row] for row in rows]
 
 
+def keyed(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The English CSV: the flattened JSON rows under their keys. A key that COLUMNS lacks is an
+    error, so that a new key in views.task_row fails the tests instead of vanishing."""
+    rows = []
+    for row in tasks(view):
+        flat = flatten(row)
+        unknown = sorted(set(flat) - set(COLUMNS))
+        if unknown:
+            raise ValueError(f"the CSV has no column for {', '.join(unknown)}")
+        rows.append([field(flat.get(key)) for key in COLUMNS])
+    return list(COLUMNS), rows
+
+
 def render_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str:
-    """The CSV text. A file gets the BOM (without it Excel reads UTF-8 as the local code page and
-    garbles Chinese) and CRLF line ends; stdout gets neither, for pipes into Unix tools."""
+    """The CSV text, in either language through one writer. A file gets the BOM (without it Excel
+    reads UTF-8 as the local code page and garbles Chinese) and CRLF line ends; stdout gets
+    neither, for pipes into Unix tools."""
+    headers, rows = localised(view, lang) if lang == "zh" else keyed(view)
     buffer = io.StringIO()
-    ending = "\r\n" if for_file else "\n"
-    if lang == "zh":
-        headers, rows = localised(view, lang)
-        plain = csv.writer(buffer, lineterminator=ending)
-        plain.writerow(headers)
-        plain.writerows(rows)
-    else:
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator=ending)
-        writer.writeheader()
-        for row in tasks(view):
-            writer.writerow(flatten(row))
+    writer = csv.writer(buffer, lineterminator="\r\n" if for_file else "\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
     return (BOM if for_file else "") + buffer.getvalue()

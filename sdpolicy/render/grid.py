@@ -14,6 +14,9 @@ from typing import NamedTuple, Sequence, Union
 
 from rich.cells import cell_len
 
+# `printable` is the one rule for control characters; the renderers reach it through this module.
+from sdpolicy.sanitise import escape_chars, printable
+
 
 class Column(NamedTuple):
     header: str
@@ -32,10 +35,13 @@ class Rules(NamedTuple):
     under_header: str  # the character drawn under each header
     crossing: str  # the rule's own separator, under `between`
     header_style: str
+    # Characters a cell may not show as themselves, because they would split a row: shown as \xNN.
+    escaped: str = ""
 
 
-# Piped: the ASCII columns of `a | b` rows that cut -d'|' and spreadsheets split.
-PIPE = Rules(between=" | ", under_header="-", crossing="-+-", header_style="")
+# Piped: the ASCII columns of `a | b` rows that cut -d'|' and spreadsheets split. A `|` or a line
+# break inside a cell would add a column or a row, so they are shown as \x7c and \x0a.
+PIPE = Rules(between=" | ", under_header="-", crossing="-+-", header_style="", escaped="|\n")
 TERMINAL = Rules(between="  ", under_header="─", crossing="  ", header_style="bold")
 # Label and value pairs, without a header.
 PAIRS = Rules(between="  ", under_header="", crossing="", header_style="")
@@ -53,7 +59,7 @@ def draw(
     With a `width`, folding columns are narrowed, widest first, until the table fits or each is
     down to MIN_FOLDED_WIDTH; without one, every cell keeps its whole text on each of its lines.
     """
-    body = [[_split(cell) for cell in row] for row in rows]
+    body = [[_split(cell, rules.escaped) for cell in row] for row in rows]
     show_header = bool(rules.under_header)
     widths = [text_width(c.header) if show_header else 0 for c in columns]
     for row in body:
@@ -88,23 +94,14 @@ def text_width(text: str) -> int:
 _Laid = tuple[list[str], list[int], str]
 
 
-def _split(cell: Cell) -> _Laid:
+def _split(cell: Cell, escaped: str = "") -> _Laid:
     text, style = (cell, "") if isinstance(cell, str) else cell
+    if escaped and any(char in text for char in escaped):
+        text = escape_chars(text, escaped)
     if text.isprintable():  # the common case, and a fast test: no newline, tab or control character
         return [text], [text_width(text)], style
     lines = printable(text).expandtabs().split("\n")
     return lines, [text_width(line) for line in lines], style
-
-
-# C0 controls but newline and tab, DEL and C1 (0x9b is a one-byte CSI to some terminals).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """`text` made safe to show: a control character (ESC, BEL, CR, …) in a note or a hand-edited
-    store becomes a visible \\xNN, so data cannot recolour, move the cursor in or retitle the
-    reader's terminal, nor put escape codes into piped output; and it has a width to lay out."""
-    return text if text.isprintable() else _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def _folded(cell: _Laid, width: int) -> _Laid:
@@ -133,24 +130,27 @@ def _fold(lines: list[str], width: int) -> list[str]:
     anywhere in a word longer than a line or a run without spaces (Chinese has none)."""
     folded: list[str] = []
     for line in lines:
+        # An ASCII line is measured by its length: the common case of English titles, and far faster.
+        ascii_only = line.isascii()
+        measure = len if ascii_only else text_width
         current, used = "", 0
         for token in _TOKEN.findall(line):
-            word = text_width(token.rstrip())
+            word = measure(token.rstrip())
             if used and used + word > width:
                 folded.append(current.rstrip())
                 current, used = "", 0
             if word <= width:
                 current += token
-                used += text_width(token)
+                used += measure(token)
                 continue
             for char in token:
-                size = cell_len(char)
+                size = 1 if ascii_only else cell_len(char)
                 if used and used + size > width and not char.isspace():
                     # Chinese typesetting never starts a line with a comma, a full stop or a closing
                     # bracket: the character before it goes down with it.
                     carried = current[-1] if char in _NO_LINE_START and len(current) > 1 else ""
                     folded.append(current[: len(current) - len(carried)].rstrip())
-                    current, used = carried, text_width(carried)
+                    current, used = carried, measure(carried)
                 current += char
                 used += size
         folded.append(current.rstrip())
@@ -159,16 +159,53 @@ def _fold(lines: list[str], width: int) -> list[str]:
 
 def _row(columns: Sequence[Column], widths: list[int], cells: list[_Laid], rules: Rules) -> list[Line]:
     last = len(cells) - 1
+    between = rules.between
+    # Each cell's lines padded to its column once; a folded row then costs a join per line. Unstyled
+    # text (padding, separators, plain cells) is gathered into one fragment, so that a terminal line
+    # of ten cells is a few fragments rather than thirty.
+    laid: list[tuple[list, str, str, int]] = []
+    for index, (lines, sizes, style) in enumerate(cells):
+        width = widths[index]
+        right = columns[index].right
+        # Nothing trails the last cell: padding there would only be spaces at the end of the line.
+        tail = index == last and not right
+        if style:
+            padded: list = [
+                (" " * (width - size), text, "") if right else ("", text, "" if tail else " " * (width - size))
+                for text, size in zip(lines, sizes)
+            ]
+        elif right:
+            padded = [" " * (width - size) + text for text, size in zip(lines, sizes)]
+        elif tail:
+            padded = lines
+        else:
+            padded = [text + " " * (width - size) for text, size in zip(lines, sizes)]
+        laid.append((padded, style, "" if tail else " " * width, len(padded)))
     out: list[Line] = []
+    # The lines no styled cell reaches (a folded row's continuation lines, mostly) are one string.
+    styled_height = max((height for _, style, _, height in laid if style), default=0)
     for number in range(max(len(lines) for lines, _, _ in cells)):
+        if number >= styled_height:
+            joined = between.join([padded[number] if number < height else blank for padded, _, blank, height in laid])
+            out.append([(joined, "")] if joined else [])
+            continue
         line: Line = []
-        for index, (lines, sizes, style) in enumerate(cells):
-            text, size = (lines[number], sizes[number]) if number < len(lines) else ("", 0)
-            right = columns[index].right
-            # Nothing trails the last cell: padding there would only be spaces at the end of the line.
-            pad = "" if index == last and not right else " " * (widths[index] - size)
+        plain = ""
+        for index, (padded, style, blank, height) in enumerate(laid):
             if index:
-                line.append((rules.between, ""))
-            line.extend(((pad, ""), (text, style)) if right else ((text, style), (pad, "")))
+                plain += between
+            if number >= height:
+                plain += blank
+            elif style:
+                before, text, after = padded[number]
+                plain += before
+                if plain:
+                    line.append((plain, ""))
+                line.append((text, style))
+                plain = after
+            else:
+                plain += padded[number]
+        if plain:
+            line.append((plain, ""))
         out.append(line)
     return out
