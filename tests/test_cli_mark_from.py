@@ -36,7 +36,8 @@ def test_a_bad_row_anywhere_records_nothing(cli, mark, tmp_path, store_file):
     mark("IND-01", "--value", "5", "--date", "2006-04-01")
     before = store_file.read_bytes()
     # Row 4 (the third record) is negative: column 8 is where its value starts (I-N-D---0-1-, = 7).
-    path = write(tmp_path, "id,value\nIND-01,10\nIND-06,3\nIND-01,-5\n")
+    # IND-10 (3 circulation bases), not IND-06: since issue 11 IND-06 reads as the IND-05 platform, a milestone.
+    path = write(tmp_path, "id,value\nIND-01,10\nIND-10,3\nIND-01,-5\n")
     result = cli("mark", "--from", str(path))
     assert result.exit_code == 2
     assert result.stderr == f"Error: {path}:4:8: value -5 for task IND-01 is negative; give 0 or more\n"
