@@ -251,7 +251,7 @@ def _matches(row: dict[str, Any], needle: str, *fields: str) -> bool:
 @command("list", epilog="Example: sdpolicy list --area e-gov --light red --as-of 2006-06-30")
 def list_tasks(
     area: AreaOption = None,
-    light: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks with this light: done, green, yellow, red or grey.")] = None,
+    light: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks with this light: done, green, yellow, red, unreported or grey.")] = None,
     lead: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks whose lead unit contains this text.")] = None,
     search: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks whose id, title or note contains this text.")] = None,
     as_of: AsOfOption = None,

@@ -59,6 +59,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "light.green": ("绿灯", "green"),
     "light.yellow": ("黄灯", "yellow"),
     "light.red": ("红灯", "red"),
+    "light.unreported": ("未报送", "not reported"),
     "light.grey": ("灰灯", "grey"),
     # states
     "state.not-started": ("未启动", "not started"),
@@ -92,6 +93,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "reason.in-progress": ("正在推进，未过期限", "in progress, not yet due"),
     "reason.no-record": ("尚无进展记录", "no progress recorded yet"),
     "reason.not-begun": ("任务期尚未开始", "its period has not begun"),
+    "reason.unreported": ("{period} 未报送（应于 {due} 报送；{last}）", "no report for {period} (due {due}; {last})"),
+    "reason.long-unreported": (
+        "连续 {periods} 期未报送（截至 {period}；{last}）", "no report for {periods} periods in a row (to {period}; {last})"
+    ),
+    "last_report": ("最近一次报送 {date}", "last report {date}"),
+    "never_reported": ("从未报送", "never reported"),
     # phrases
     "summary": ("总体情况", "Summary"),
     "by_area": ("分领域情况", "By area"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Iterable, Sequence
 
-from sdpolicy import store
+from sdpolicy import periods, store
 from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task, find_item, suggest_zh
 from sdpolicy.errors import UsageError
 from sdpolicy.store import STATES, Record
@@ -24,8 +24,11 @@ from sdpolicy.store import STATES, Record
 MAX_NOTE = 2000
 MAX_BY = 200
 MAX_VALUE = 1e12
-LIGHTS = ("done", "green", "yellow", "red", "grey")
-REASONS = ("met", "blocked", "overdue", "not-begun", "no-record", "in-progress", "on-track", "behind")
+LIGHTS = ("done", "green", "yellow", "red", "unreported", "grey")
+REASONS = (
+    "met", "blocked", "overdue", "not-begun", "no-record", "in-progress", "on-track", "behind",
+    "unreported", "long-unreported",
+)
 
 # Expected and actual percentages are floats; without a little slack a task exactly 30 points behind
 # could turn red because of the last bit of a division.
@@ -260,34 +263,55 @@ def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> Ta
     met = state == "done" or (actual is not None and _reached(target, actual))
     lights = plan.lights
     data: dict[str, Any] = {}
+    owed = None if met else periods.owed(plan.reporting, task.start, (r.date for r in found), as_of)
     if met:
         light, reason = "done", "met"
     elif state == "blocked":
         light, reason = "red", "blocked"
-    elif as_of > task.deadline:
+    elif as_of > task.deadline or (as_of == task.deadline and not found):
+        # On the deadline day itself a task that has reported may still finish; one that never
+        # reported cannot be shown as "nothing to judge yet" any longer.
         light, reason = "red", "overdue"
         data = {"deadline": task.deadline.isoformat(), "days": (as_of - task.deadline).days}
     elif as_of < task.start:
         light, reason = "grey", "not-begun"
         data = {"start": task.start.isoformat()}
-    elif current is None:
-        light, reason = "grey", "no-record"
-    elif behind is None:
-        light, reason = "green", "in-progress"
-        data = {"expected": expected}
+    elif owed is not None and owed.missed >= plan.reporting.red_after:
+        light, reason = "red", "long-unreported"
+        data = _unreported(owed, found)
     else:
-        data = {"behind": behind, "expected": expected, "actual": percent}
-        if behind > lights.red_behind + _SLACK:
-            light, reason = "red", "behind"
-        elif behind >= lights.yellow_behind - _SLACK:
-            light, reason = "yellow", "behind"
+        if current is None:
+            light, reason = "grey", "no-record"
+        elif behind is None:
+            light, reason = "green", "in-progress"
+            data = {"expected": expected}
         else:
-            light, reason = "green", "on-track"
+            data = {"behind": behind, "expected": expected, "actual": percent}
+            if behind > lights.red_behind + _SLACK:
+                light, reason = "red", "behind"
+            elif behind >= lights.yellow_behind - _SLACK:
+                light, reason = "yellow", "behind"
+            else:
+                light, reason = "green", "on-track"
+        # A missed report hides a green, a yellow or "nothing recorded yet" (the office cannot know
+        # where the task stands), but never a red already earned by falling behind.
+        if owed is not None and owed.missed and light != "red":
+            light, reason = "unreported", "unreported"
+            data = _unreported(owed, found)
     return TaskProgress(
         task=task, latest=current, actual=actual, state=state, percent=percent, expected=expected,
         behind=behind, light=light, reason=reason, reason_data=data, baseline_value=baseline_value,
         history=found,
     )
+
+
+def _unreported(owed: periods.Owed, found: tuple[Record, ...]) -> dict[str, Any]:
+    return {
+        "period": owed.period.label,
+        "due": owed.period.due.isoformat(),
+        "periods": owed.missed,
+        "last": found[0].date.isoformat() if found else None,
+    }
 
 
 def task_progress(plan: Plan, task: Task, records: Sequence[Record], as_of: date) -> TaskProgress:
@@ -316,6 +340,7 @@ class AreaSummary:
     green: int
     yellow: int
     red: int
+    unreported: int
     grey: int
     percent: float | None  # mean completion of the tasks, 0..100; None when there are none
 

@@ -190,6 +190,7 @@ def summary_json(summary: AreaSummary) -> dict[str, Any]:
         "green": summary.green,
         "yellow": summary.yellow,
         "red": summary.red,
+        "unreported": summary.unreported,
         "grey": summary.grey,
         "percent": _rounded(summary.percent),
     }

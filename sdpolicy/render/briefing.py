@@ -65,7 +65,7 @@ def summary(view: dict[str, Any], lang: str) -> Table:
         ]
         for s in [*view["areas"], view["total"]]
     ]
-    return Table(headers, rows, ["l"] + ["r"] * 7, total=True)
+    return Table(headers, rows, ["l"] + ["r"] * (len(headers) - 1), total=True)
 
 
 def tasks(rows: list[dict[str, Any]], lang: str) -> Table:

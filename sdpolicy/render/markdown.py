@@ -8,7 +8,7 @@ from typing import Any
 from sdpolicy.i18n import t
 from sdpolicy.render import briefing, words
 
-LIGHT_MARK = {"done": "✅", "green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
+LIGHT_MARK = {"done": "✅", "green": "🟢", "yellow": "🟡", "red": "🔴", "unreported": "🟣", "grey": "⚪"}
 
 
 # C0 controls but newline and tab, DEL and C1: shown as \xNN, never written raw into the file.

@@ -15,7 +15,7 @@ from sdpolicy.i18n import t
 from sdpolicy.render import grid, words
 from sdpolicy.render.grid import Cell, Column
 
-LIGHT_STYLE = {"done": "bold cyan", "green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
+LIGHT_STYLE = {"done": "bold cyan", "green": "bold green", "yellow": "bold yellow", "red": "bold red", "unreported": "bold magenta", "grey": "dim"}
 
 
 class Screen:
@@ -93,7 +93,7 @@ def render_status(view: dict[str, Any], lang: str, out: Screen) -> None:
     columns = [Column(t("area", lang))] + [
         Column(heading, right=True, fold=False)
         for heading in (
-            t("tasks", lang), *(words.light(light, lang) for light in ("done", "green", "yellow", "red", "grey")),
+            t("tasks", lang), *(words.light(light, lang) for light in words.LIGHTS),
             t("overall", lang),
         )
     ]
@@ -104,7 +104,7 @@ def render_status(view: dict[str, Any], lang: str, out: Screen) -> None:
         name = words.name(summary, lang) if summary["area"] else t("total", lang)
         rows.append([
             (name, "bold" if summary["area"] is None else ""),
-            *(str(summary[k]) for k in ("tasks", "done", "green", "yellow", "red", "grey")),
+            *(str(summary[k]) for k in ("tasks", *words.LIGHTS)),
             words.pct(summary["percent"]),
         ])
     out.table(columns, rows, title=t("as_of_line", lang, date=view["as_of"]))

@@ -6,13 +6,16 @@ from typing import Any
 
 from sdpolicy.i18n import pair, t
 
-LIGHT_SYMBOL = {"done": "✔", "green": "●", "yellow": "●", "red": "●", "grey": "○"}
+# Not reported is a dotted ring: a light with nothing inside it, unlike grey's plain ring.
+LIGHT_SYMBOL = {"done": "✔", "green": "●", "yellow": "●", "red": "●", "unreported": "◌", "grey": "○"}
 # One palette for the HTML charts and the spreadsheet fills, so a light looks the same in both;
 # done is blue (as the terminal's cyan) to stay apart from green, which only means on schedule.
-LIGHT_COLOUR = {"done": "#1c7ed6", "green": "#2f9e44", "yellow": "#f5c400", "red": "#e03131", "grey": "#ced4da"}
+LIGHT_COLOUR = {"done": "#1c7ed6", "green": "#2f9e44", "yellow": "#f5c400", "red": "#e03131", "unreported": "#7048e8",
+                "grey": "#ced4da"}
 # Text on a light's fill: dark on the pale yellow and grey, white on the rest.
-LIGHT_INK = {"done": "#ffffff", "green": "#ffffff", "yellow": "#212529", "red": "#ffffff", "grey": "#212529"}
-LIGHTS = ("done", "green", "yellow", "red", "grey")
+LIGHT_INK = {"done": "#ffffff", "green": "#ffffff", "yellow": "#212529", "red": "#ffffff", "unreported": "#ffffff",
+             "grey": "#212529"}
+LIGHTS = ("done", "green", "yellow", "red", "unreported", "grey")
 # Targets with a number to reach: only these have an actual percentage to chart.
 QUANTIFIED = ("count", "range", "percent")
 
@@ -106,6 +109,9 @@ def reason(reason_json: dict[str, Any], lang: str) -> str:
     if code == "met":
         return t("reason.met", lang)
     values = {k: v for k, v in reason_json.items() if k != "code"}
+    if code in ("unreported", "long-unreported"):
+        last = values.get("last")
+        values["last"] = t("last_report", lang, date=last) if last else t("never_reported", lang)
     return t(f"reason.{code}", lang, **values)
 
 
