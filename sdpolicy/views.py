@@ -67,6 +67,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "start": plan.start.isoformat(),
         "end": plan.end.isoformat(),
         "lights": {"yellow_behind": plan.lights.yellow_behind, "red_behind": plan.lights.red_behind},
+        "reporting": plan.reporting._asdict(),
     }
 
 

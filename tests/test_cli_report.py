@@ -33,6 +33,7 @@ MARKS = [
     ("EGOV-01", "--done", "--date", "2006-05-10", "--note", "指导意见已印发"),  # done
     ("EGOV-10", "--value", "88", "--date", "2006-06-30"),  # (88 - 75) / 25 = 52 %: green
     ("ENV-05", "--state", "blocked", "--date", "2006-06-15", "--note", "立法计划调整"),  # red
+    ("SEC-01", "--state", "in-progress", "--date", "2006-05-31"),  # May's report, none for June: not reported
     ("county-portal-share", "--value", "88", "--date", "2006-06-30"),
     ("internet-users", "--value", "1180", "--date", "2006-06-30", "--by", "省通信管理局"),
 ]
@@ -115,7 +116,9 @@ def test_json_is_the_whole_report_view(cli, marked):
     assert set(view) >= {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log"}
     assert view["as_of"] == AS_OF
     assert sum(len(a["tasks_list"]) for a in view["areas"]) == len(PLAN.tasks)
-    assert {r["id"] for r in view["attention"]} == {"PUB-04", "ENV-05"}
+    # Red: PUB-04 (behind), ENV-05 (blocked) and every task that never reported (five monthly
+    # reports missed by 07-01); not the green, yellow, done and not-reported ones.
+    assert {r["id"] for r in view["attention"]} == {t.id for t in PLAN.tasks} - {"IND-01", "IND-11", "EGOV-01", "EGOV-10", "SEC-01"}
     assert len(view["log"]) == len(MARKS)
 
 
@@ -295,7 +298,8 @@ def test_xlsx_figures_are_numbers_with_formats(cli, marked, tmp_path):
 def test_xlsx_lights_are_filled_cells_with_a_word(cli, marked, tmp_path, lang):
     tasks = workbook(cli, tmp_path, lang).worksheets[1]
     lights = column(tasks, t("light", lang))
-    for task_id, code in {"IND-01": "green", "IND-11": "yellow", "PUB-04": "red", "EGOV-01": "done", "IND-02": "grey"}.items():
+    # At 07-01 no task is grey: the first monthly report was due 02-28.
+    for task_id, code in {"IND-01": "green", "IND-11": "yellow", "PUB-04": "red", "EGOV-01": "done", "SEC-01": "unreported"}.items():
         cell = lights[task_id]
         assert cell.value == words.light(code, lang)
         assert cell.fill.fill_type == "solid"

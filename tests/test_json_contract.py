@@ -14,8 +14,9 @@ import pytest
 
 FORMAT = 1
 
-PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights"}
+PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights", "reporting"}
 LIGHTS = {"yellow_behind", "red_behind"}
+REPORTING = {"cadence", "due_day", "red_after"}
 TARGET = {"kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event"}
 RECORD = {"id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "recorded_at"}
 LOG_ROW = RECORD | {"in_effect", "retracted_by"}
@@ -28,6 +29,7 @@ TASK_ROW = {
 REASON = {
     "met": set(), "blocked": set(), "no-record": set(), "not-begun": {"start"}, "in-progress": {"expected"},
     "overdue": {"deadline", "days"}, "on-track": {"behind", "expected", "actual"}, "behind": {"behind", "expected", "actual"},
+    "unreported": {"period", "due", "periods", "last"}, "long-unreported": {"period", "due", "periods", "last"},
 }
 SOURCE = {"document", "section", "quote"}
 INDICATOR = {
@@ -37,7 +39,7 @@ INDICATOR = {
 COMPARISON = INDICATOR | {"tasks", "actual", "actual_date", "recorded_state", "change", "growth"}
 LINKED_TASK = {"id", "title_zh", "title_en", "role", "target"}
 AREA = {"slug", "name_zh", "name_en", "section"}
-SUMMARY = {"area", "name_zh", "name_en", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
+SUMMARY = {"area", "name_zh", "name_en", "tasks", "done", "green", "yellow", "red", "unreported", "grey", "percent"}
 
 TOP = {
     "list": {"format", "as_of", "plan", "tasks"},
@@ -61,6 +63,7 @@ def records(mark) -> None:
     mark("internet-users", "--value", "1200", "--date", "2006-06-30")
     mark("IND-04", "--state", "blocked", "--date", "2006-06-30")  # blocked
     mark("IND-05", "--state", "in-progress", "--date", "2006-06-30")  # in-progress
+    mark("PUB-04", "--value", "0", "--date", "2006-06-30")  # 0 of 3 hospitals: 42.5 points behind at 07-01
 
 
 def run_json(cli, *args: str) -> dict:
@@ -75,6 +78,7 @@ def run_json(cli, *args: str) -> dict:
 def check_plan(plan: dict) -> None:
     assert set(plan) == PLAN
     assert set(plan["lights"]) == LIGHTS
+    assert set(plan["reporting"]) == REPORTING
 
 
 def check_task_row(row: dict) -> None:
@@ -104,19 +108,25 @@ def test_list(cli, records):
     check_plan(view["plan"])
     for row in view["tasks"]:
         check_task_row(row)
-    # The rows exercise every reason whose keys differ, and a row with a latest record.
+    # The rows exercise every reason whose keys differ, and a row with a latest record. At 07-01 the
+    # tasks never reported have missed five monthly reports: none is left with "no-record".
     codes = {r["reason"]["code"] for r in view["tasks"]}
-    assert {"met", "blocked", "no-record", "in-progress", "on-track"} <= codes
+    assert {"met", "blocked", "in-progress", "on-track", "behind", "long-unreported"} <= codes
     assert any(r["latest"] for r in view["tasks"])
 
 
 def test_reasons_with_dates(cli, records):
     codes = {r["reason"]["code"] for r in run_json(cli, "list", "--as-of", "2007-01-15")["tasks"]}
     assert "overdue" in codes
-    rows = run_json(cli, "list", "--as-of", "2006-10-15")["tasks"]
-    assert "behind" in {r["reason"]["code"] for r in rows}
+    # 07-31: July's report is due; IND-01 last reported in June, one month missed.
+    rows = run_json(cli, "list", "--as-of", "2006-07-31")["tasks"]
+    assert "unreported" in {r["reason"]["code"] for r in rows}
     for row in rows:
         check_task_row(row)
+    # Before the first report is due (2006-02-28), a task with nothing recorded has no record.
+    for row in run_json(cli, "list", "--as-of", "2006-02-20")["tasks"]:
+        check_task_row(row)
+        assert row["reason"]["code"] == "no-record"
     for row in run_json(cli, "list", "--as-of", "2006-01-01")["tasks"]:
         check_task_row(row)
         assert row["reason"]["code"] == "not-begun"

@@ -16,7 +16,7 @@ from typing import Any
 # different figures for each reason code. DictWriter raises on a key missing here, so a new key
 # in views.task_row fails the tests instead of silently vanishing from the CSV.
 TARGET_KEYS = ("kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event")
-REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start")
+REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start", "period", "due", "periods", "last")
 LATEST_KEYS = ("id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "recorded_at")
 COLUMNS = (
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en",
