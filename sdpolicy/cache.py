@@ -10,13 +10,16 @@ then finds nothing and writing does nothing, and the command parses its files as
 a cache.
 
 The directory is $SDPOLICY_CACHE, else the user cache directory (~/.cache/sdpolicy on Linux).
-Entries are pickles, so a directory that someone else owns or may write to is not read from.
+Entries are pickles, so nothing another user could have written is read (see _Folder), and what is
+read may build only sdpolicy's value types and dates (see _Unpickler).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
+import stat
 import sys
 import time
 from contextlib import suppress
@@ -91,42 +94,32 @@ def name(kind: str, *parts: Any) -> str:
 
 def read(entry: str, expected: bytes) -> Any | None:
     """The value stored under `entry` for `expected` (a key), or None when there is none that fits."""
-    folder = directory()
-    path = folder / entry
+    folder = _Folder.open(create=False)
+    if folder is None:
+        return None
     try:
-        if not _private(folder):
+        data = folder.read(entry)
+        if data is None:
             return None
-        data = path.read_bytes()
-    except (OSError, ValueError):
-        return None
-    head = len(_FORMAT) + 2 * _DIGEST_SIZE
-    if len(data) < head or not data.startswith(_FORMAT):
-        return None
-    stored_key = data[len(_FORMAT) : len(_FORMAT) + _DIGEST_SIZE]
-    checksum = data[len(_FORMAT) + _DIGEST_SIZE : head]
-    payload = memoryview(data)[head:]
-    if stored_key != expected or hasher(payload).digest() != checksum:
-        return None
-    try:
-        value = pickle.loads(payload)
-    except Exception:
-        # The checksum matched, so this is an entry some other version of the classes cannot read back.
-        return None
-    # Pruning removes the entries least recently written; an entry in use counts as written now.
-    with suppress(OSError):
-        os.utime(path)
-    return value
-
-
-def _private(folder: Path) -> bool:
-    """Whether `folder` is this user's and not open to everyone: an entry is unpickled, which runs code.
-
-    A group may write to it: with a group per user, the usual umask 002 makes every new directory so.
-    """
-    if not hasattr(os, "getuid"):
-        return True  # Windows: the user's cache directory is private by its place
-    info = folder.stat()
-    return info.st_uid == os.getuid() and not info.st_mode & 0o002
+        head = len(_FORMAT) + 2 * _DIGEST_SIZE
+        if len(data) < head or not data.startswith(_FORMAT):
+            return None
+        stored_key = data[len(_FORMAT) : len(_FORMAT) + _DIGEST_SIZE]
+        checksum = data[len(_FORMAT) + _DIGEST_SIZE : head]
+        payload = memoryview(data)[head:]
+        if stored_key != expected or hasher(payload).digest() != checksum:
+            return None
+        try:
+            value = _Unpickler(io.BytesIO(payload)).load()
+        except Exception:
+            # The checksum matched, so this is an entry some other version of the classes cannot read
+            # back, or one naming something that is not a value type.
+            return None
+        # Pruning removes the entries least recently written; an entry in use counts as written now.
+        folder.touch(entry)
+        return value
+    finally:
+        folder.close()
 
 
 def write(entry: str, key_: bytes, value: Any) -> None:
@@ -135,36 +128,167 @@ def write(entry: str, key_: bytes, value: Any) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         return
-    folder = directory()
-    temporary = folder / f".{entry}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with open(temporary, "wb") as out:
-            out.write(_FORMAT + key_ + hasher(payload).digest())
-            out.write(payload)
-        os.replace(temporary, folder / entry)
-    except OSError:
-        with suppress(OSError):
-            temporary.unlink()
+    # The same checks as a read: an entry is never written where it would not be read back.
+    folder = _Folder.open(create=True)
+    if folder is None:
         return
-    _prune(folder)
+    try:
+        folder.write(entry, _FORMAT + key_ + hasher(payload).digest() + payload)
+        folder.prune()
+    finally:
+        folder.close()
 
 
-def _prune(folder: Path) -> None:
-    try:
-        entries = [(p.stat().st_mtime, p) for p in folder.iterdir()]
-    except OSError:
-        return
-    # A temporary file outlives only a writer killed before its rename; an hour is long past any write.
-    stale = time.time() - 3600
-    for mtime, path in entries:
-        if path.name.startswith(".") and mtime < stale:
+# What an entry may name: the value types of sdpolicy (named tuples and dataclasses, whose constructors
+# only store their fields) and dates. Anything else, os.system included, makes the entry unreadable.
+_DATETIME_TYPES = frozenset({"date", "datetime", "time", "timedelta", "timezone"})
+_EXTRA_TYPES = frozenset({("sdpolicy.store", "_Ids")})
+
+
+class _Unpickler(pickle.Unpickler):
+    """An unpickler that builds data and calls nothing else.
+
+    The directory checks already keep out every entry that another user could have written; this is
+    the second wall, for an entry that was planted some other way (a copied cache, a restored backup).
+    """
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "datetime" and name in _DATETIME_TYPES:
+            return super().find_class(module, name)
+        if module.startswith("sdpolicy.") and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (
+                (issubclass(found, tuple) and hasattr(found, "_fields"))
+                or "__dataclass_fields__" in found.__dict__
+                or (module, name) in _EXTRA_TYPES
+            ):
+                return found
+        raise pickle.UnpicklingError(f"a cache entry may not name {module}.{name}")
+
+
+class _Folder:
+    """The cache directory, opened once; entries are opened relative to that descriptor.
+
+    Entries are pickles, so nothing that another user could have written may be read: the directory
+    must be this user's and writable by nobody else (group included), and each entry a regular file of
+    this user's that nobody else may write to, as the opened descriptors say (fstat). A name is never
+    resolved twice, so swapping the directory or an entry between a check and a read changes nothing.
+    """
+
+    __slots__ = ("fd", "path")
+
+    def __init__(self, fd: int | None, path: Path):
+        self.fd = fd  # None where the system has no descriptor-relative calls (Windows)
+        self.path = path
+
+    @classmethod
+    def open(cls, create: bool) -> _Folder | None:
+        path = directory()
+        try:
+            if create:
+                path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not _RELATIVE:
+                return cls(None, path) if path.is_dir() else None
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except (OSError, ValueError):
+            return None
+        try:
+            info = os.fstat(fd)
+        except OSError:
+            info = None
+        if info is None or not stat.S_ISDIR(info.st_mode) or not _owned_and_closed(info):
+            os.close(fd)
+            return None
+        return cls(fd, path)
+
+    def close(self) -> None:
+        if self.fd is not None:
             with suppress(OSError):
-                path.unlink()
-    entries = [(mtime, path) for mtime, path in entries if not path.name.startswith(".")]
-    if len(entries) <= MAX_ENTRIES:
-        return
-    entries.sort()
-    for _, old in entries[: len(entries) - MAX_ENTRIES]:
-        with suppress(OSError):
-            old.unlink()
+                os.close(self.fd)
+
+    def read(self, entry: str) -> bytes | None:
+        if self.fd is None:
+            with suppress(OSError, ValueError):
+                return (self.path / entry).read_bytes()
+            return None
+        try:
+            # O_NONBLOCK: a FIFO in place of an entry must not hang the command.
+            fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=self.fd)
+        except (OSError, ValueError):
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or not _owned_and_closed(info):
+                return None
+            chunks = []
+            while chunk := os.read(fd, max(info.st_size + 1, 1 << 16)):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+    def touch(self, entry: str) -> None:
+        with suppress(OSError, ValueError, NotImplementedError):
+            if self.fd is None:
+                os.utime(self.path / entry)
+            else:
+                os.utime(entry, dir_fd=self.fd, follow_symlinks=False)
+
+    def write(self, entry: str, data: bytes) -> None:
+        temporary = f".{entry}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
+        if self.fd is None:
+            try:
+                with open(self.path / temporary, "wb") as out:
+                    out.write(data)
+                os.replace(self.path / temporary, self.path / entry)
+            except OSError:
+                with suppress(OSError):
+                    (self.path / temporary).unlink()
+            return
+        try:
+            fd = os.open(
+                temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=self.fd
+            )
+        except OSError:
+            return
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+            os.replace(temporary, entry, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+        except OSError:
+            with suppress(OSError):
+                os.unlink(temporary, dir_fd=self.fd)
+
+    def prune(self) -> None:
+        try:
+            if self.fd is None:
+                listed = [(p.name, p.lstat().st_mtime) for p in self.path.iterdir()]
+            else:
+                listed = [(e.name, e.stat(follow_symlinks=False).st_mtime) for e in os.scandir(self.fd)]
+        except OSError:
+            return
+        # A temporary file outlives only a writer killed before its rename; an hour is long past any write.
+        stale = time.time() - 3600
+        doomed = [name for name, mtime in listed if name.startswith(".") and mtime < stale]
+        kept = sorted((mtime, name) for name, mtime in listed if not name.startswith("."))
+        doomed += [name for _, name in kept[: max(len(kept) - MAX_ENTRIES, 0)]]
+        for name in doomed:
+            with suppress(OSError):
+                if self.fd is None:
+                    (self.path / name).unlink()
+                else:
+                    os.unlink(name, dir_fd=self.fd)
+
+
+_RELATIVE = hasattr(os, "getuid") and os.open in os.supports_dir_fd and hasattr(os, "O_NOFOLLOW")
+
+
+def _owned_and_closed(info: os.stat_result) -> bool:
+    """Whether what `info` describes is this user's and no one else may write to it."""
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022

@@ -66,36 +66,43 @@ def _say_error(error: SdpolicyError | str, lang: str | None = None) -> None:
     sys.stderr.write(f"{t('error', language)}: {message}\n")
 
 
-def command(*names: str, **settings: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a command whose domain errors become one sentence on stderr and an exit code."""
+def guarded(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The command with its domain errors turned into one sentence on stderr and an exit code."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        debug = kwargs.get("debug") or os.environ.get("SDPOLICY_DEBUG") == "1"
+        try:
+            return function(*args, **kwargs)
+        except SdpolicyError as exc:
+            _say_error(exc, kwargs.get("lang"))
+            raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # The reader went away (`sdpolicy list | head`): not an error worth a message.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            _say_error(
+                f"internal error ({type(exc).__name__}: {exc}); this is a bug in sdpolicy, "
+                "rerun with --debug to see the traceback",
+                kwargs.get("lang"),
+            )
+            raise typer.Exit(EXIT_SOFTWARE) from None
+
+    return run
+
+
+def command(*names: str, group: typer.Typer | None = None, **settings: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a command (on `group`, default the main app) whose domain errors become one sentence
+    on stderr and an exit code."""
 
     def register(function: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(function)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            debug = kwargs.get("debug") or os.environ.get("SDPOLICY_DEBUG") == "1"
-            try:
-                return function(*args, **kwargs)
-            except SdpolicyError as exc:
-                _say_error(exc, kwargs.get("lang"))
-                raise typer.Exit(exc.exit_code) from None
-            except BrokenPipeError:
-                # The reader went away (`sdpolicy list | head`): not an error worth a message.
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-                raise typer.Exit(0) from None
-            except (typer.Exit, typer.Abort, KeyboardInterrupt):
-                raise
-            except Exception as exc:
-                if debug:
-                    raise
-                _say_error(
-                    f"internal error ({type(exc).__name__}: {exc}); this is a bug in sdpolicy, "
-                    "rerun with --debug to see the traceback",
-                    kwargs.get("lang"),
-                )
-                raise typer.Exit(EXIT_SOFTWARE) from None
-
-        app.command(*names, **settings)(run)
+        (group or app).command(*names, **settings)(guarded(function))
         return function
 
     return register
@@ -384,8 +391,11 @@ def mark(
     from sdpolicy.render import words
     from sdpolicy.store import append_record
 
+    from sdpolicy.commands.units import resolve_by
+
     language = check_lang(lang)
     opened = _open(catalogue, home, language)
+    by = resolve_by(home, by, language)
     record = make_update(
         opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
     )
@@ -430,9 +440,11 @@ def undo(
     from sdpolicy.progress import make_retraction
     from sdpolicy.store import append_record
 
+    from sdpolicy.commands.units import resolve_by
+
     language = check_lang(lang)
     opened = _open(catalogue, home, language)
-    retraction = make_retraction(opened.records, record_id, note, by, date.today())
+    retraction = make_retraction(opened.records, record_id, note, resolve_by(home, by, language), date.today())
     stored = append_record(opened.home, retraction, read=opened.snapshot)
     print(t("retracted", language, target=stored.retracts, id=stored.id))
 
@@ -553,3 +565,8 @@ def main() -> None:
     # Reference counting still frees everything as it goes; peak memory is the same.
     gc.disable()
     app()
+
+
+# Command families that live in their own modules register themselves on import.
+from sdpolicy.commands import units as _units  # noqa: E402,F401  (after everything they import from here)
+from sdpolicy.commands import trend as _trend  # noqa: E402,F401

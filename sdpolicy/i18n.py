@@ -54,6 +54,29 @@ _WORDS: dict[str, tuple[str, str]] = {
     "quote": ("原文", "Quote"),
     "document": ("文件", "Document"),
     "remark": ("备注", "Remark"),
+    # units and assignments (sdpolicy units, assign)
+    "unit_zh": ("单位", "Unit (zh)"),
+    "unit_en": ("英文名", "English name"),
+    "aliases": ("简称", "Aliases"),
+    "unit_kind": ("类型", "Kind"),
+    "unit_origin": ("来源", "From"),
+    "unit_kind.department": ("省直部门", "department"),
+    "unit_kind.city": ("市", "city"),
+    "unit_kind.county": ("县（市、区）", "county"),
+    "unit_kind.other": ("其他", "other"),
+    "unit_origin.starter": ("随附名单", "starter list"),
+    "unit_origin.office": ("本办添加", "added here"),
+    "unit_added": ("已添加单位 {name}（{path}）", "added unit {name} to {path}"),
+    "assigned": (
+        "已分工 {task}：牵头单位 {lead}，配合单位 {cooperating}，自 {date} 起（{id}）",
+        "assigned {task}: lead {lead}, with {cooperating}, from {date} ({id})",
+    ),
+    "assigned_alone": ("已分工 {task}：牵头单位 {lead}，自 {date} 起（{id}）", "assigned {task}: lead {lead}, from {date} ({id})"),
+    "by_unknown": (
+        "“{by}”不在单位名单中，按原样记录{hint}；添加单位用 sdpolicy units add",
+        "'{by}' is not in the list of units and is kept as typed{hint}; add it with sdpolicy units add",
+    ),
+    "by_unknown_hint": ("（是否要找 {close}？）", " (did you mean {close}?)"),
     # lights
     "light.done": ("完成", "done"),
     "light.green": ("绿灯", "green"),
@@ -102,7 +125,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     # phrases
     "summary": ("总体情况", "Summary"),
     "by_area": ("分领域情况", "By area"),
-    "red_tasks": ("红灯及逾期任务", "Red and overdue tasks"),
+    "red_tasks": ("红灯、逾期及难以按期完成的任务", "Red, overdue and at-risk tasks"),
     "comparison": ("与2005年基数对比", "Against the 2005 baselines"),
     "none": ("无", "none"),
     "report_title": ("{plan}执行情况报告", "{plan}: progress report"),
@@ -142,7 +165,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "条形为实际完成率，竖线为截至报告日应达到的序时进度",
         "The bar is the share of the target achieved; the tick is where the task should be by now",
     ),
-    "chart.baselines": ("量化任务关联指标：2005年基数、2006年目标与最新实际", "Indicators behind quantified tasks: 2005 baseline, 2006 target, latest actual"),
+    "chart.baselines": ("已有新数据的指标：2005年基数、2006年目标与最新数据", "Indicators with new figures: 2005 baseline, 2006 target, latest figure"),
     "chart.baselines.note": (
         "每组单独标度；只有以该指标为基数的任务，其目标才与指标同一口径",
         "Each group has its own scale; a target is drawn only for the task that counts from this indicator",
@@ -177,6 +200,26 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     "record_kind.task": ("任务", "task"),
     "record_kind.indicator": ("指标", "indicator"),
+    # printed and on screen (issue 14)
+    "chart.awaiting": (
+        "量化任务关联的 {count} 个指标尚无新数据：{names}。",
+        "No new figure yet for {count} indicators behind quantified tasks: {names}.",
+    ),
+    "print.left_out": (
+        "打印版只列出截至 {date} 已有记录的指标；其余 {count} 个（共 {total} 个）尚无记录，未列出，屏幕上可见全部。",
+        "In print, only the indicators with a figure recorded by {date} are listed; the other {count} of {total} "
+        "have none yet and are left out (the screen shows them all).",
+    ),
+    # trends and forecasts (trajectory.py)
+    "forecast": ("到期预测", "Forecast"),
+    "forecast_status": ("预测结论", "Forecast status"),
+    "forecast.on-track": ("有望完成", "on track"),
+    "forecast.at-risk": ("难以按期完成", "at risk"),
+    "forecast.text": ("按近两次报送的进度，到 {deadline} 预计达到 {value}，{status}", "{value} by {deadline} at the pace of the last two reports: {status}"),
+    "reason.forecast-at-risk": (
+        "绿灯，但按当前进度到 {deadline} 只能达到 {value}，难以按期完成",
+        "green, but at its current pace it reaches only {value} by {deadline}: at risk",
+    ),
 }
 
 

@@ -202,6 +202,7 @@ class TaskProgress:
     reason_data: dict[str, Any]
     baseline_value: float | None
     history: tuple[Record, ...]  # effective records for the task up to as_of, newest first
+    as_of: date  # the date the task was judged at
 
     @property
     def completion(self) -> float:
@@ -222,7 +223,7 @@ def expected_percent(task: Task, as_of: date) -> float:
     return 100 * (as_of - task.start).days / (task.deadline - task.start).days
 
 
-def _reached(target: Target, actual: float) -> bool:
+def reached(target: Target, actual: float) -> bool:
     goal = target.goal
     return actual <= goal if target.direction == "decrease" else actual >= goal
 
@@ -236,7 +237,7 @@ def actual_percent(target: Target, base: float, actual: float) -> float:
     span = target.goal - base
     if (span < 0) if target.direction == "decrease" else (span > 0):
         return 100 * (actual - base) / span
-    return 100.0 if _reached(target, actual) else 0.0
+    return 100.0 if reached(target, actual) else 0.0
 
 
 def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> TaskProgress:
@@ -260,7 +261,7 @@ def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> Ta
     else:
         percent = {"done": 100.0, "not-started": 0.0}.get(state or "")
     behind = expected - percent if percent is not None else None
-    met = state == "done" or (actual is not None and _reached(target, actual))
+    met = state == "done" or (actual is not None and reached(target, actual))
     lights = plan.lights
     data: dict[str, Any] = {}
     owed = None if met else periods.owed(plan.reporting, task.start, (r.date for r in found), as_of)
@@ -301,7 +302,7 @@ def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> Ta
     return TaskProgress(
         task=task, latest=current, actual=actual, state=state, percent=percent, expected=expected,
         behind=behind, light=light, reason=reason, reason_data=data, baseline_value=baseline_value,
-        history=found,
+        history=found, as_of=as_of,
     )
 
 

@@ -20,10 +20,10 @@ import math
 import os
 import random
 import re
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -776,13 +776,53 @@ def append_record(
     `read` is a snapshot this process took of the store before: the file is read again under the
     lock all the same, but what it still has in common with `read` is not hashed a second time.
     """
+    return append_records(home, [record], lock_timeout=lock_timeout, read=read)[0]
+
+
+def append_records(
+    home: Path,
+    records: Iterable[Record],
+    *,
+    lock_timeout: float | None = None,
+    read: Snapshot | None = None,
+    check: Callable[[Snapshot], None] | None = None,
+) -> list[Record]:
+    """Append many records at once: one lock, one write, one fsync; all of them or none.
+
+    Every line is made and checked before the lock is taken, so a record that cannot be written
+    refuses the whole batch. `check`, if given, is called under the lock with the store as it is
+    then (an importer uses it to see what was recorded meanwhile); whatever it raises aborts the
+    write. The records come back as stored, in order, each with its line.
+    """
+    records = list(records)
+    lines = [record_line(record) for record in records]
+    seen: dict[str, int] = {}
+    for index, record in enumerate(records):
+        if record.id in seen:
+            raise DataError(f"cannot write record '{record.id}': the same id is given twice in one write")
+        seen[record.id] = index
+    if not records:
+        return []
+    path = progress_path(home)
+    with workspace_lock(home, lock_timeout):
+        _remove_leftover_temporaries(Path(home))
+        if check is not None:
+            check(read_snapshot(home))
+        first = _append_locked(path, records, lines, read)
+    return [_normalized(record)._replace(line=first + index) for index, record in enumerate(records)]
+
+
+@contextmanager
+def workspace_lock(home: Path, lock_timeout: float | None = None) -> Iterator[None]:
+    """Hold the workspace's one writing lock (progress.toml.lock): every writer of HOME takes it.
+
+    The wait is `lock_timeout` seconds, else $SDPOLICY_LOCK_TIMEOUT, else 10.
+    """
     # Only writers need the lock, and importing filelock costs every reader a noticeable part of its start.
     from filelock import FileLock, Timeout
 
-    line = record_line(record)
     timeout = _lock_timeout(lock_timeout)
     home = Path(home)
-    path = progress_path(home)
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -791,15 +831,42 @@ def append_record(
     try:
         lock.acquire()
     except Timeout:
-        raise LockTimeoutError(_lock_message(path, lock, timeout)) from None
+        raise LockTimeoutError(_lock_message(progress_path(home), lock, timeout)) from None
     except OSError as exc:
         raise WriteError(f"could not lock {lock_path(home)}: {_reason(exc)}; nothing was written") from None
     try:
-        _remove_leftover_temporaries(home)
-        number = _append_locked(path, record, line, read)
+        yield
     finally:
         lock.release()
-    return _normalized(record)._replace(line=number)
+
+
+def append_lines(path: Path, lines: list[str], header: str) -> int:
+    """Append whole lines to a one-entry-per-line log other than the store; the caller holds the lock.
+
+    One write and one fsync; a failed write is cut back off. A new file starts with `header`. An
+    unfinished last line (an interrupted write) is set aside in PATH.torn first, as the store does.
+    Returns the line number of the first line written.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND)
+    except FileNotFoundError:
+        return _create(path, (header + "".join(f"{line}\n" for line in lines)).encode("utf-8")) - len(lines) + 1
+    except OSError as exc:
+        raise WriteError(f"could not open {path} for writing: {_reason(exc)}; nothing was written") from None
+    try:
+        data = _read_all(fd)
+        cut = data.rfind(b"\n") + 1
+        if cut < len(data):
+            _set_aside_torn_tail(fd, path, data, cut)
+            data = data[:cut]
+        newline = b"\r\n" if _uses_crlf(data) else b"\n"
+        _write_or_undo(fd, path, b"".join(line.encode("utf-8") + newline for line in lines), len(data))
+        return data.count(b"\n") + 1
+    except OSError as exc:
+        raise WriteError(f"could not write to {path}: {_reason(exc)}; nothing was written") from None
+    finally:
+        with suppress(OSError):
+            os.close(fd)
 
 
 def _lock_timeout(value: float | None) -> float:
@@ -840,17 +907,17 @@ def _lock_message(path: Path, lock: FileLock, timeout: float) -> str:
 def _remove_leftover_temporaries(home: Path) -> None:
     # Only a writer killed between creating and renaming its temporary file leaves one, and no other
     # writer can be at that step while we hold the lock.
-    for leftover in home.glob(f".{STORE_NAME}.tmp-*"):
+    for leftover in (*home.glob(f".{STORE_NAME}.tmp-*"), *home.glob(".assignments.toml.tmp-*")):
         with suppress(OSError):
             leftover.unlink()
 
 
-def _append_locked(path: Path, record: Record, line: str, read: Snapshot | None) -> int:
-    """Append the line to the store (creating it if need be); the line number it got."""
+def _append_locked(path: Path, records: list[Record], lines: list[str], read: Snapshot | None) -> int:
+    """Append the lines to the store (creating it if need be); the line number the first one got."""
     try:
         fd = os.open(path, os.O_RDWR | os.O_APPEND)
     except FileNotFoundError:
-        return _create(path, line)
+        return _create(path, (HEADER + f"schema = {SCHEMA_VERSION}\n" + "".join(f"{line}\n" for line in lines)).encode("utf-8")) - len(lines) + 1
     except OSError as exc:
         raise WriteError(f"could not open {path} for writing: {_reason(exc)}; nothing was written") from None
     try:
@@ -866,12 +933,13 @@ def _append_locked(path: Path, record: Record, line: str, read: Snapshot | None)
         )
         examined = _examine_after(data, path, prefix) if held else None
         contents, torn_at = examined or _examine(data, path)
-        clash = next((old for old in contents.records if old.id == record.id), None)
-        if clash is None and examined is not None and record.id in prefix.ids:
-            clash = next(old for old in _examine(data, path)[0].records if old.id == record.id)
+        wanted = {record.id for record in records}
+        clash = next((old for old in contents.records if old.id in wanted), None)
+        if clash is None and examined is not None and any(record_id in prefix.ids for record_id in wanted):
+            clash = next(old for old in _examine(data, path)[0].records if old.id in wanted)
         if clash is not None:
             raise DataError(
-                f"cannot write record '{record.id}': {path}:{clash.line} already has a record with that id"
+                f"cannot write record '{clash.id}': {path}:{clash.line} already has a record with that id"
             )
         if torn_at is not None:
             _set_aside_torn_tail(fd, path, data, torn_at)
@@ -885,7 +953,8 @@ def _append_locked(path: Path, record: Record, line: str, read: Snapshot | None)
         if contents.schema_line is None:
             # A file made by hand with nothing but comments: it gets the schema line a new store starts with.
             before += f"schema = {SCHEMA_VERSION}".encode() + newline
-        _write_or_undo(fd, path, before + line.encode("utf-8") + newline, len(data))
+        payload = before + b"".join(line.encode("utf-8") + newline for line in lines)
+        _write_or_undo(fd, path, payload, len(data))
         lines = prefix.lines + data.count(b"\n", prefix.size) if examined else data.count(b"\n")
         return lines + before.count(b"\n") + 1
     finally:
@@ -952,7 +1021,7 @@ def _write_or_undo(fd: int, path: Path, payload: bytes, size: int) -> None:
 
 def _set_aside_torn_tail(fd: int, path: Path, data: bytes, cut: int) -> None:
     """Move the unfinished last line to progress.toml.torn, so that nothing is lost and the next line starts clean."""
-    keep = torn_path(path.parent)
+    keep = path.with_name(path.name + ".torn")
     try:
         torn_fd = os.open(keep, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         try:
@@ -974,10 +1043,11 @@ def _set_aside_torn_tail(fd: int, path: Path, data: bytes, cut: int) -> None:
         ) from None
 
 
-def _create(path: Path, line: str) -> int:
-    """Write a new store whole beside its place and rename it there, so that it never exists half-written."""
+def _create(path: Path, content: bytes) -> int:
+    """Write a new file whole beside its place and rename it there, so that it never exists half-written.
+
+    Returns the number of lines written."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{_RANDOM.getrandbits(32):08x}")
-    content = (HEADER + f"schema = {SCHEMA_VERSION}\n" + line + "\n").encode("utf-8")
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:

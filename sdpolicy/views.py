@@ -13,6 +13,7 @@ from typing import Any, Sequence
 from sdpolicy.catalogue import Area, Indicator, Plan, Source, Target
 from sdpolicy.progress import AreaSummary, Comparison, Summary, TaskProgress, retracted_by
 from sdpolicy.store import Record
+from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast
 
 JSON_FORMAT = 1  # bumped only when a key changes meaning or disappears
 
@@ -97,7 +98,25 @@ def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
         "light": progress.light,
         "reason": {"code": progress.reason, **_plain(progress.reason_data)},
         "latest": record_json(latest) if latest is not None else None,
+        "forecast": forecast_json(forecast(progress)),
     }
+
+
+def forecast_json(found: Forecast | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "value": number(round(found.value, 1)),
+        "status": "on-track" if found.on_track else "at-risk",
+        "method": FORECAST_METHOD,
+        "from": [{"date": day.isoformat(), "value": number(value)} for day, value in found.points],
+    }
+
+
+def needs_attention(row: dict[str, Any]) -> bool:
+    """Red tasks, and green ones whose forecast falls short of the target: green only for now."""
+    at_risk = (row.get("forecast") or {}).get("status") == "at-risk"
+    return row["light"] == "red" or (row["light"] == "green" and at_risk)
 
 
 def _rounded(value: float | None) -> float | None:
@@ -253,7 +272,45 @@ def report_view(
             for s in summary.areas if s.area is not None
         ],
         "total": summary_json(summary.total),
-        "attention": [r for r in rows if r["light"] == "red"],
+        "attention": [r for r in rows if needs_attention(r)],
         "indicators": [comparison_json(c) for c in comparisons],
         "log": log_rows(records),
+    }
+
+
+# Fields of a task row that change from one date to the next: what a trend shows at each date.
+_TREND_FIELDS = ("actual", "state", "percent", "expected", "behind", "light", "reason")
+
+
+def task_trend_view(plan: Plan, trend: Sequence[TaskProgress], every: str) -> dict[str, Any]:
+    """A task at each date of a trend, each point the same figures as `list --json --as-of DATE`."""
+    rows = [task_row(plan, p) for p in trend]
+    last = rows[-1]
+    return {
+        "format": JSON_FORMAT,
+        "every": every,
+        "from": trend[0].as_of.isoformat(),
+        "to": trend[-1].as_of.isoformat(),
+        "task": {k: v for k, v in last.items() if k not in _TREND_FIELDS and k not in ("latest", "forecast")},
+        "points": [{"date": p.as_of.isoformat(), **{k: r[k] for k in _TREND_FIELDS}} for p, r in zip(trend, rows)],
+        "forecast": last["forecast"],
+    }
+
+
+def group_trend_view(
+    plan: Plan, dates: Sequence[date], summaries: Sequence[Summary], every: str, *,
+    area: Area | None = None, unit: str | None = None,
+) -> dict[str, Any]:
+    """Counts of each light at each date of a trend, as `status --as-of DATE` counts them."""
+    return {
+        "format": JSON_FORMAT,
+        "every": every,
+        "from": dates[0].isoformat(),
+        "to": dates[-1].isoformat(),
+        "area": area_json(area) if area else None,
+        "unit": unit,
+        "points": [
+            {"date": day.isoformat(), **{k: v for k, v in summary_json(s.total).items() if k not in ("area", "name_zh", "name_en")}}
+            for day, s in zip(dates, summaries)
+        ],
     }

@@ -322,15 +322,23 @@ def test_the_commands_work_without_a_usable_cache(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
-def test_a_cache_directory_others_may_write_to_is_not_read(tmp_path, cache_dir, catalogue, monkeypatch):
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o770, 0o730])
+def test_a_cache_directory_others_may_write_to_is_neither_read_nor_written(tmp_path, cache_dir, catalogue, monkeypatch, mode):
+    # Group-writable directories used to be read (umask 002 makes them); a member of the group could
+    # then plant an entry, so now only a directory no one else may write to is used at all.
     expected = load_catalogue(catalogue)
     unpickled = []
-    real = cache.pickle.loads
-    monkeypatch.setattr(cache.pickle, "loads", lambda data: unpickled.append(data) or real(data))
-    cache_dir.chmod(0o777)
+    real = cache._Unpickler.load
+    monkeypatch.setattr(cache._Unpickler, "load", lambda self: unpickled.append(1) or real(self))
+    cache_dir.chmod(mode)
+    before = sorted(cache_dir.iterdir())
     assert load_catalogue(catalogue) == expected and unpickled == []
-    cache_dir.chmod(0o775)  # what umask 002 makes: only a directory anyone may write to is refused
-    assert load_catalogue(catalogue) == expected and len(unpickled) == 1
+    assert sorted(cache_dir.iterdir()) == before  # nothing written there either
+    write_store(tmp_path / "home", [make(value=1)])
+    read_records(tmp_path / "home")
+    assert sorted(cache_dir.iterdir()) == before and unpickled == []
+    cache_dir.chmod(0o755)  # others may read, not write: used
+    assert load_catalogue(catalogue) == expected and unpickled == [1]
 
 
 def test_no_temporary_file_is_left_behind(tmp_path, cache_dir, monkeypatch):

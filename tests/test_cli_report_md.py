@@ -111,7 +111,7 @@ def test_pipes_in_notes_are_escaped_and_markup_kept(report):
 
 
 def test_red_and_overdue_section(report):
-    attention = sections(report, "##")["Red and overdue tasks"]
+    attention = sections(report, "##")["Red, overdue and at-risk tasks"]
     ((header, rows),) = tables(attention)
     # At 2006-12-15 every task but IND-02 (done) is red: IND-04, the September expo, is overdue;
     # IND-01 and EGOV-10 last reported in June, and July to November are five missed monthly reports
@@ -138,7 +138,7 @@ def test_baseline_comparison_table(report):
 def test_nothing_red_says_none(cli):
     # Before any deadline and with nothing recorded, every task is grey.
     text = cli("report", "--md", "--as-of", "2006-03-01").stdout
-    assert sections(text, "##")["Red and overdue tasks"].strip().startswith("none")
+    assert sections(text, "##")["Red, overdue and at-risk tasks"].strip().startswith("none")
 
 
 def test_report_in_chinese(cli):

@@ -91,6 +91,7 @@ def test_every_command_is_in_the_readme():
         "sdpolicy list --light green --as-of 2006-07-01",
         "sdpolicy status --as-of 2006-07-01 --lang zh",
         "sdpolicy show EGOV-10 --as-of 2006-07-01",
+        "sdpolicy trend IND-01 --every quarter --to 2006-07-01",
     ],
 )
 def test_readme_examples_are_what_the_program_prints(run, command):

@@ -23,8 +23,9 @@ LOG_ROW = RECORD | {"in_effect", "retracted_by"}
 TASK_ROW = {
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en", "target", "baseline",
     "baseline_value", "start", "deadline", "actual", "state", "percent", "expected", "behind", "light",
-    "reason", "latest",
+    "reason", "latest", "forecast",
 }
+FORECAST = {"value", "status", "method", "from"}
 # `reason` is {"code": …} plus the numbers its sentence needs, by code.
 REASON = {
     "met": set(), "blocked": set(), "no-record": set(), "not-begun": {"start"}, "in-progress": {"expected"},
@@ -49,13 +50,18 @@ TOP = {
     "log": {"format", "item", "records"},
     "compare": {"format", "as_of", "indicators"},
     "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log"},
+    "trend ID": {"format", "every", "from", "to", "task", "points", "forecast"},
+    "trend": {"format", "every", "from", "to", "area", "unit", "points"},
 }
+TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "light", "reason"}
+TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
 SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history"}
 
 
 @pytest.fixture
 def records(mark) -> None:
     """One record of each kind, so that `latest`, history and log rows are not empty."""
+    mark("IND-01", "--value", "60", "--date", "2006-03-31")  # with the next, a forecast
     mark("IND-01", "--value", "120", "--date", "2006-06-30", "--note", "n")  # on-track at 2006-07-01
     mark("IND-02", "--done", "--date", "2006-05-10")  # met
     mark("EGOV-10", "--value", "80", "--date", "2006-06-30")
@@ -88,6 +94,10 @@ def check_task_row(row: dict) -> None:
     assert set(row["reason"]) == {"code"} | REASON[code], (code, row["reason"])
     if row["latest"] is not None:
         assert set(row["latest"]) == RECORD
+    if row["forecast"] is not None:
+        assert set(row["forecast"]) == FORECAST
+        assert row["forecast"]["status"] in ("on-track", "at-risk")
+        assert [set(point) for point in row["forecast"]["from"]] == [{"date", "value"}] * 2
 
 
 def check_indicator(row: dict, keys: set[str]) -> None:
@@ -201,6 +211,18 @@ def test_report(cli, records):
         assert set(row) == LOG_ROW
 
 
+def test_trend(cli, records):
+    view = run_json(cli, "trend", "IND-01", "--to", "2006-07-01")
+    assert set(view) == TOP["trend ID"]
+    assert set(view["task"]) == TASK_ROW - TREND_POINT - {"latest", "forecast"}
+    assert view["points"] and all(set(p) == TREND_POINT for p in view["points"])
+    assert set(view["forecast"]) == FORECAST
+    for scope in ((), ("--area", "e-gov"), ("--unit", "省")):
+        view = run_json(cli, "trend", *scope, "--every", "quarter")
+        assert set(view) == TOP["trend"]
+        assert view["points"] and all(set(p) == TREND_COUNTS for p in view["points"])
+
+
 def test_json_is_free_of_markup_and_ansi(cli, mark):
     mark("IND-01", "--value", "120", "--date", "2006-06-30", "--note", "[red]x[/red]")
     text = cli("show", "IND-01", "--json", "--as-of", "2006-07-01").stdout
@@ -216,5 +238,8 @@ def test_every_pinned_key_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## JSON output", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]+)`", section))))
-    pinned = set().union(*TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK)
+    pinned = set().union(
+        *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT,
+        TREND_COUNTS,
+    )
     assert sorted(pinned - documented) == []

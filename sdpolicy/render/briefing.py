@@ -32,6 +32,8 @@ class Table:
     align: list[str]  # "l" or "r" per column
     total: bool = False  # the last row sums the ones above it
     nowrap: tuple[int, ...] = ()  # columns a line break would garble: ids, dates
+    # Rows with nothing recorded yet: a screen shows them, a printed page may leave them out.
+    quiet: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,15 +71,16 @@ def summary(view: dict[str, Any], lang: str) -> Table:
 
 
 def tasks(rows: list[dict[str, Any]], lang: str) -> Table:
-    headers = [t(k, lang) for k in ("id", "title", "target", "actual", "percent", "light", "latest_note")]
+    headers = [t(k, lang) for k in ("id", "title", "target", "actual", "percent", "light", "forecast", "latest_note")]
     body: list[list[Cell]] = [
         [
             r["id"], words.title(r, lang), words.target(r["target"], lang), words.actual(r, lang),
-            words.pct(r["percent"]), light(r["light"], lang), (r["latest"] or {}).get("note") or "",
+            words.pct(r["percent"]), light(r["light"], lang), words.forecast_short(r, lang),
+            (r["latest"] or {}).get("note") or "",
         ]
         for r in rows
     ]
-    return Table(headers, body, ["l", "l", "l", "r", "r", "l", "l"], nowrap=(0, 5))
+    return Table(headers, body, ["l", "l", "l", "r", "r", "l", "l", "l"], nowrap=(0, 5))
 
 
 def areas(view: dict[str, Any], lang: str) -> list[AreaSection]:
@@ -93,12 +96,13 @@ def areas(view: dict[str, Any], lang: str) -> list[AreaSection]:
 
 
 def attention(view: dict[str, Any], lang: str) -> Table | None:
-    """Red tasks (overdue ones included), or None when there are none."""
+    """Red tasks (overdue ones included) and green ones whose forecast falls short, or None when
+    there are none."""
     if not view["attention"]:
         return None
     headers = [t(k, lang) for k in ("id", "title", "deadline", "lead", "why")]
     rows: list[list[Cell]] = [
-        [r["id"], words.title(r, lang), r["deadline"], words.lead(r, lang), words.reason(r["reason"], lang)]
+        [r["id"], words.title(r, lang), r["deadline"], words.lead(r, lang), words.attention_reason(r, lang)]
         for r in view["attention"]
     ]
     return Table(headers, rows, ["l"] * 5, nowrap=(0, 2))
@@ -114,10 +118,18 @@ def current(indicator: dict[str, Any], lang: str) -> str:
 def comparison(view: dict[str, Any], lang: str) -> Table:
     headers = [t(k, lang) for k in ("indicator", "baseline", "as_of", "linked_tasks", "actual", "change", "growth")]
     rows: list[list[Cell]] = []
-    for row in view["indicators"]:
+    quiet = []
+    for n, row in enumerate(view["indicators"]):
+        if not recorded(row):
+            quiet.append(n)
         linked = ", ".join(f"{x['id']} ({words.target(x['target'], lang)})" for x in row["tasks"]) or "—"
         rows.append([
             words.name(row, lang), words.baseline_value(row, lang), row["as_of"], linked, current(row, lang),
             words.change(row["change"], row, lang), words.growth(row["growth"]),
         ])
-    return Table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"], nowrap=(2,))
+    return Table(headers, rows, ["l", "r", "l", "l", "r", "r", "r"], nowrap=(2,), quiet=tuple(quiet))
+
+
+def recorded(indicator: dict[str, Any]) -> bool:
+    """Whether the period has a figure or a state for this indicator by the as-of date."""
+    return indicator["actual"] is not None or indicator["recorded_state"] is not None

@@ -17,6 +17,8 @@ from typing import Any
 # in views.task_row fails the tests instead of silently vanishing from the CSV.
 TARGET_KEYS = ("kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event")
 REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start", "period", "due", "periods", "last")
+# The two reports a forecast runs through are a list: they stay in the JSON, one row per task here.
+FORECAST_KEYS = ("value", "status", "method")
 LATEST_KEYS = ("id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "recorded_at")
 COLUMNS = (
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en",
@@ -24,6 +26,7 @@ COLUMNS = (
     "baseline", "baseline_value", "start", "deadline", "actual", "state", "percent", "expected", "behind", "light",
     "reason", *(f"reason_{k}" for k in REASON_KEYS),
     *(f"latest_{k}" for k in LATEST_KEYS),
+    *(f"forecast_{k}" for k in FORECAST_KEYS),
 )
 
 BOM = "\ufeff"
@@ -35,9 +38,11 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
     for key, value in row.items():
         if isinstance(value, dict):
             for sub, item in value.items():
+                if isinstance(item, list):
+                    continue
                 flat[key if (key, sub) == ("reason", "code") else f"{key}_{sub}"] = item
-        elif value is None and key == "latest":
-            continue  # no record yet: the latest_* cells stay empty
+        elif value is None and key in ("latest", "forecast"):
+            continue  # no record (or no forecast) yet: those cells stay empty
         else:
             flat[key] = value
     return flat

@@ -7,6 +7,7 @@ fonts the system already has. Everything taken from the view goes through html.e
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -34,7 +35,7 @@ svg.chart {{ display: block; height: auto; font-family: {FONT_STACK}; }}
 table {{ border-collapse: collapse; width: 100%; margin: 6px 0 14px; font-size: 13px; }}
 th, td {{ border: 1px solid #dee2e6; padding: 4px 7px; vertical-align: top; text-align: left; }}
 th {{ background: #f1f3f5; font-weight: bold; }}
-td.r, th.r {{ text-align: right; white-space: nowrap; }}
+td.r, th.r {{ text-align: right; }}
 td.nw {{ white-space: nowrap; }}
 tbody tr:nth-child(even) {{ background: #f8f9fa; }}
 tr.total td {{ font-weight: bold; border-top: 2px solid #adb5bd; }}
@@ -42,10 +43,23 @@ tr.total td {{ font-weight: bold; border-top: 2px solid #adb5bd; }}
 .dot {{ display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; margin-right: 0.35em;
   vertical-align: -0.05em; border: 1px solid rgba(0, 0, 0, 0.15); }}
 .counts .count {{ margin-right: 1.2em; white-space: nowrap; }}
+.nb {{ white-space: nowrap; }}
+/* Titles and names get the room; short cells take what they need and never break. */
+table.tasks td:nth-child(2) {{ width: 42%; }}
+table.attention td:nth-child(2) {{ width: 36%; }}
+table.comparison td:first-child {{ width: 24%; }}
+.print-only {{ display: none; }}
 {_LIGHT_CSS}
 @page {{ size: A4; margin: 14mm 12mm 16mm; }}
 @media print {{
   body {{ max-width: none; padding: 0; font-size: 10pt; }}
+  /* A collapsed border is drawn half outside the table, and Chromium clips print at the page's
+     content box: a table of the full width loses its right border. */
+  table {{ width: calc(100% - 2px); }}
+  th, td {{ padding: 3px 5px; }}
+  tr.quiet, table.quiet {{ display: none; }}
+  .print-only {{ display: block; }}
+  footer {{ break-before: avoid; page-break-before: avoid; }}
   h2 {{ break-after: avoid; page-break-after: avoid; }}
   h3 {{ break-after: avoid; page-break-after: avoid; }}
   figure, section.area, table, tr {{ break-inside: avoid; page-break-inside: avoid; }}
@@ -60,21 +74,45 @@ def _light(mark: briefing.Light) -> str:
     return f'<span class="light light-{mark.code}"><span class="dot dot-{mark.code}"></span>{escape(mark.word)}</span>'
 
 
+# A cell this narrow (in display columns: a CJK character is 2) without a space is one word, such
+# as 会议召开 or 系统建成: it never breaks, since half a word on each line reads as two words.
+# English breaks only at spaces anyway.
+SHORT = 10
+# Inside longer text, an id (RES-10) and a number with its unit or range (1,180 万户, 80–100
+# enterprises, +23%).
+_FIGURE = re.compile(r"\b[A-Z]{2,}-\d+\b|[+−≤]?\d[\d,.]*(?:–\d[\d,.]*)?(?:%|\s?[\u4e00-\u9fff]{1,3}|\s[A-Za-z]+)")
+
+
+def text(value: str) -> str:
+    """Escaped text, with the spans a line must not break inside kept whole."""
+    if words.display_width(value) <= SHORT and value and " " not in value:
+        return f'<span class="nb">{escape(value)}</span>'
+    out, end = [], 0
+    for found in _FIGURE.finditer(value):
+        out += [escape(value[end:found.start()]), f'<span class="nb">{escape(found.group())}</span>']
+        end = found.end()
+    return "".join(out) + escape(value[end:])
+
+
 def _cell(value: briefing.Cell) -> str:
-    return _light(value) if isinstance(value, briefing.Light) else escape(value)
+    return _light(value) if isinstance(value, briefing.Light) else text(value)
 
 
-def _table(table: briefing.Table) -> str:
+def _table(table: briefing.Table, css: str = "") -> str:
     def cls(i: int) -> str:
         names = " ".join(n for n, on in (("r", table.align[i] == "r"), ("nw", i in table.nowrap)) if on)
         return f' class="{names}"' if names else ""
 
-    head = "".join(f"<th{cls(i)}>{escape(h)}</th>" for i, h in enumerate(table.headers))
+    head = "".join(f"<th{cls(i)}>{text(h)}</th>" for i, h in enumerate(table.headers))
     rows = []
     for n, row in enumerate(table.rows):
-        total = ' class="total"' if table.total and n == len(table.rows) - 1 else ""
-        rows.append(f"<tr{total}>" + "".join(f"<td{cls(i)}>{_cell(c)}</td>" for i, c in enumerate(row)) + "</tr>")
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+        kind = "total" if table.total and n == len(table.rows) - 1 else "quiet" if n in table.quiet else ""
+        tag = f'<tr class="{kind}">' if kind else "<tr>"
+        rows.append(tag + "".join(f"<td{cls(i)}>{_cell(c)}</td>" for i, c in enumerate(row)) + "</tr>")
+    # A table whose every row is quiet prints as the note below it alone.
+    names = " ".join(filter(None, [css, "quiet" if table.rows and len(table.quiet) == len(table.rows) else ""]))
+    attribute = f' class="{names}"' if names else ""
+    return f"<table{attribute}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
 
 
 def _figure(caption: str, note: str | None, *charts: str) -> str:
@@ -86,14 +124,18 @@ def _charts(view: dict[str, Any], lang: str) -> list[str]:
     out = [f"<h2>{escape(t('charts', lang))}</h2>", _figure(t("chart.lights", lang), None, svg.lights_chart(view, lang))]
     if svg.quantified(view):
         out.append(_figure(t("chart.progress", lang), t("chart.progress.note", lang), svg.progress_chart(view, lang)))
-    groups = svg.baseline_groups(view)
-    if groups:
+    groups, awaiting = svg.baseline_groups(view), svg.awaiting(view)
+    if groups or awaiting:
         out.append(f"<h3>{escape(t('chart.baselines', lang))}</h3>")
+    if groups:
         out.append(f'<p class="note">{escape(t("chart.baselines.note", lang))}</p>')
         # One figure per indicator, so that printing never splits a group across pages.
         out.append('<div class="groups">')
         out += [f'<figure class="group">{svg.baseline_chart(i, view, lang)}</figure>' for i in groups]
         out.append("</div>")
+    if awaiting:
+        names = ("；" if lang == "zh" else "; ").join(words.name(i, lang) for i in awaiting)
+        out.append(f'<p class="awaiting">{escape(t("chart.awaiting", lang, count=len(awaiting), names=names))}</p>')
     return out
 
 
@@ -124,14 +166,20 @@ def render_report(view: dict[str, Any], lang: str) -> str:
             '<section class="area">',
             f"<h3>{escape(area.name)}</h3>",
             f'<p class="counts">{counts} · {escape(area.overall)}</p>',
-            _table(area.tasks),
+            _table(area.tasks, "tasks"),
             "</section>",
         ]
 
     out.append(f"<section><h2>{escape(t('red_tasks', lang))}</h2>")
     attention = briefing.attention(view, lang)
-    out += [_table(attention) if attention else f"<p>{escape(t('none', lang))}</p>", "</section>"]
+    out += [_table(attention, "attention") if attention else f"<p>{escape(t('none', lang))}</p>", "</section>"]
 
-    out += [f"<section><h2>{escape(t('comparison', lang))}</h2>", _table(briefing.comparison(view, lang)), "</section>"]
+    comparison = briefing.comparison(view, lang)
+    out += [f"<section><h2>{escape(t('comparison', lang))}</h2>", _table(comparison, "comparison")]
+    if comparison.quiet:
+        left_out = t("print.left_out", lang, count=len(comparison.quiet), total=len(comparison.rows),
+                     date=view["as_of"])
+        out.append(f'<p class="note print-only">{escape(left_out)}</p>')
+    out.append("</section>")
     out += ["</main>", f"<footer><p>{escape(t('generated', lang))}</p></footer>", "</body>", "</html>", ""]
     return "\n".join(out)

@@ -197,9 +197,39 @@ def progress_chart(view: dict[str, Any], lang: str) -> str:
 # its own scale because the indicators' units differ (万户, %, 个 …).
 
 
+def _tasks_by_id(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for a in view["areas"] for r in a["tasks_list"]}
+
+
+def _counted_by(indicator: dict[str, Any]) -> str | None:
+    """The quantified task that counts from this indicator, whose target is in the indicator's unit."""
+    return next((x["id"] for x in indicator["tasks"]
+                 if x["role"] == "baseline" and x["target"]["kind"] in words.QUANTIFIED), None)
+
+
+def latest_figure(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]]) -> tuple[Any, str | None]:
+    """The indicator's latest figure by the as-of date and, when it came from the task counting
+    from the indicator (whose figures are in the same unit), that task's id."""
+    if indicator["actual"] is not None:
+        return indicator["actual"], None
+    task = _counted_by(indicator)
+    if task is not None and tasks_by_id[task]["actual"] is not None:
+        return tasks_by_id[task]["actual"], task
+    return None, None
+
+
 def baseline_groups(view: dict[str, Any]) -> list[dict[str, Any]]:
-    """Indicators that a count, range or percent task links to."""
-    return [i for i in view["indicators"] if any(x["target"]["kind"] in words.QUANTIFIED for x in i["tasks"])]
+    """Indicators with a figure recorded by the as-of date: one chart each. An indicator with no
+    figure has nothing to chart but its 2005 value, which the comparison table already gives."""
+    tasks_by_id = _tasks_by_id(view)
+    return [i for i in view["indicators"] if latest_figure(i, tasks_by_id)[0] is not None]
+
+
+def awaiting(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """Indicators behind quantified tasks still without a figure: named in one line, not charted."""
+    tasks_by_id = _tasks_by_id(view)
+    return [i for i in view["indicators"] if latest_figure(i, tasks_by_id)[0] is None
+            and any(x["target"]["kind"] in words.QUANTIFIED for x in i["tasks"])]
 
 
 def _bars(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]], lang: str) -> Iterator[dict[str, Any]]:
@@ -212,13 +242,11 @@ def _bars(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]], lan
     if indicator["value"] is not None:
         yield {"series": "baseline", "label": t("bar.baseline", lang), "value": indicator["value"],
                "text": words.baseline_value(indicator, lang)}
-    counted_by = None
     for linked in indicator["tasks"]:
         target = linked["target"]
         if target["kind"] not in words.QUANTIFIED:
             continue
         if linked["role"] == "baseline":
-            counted_by = linked["id"]
             value = target["max"] if target["kind"] == "range" else target["value"]
             yield {"series": "target", "label": t("bar.target", lang, id=linked["id"]), "value": value,
                    "low": target["min"] if target["kind"] == "range" else None,
@@ -226,22 +254,15 @@ def _bars(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]], lan
         else:
             yield {"series": "note", "label": "",
                    "text": t("other_measure", lang, id=linked["id"], target=words.target(target, lang))}
-    actual, source = indicator["actual"], None
-    if actual is None and counted_by is not None:
-        # The task counting from this indicator reports figures in its unit: the latest of those.
-        actual, source = tasks_by_id[counted_by]["actual"], counted_by
+    actual, source = latest_figure(indicator, tasks_by_id)
     label = t("bar.actual_of", lang, id=source) if source else t("bar.actual", lang)
-    if actual is None:
-        yield {"series": "missing", "label": label, "text": t("not_recorded", lang)}
-    else:
-        date = indicator["actual_date"] if source is None else (tasks_by_id[source]["latest"] or {}).get("date")
-        text = words.amount(actual, indicator, lang) + (f" ({date})" if date else "")
-        yield {"series": "actual", "label": label, "value": actual, "text": text}
+    date = indicator["actual_date"] if source is None else (tasks_by_id[source]["latest"] or {}).get("date")
+    text = words.amount(actual, indicator, lang) + (f" ({date})" if date else "")
+    yield {"series": "actual", "label": label, "value": actual, "text": text}
 
 
 def baseline_chart(indicator: dict[str, Any], view: dict[str, Any], lang: str) -> str:
-    tasks_by_id = {r["id"]: r for a in view["areas"] for r in a["tasks_list"]}
-    bars = list(_bars(indicator, tasks_by_id, lang))
+    bars = list(_bars(indicator, _tasks_by_id(view), lang))
     row, bar, size = 24, 16, 12
     labelled = [b for b in bars if b["series"] != "note"]
     label_w = min(max(text_width(b["label"], size) for b in labelled) + 12, 200)
@@ -261,9 +282,6 @@ def baseline_chart(indicator: dict[str, Any], view: dict[str, Any], lang: str) -
             body.append(_text(0, mid, clip(b["text"], GROUP_WIDTH, size), fill=MUTED, size=size, css="note"))
             continue
         body.append(_text(label_w - 8, mid, clip(b["label"], label_w - 10, size), anchor="end", size=size))
-        if b["series"] == "missing":
-            body.append(_text(label_w, mid, b["text"], fill=MUTED, size=size))
-            continue
         width = abs(b["value"]) / most * span
         colour = SERIES_COLOUR[b["series"]]
         body.append(

@@ -136,6 +136,8 @@ def render_task(view: dict[str, Any], lang: str, out: Screen) -> None:
     facts.append((t("quote", lang), f"“{source['quote']}”"))
     light, style = light_cell(task["light"], lang)
     facts.append((t("light", lang), (f"{light} — {words.reason(task['reason'], lang)}", style)))
+    if task.get("forecast"):
+        facts.append((t("forecast", lang), words.forecast(task["forecast"], task, lang)))
     out.pairs(facts)
     if task["indicators"]:
         columns = [Column(t(name, lang), fold=name in ("indicator", "source"))
@@ -196,3 +198,79 @@ def render_compare(view: dict[str, Any], lang: str, out: Screen) -> None:
             words.change(row["change"], row, lang), words.growth(row["growth"]),
         ])
     out.table(columns, rows, title=t("comparison", lang))
+
+
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float | None], top: float) -> str:
+    """One block per value, its height the value's share of `top`; a gap where there is none."""
+    if top <= 0:
+        top = 1.0
+    marks = []
+    for value in values:
+        if value is None:
+            marks.append(" ")
+        else:
+            share = min(max(value / top, 0.0), 1.0)
+            marks.append(_SPARKS[round(share * (len(_SPARKS) - 1))])
+    return "".join(marks)
+
+
+def _date_heading(day: str, dates: Sequence[str]) -> str:
+    # Within one year the month and day are enough, and keep a year's twelve columns narrow.
+    return day[5:] if len({d[:4] for d in dates}) == 1 else day
+
+
+def render_trend(view: dict[str, Any], lang: str, out: Screen) -> None:
+    points = view["points"]
+    dates = [p["date"] for p in points]
+    columns = [Column("", fold=False)] + [Column(_date_heading(d, dates), right=True, fold=False) for d in dates]
+    spark = out.is_terminal
+    if spark:
+        columns.append(Column("", fold=False))
+    rows: list[list[Cell]] = []
+    if "task" in view:
+        task = view["task"]
+        title = f"{task['id']}  {words.title(task, lang)} · {words.target(task['target'], lang)}"
+        series = [
+            # Bare figures: the unit is in the title, and twelve columns must fit a terminal.
+            (t("actual", lang), [words.num(p["actual"]) if p["actual"] is not None else words.state(p["state"], lang) for p in points],
+             [p["actual"] for p in points], task["target"].get("min") or task["target"].get("value")),
+            (t("percent", lang), [words.pct(p["percent"]) for p in points], [p["percent"] for p in points], 100.0),
+            (t("expected", lang), [words.pct(p["expected"]) for p in points], [p["expected"] for p in points], 100.0),
+        ]
+        for label, cells, values, top in series:
+            row: list[Cell] = [label, *cells]
+            if spark:
+                known = [v for v in values if v is not None]
+                row.append(sparkline(values, max(top or 0.0, *known, 0.0)))
+            rows.append(row)
+        light_row: list[Cell] = [t("light", lang), *(light_cell(p["light"], lang) for p in points)]
+        if spark:
+            light_row.append("")
+        rows.append(light_row)
+    else:
+        if view.get("area"):
+            title = words.name(view["area"], lang)
+        elif view.get("unit"):
+            title = f"{t('lead', lang)}: {view['unit']}"
+        else:
+            title = t("total", lang)
+        top = float(max((p["tasks"] for p in points), default=0))
+        for light in words.LIGHTS:
+            row = [light_cell(light, lang), *(str(p[light]) for p in points)]
+            if spark:
+                row.append(sparkline([p[light] for p in points], top))
+            rows.append(row)
+        overall: list[Cell] = [t("overall", lang), *(words.pct(p["percent"]) for p in points)]
+        if spark:
+            overall.append(sparkline([p["percent"] for p in points], 100.0))
+        rows.append(overall)
+    out.table(columns, rows, title=title)
+    if "task" in view and view.get("forecast"):
+        out.line(forecast_line(view["forecast"], view["task"], lang))
+
+
+def forecast_line(found: dict[str, Any], task: dict[str, Any], lang: str) -> str:
+    return f"{t('forecast', lang)}: {words.forecast(found, task, lang)}"

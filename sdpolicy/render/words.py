@@ -170,3 +170,27 @@ def display_width(text: str) -> int:
 
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
+
+
+def forecast(found: dict[str, Any] | None, row: dict[str, Any], lang: str) -> str:
+    """A task's forecast: the projected figure at its deadline and whether it reaches the target."""
+    if found is None:
+        return "—"
+    value = amount(found["value"], row["target"], lang)
+    return t("forecast.text", lang, value=value, deadline=row["deadline"], status=t(f"forecast.{found['status']}", lang))
+
+
+def forecast_short(row: dict[str, Any], lang: str) -> str:
+    """The forecast in a table cell: the projected figure and on track or at risk."""
+    found = row.get("forecast")
+    if found is None:
+        return "—"
+    status = t("forecast." + found["status"], lang)
+    return f"{amount(found['value'], row['target'], lang)} · {status}"
+
+
+def attention_reason(row: dict[str, Any], lang: str) -> str:
+    """Why a task is in the attention list: its light's reason, or a forecast short of the target."""
+    if row["light"] != "red" and (row.get("forecast") or {}).get("status") == "at-risk":
+        return t("reason.forecast-at-risk", lang, value=amount(row["forecast"]["value"], row["target"], lang), deadline=row["deadline"])
+    return reason(row["reason"], lang)

@@ -81,7 +81,7 @@ def summary_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list
 def tasks_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
     headers = [t(k, lang) for k in (
         "id", "area", "title", "kind", "target", "target_value", "target_max", "unit", "actual", "state",
-        "percent", "expected", "light", "why", "start", "deadline", "lead", "latest_date", "latest_note", "by",
+        "percent", "expected", "light", "why", "forecast", "forecast_status", "start", "deadline", "lead", "latest_date", "latest_note", "by",
     )]
     rows = []
     for area in view["areas"]:
@@ -90,6 +90,7 @@ def tasks_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[A
             kind = target["kind"]
             unit_zh = target["unit_zh"]
             latest = r["latest"] or {}
+            forecast = r["forecast"]
             rows.append([
                 r["id"], words.name(area, lang), words.title(r, lang), t(f"kind.{kind}", lang),
                 words.target(target, lang),
@@ -102,6 +103,8 @@ def tasks_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[A
                 Percent(r["expected"]) if r["expected"] is not None else None,
                 briefing.light(r["light"], lang),
                 words.reason(r["reason"], lang),
+                _figure(forecast["value"], unit_zh) if forecast else None,
+                t(f"forecast.{forecast['status']}", lang) if forecast else None,
                 _day(r["start"]), _day(r["deadline"]),
                 pair(r, "lead", lang) or None,
                 _day(latest.get("date")), latest.get("note") or None, latest.get("by") or None,

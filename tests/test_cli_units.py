@@ -1,0 +1,94 @@
+"""sdpolicy units, units add, assign, and unit names given to mark --by."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import assert_refused
+
+
+def test_units_lists_the_starter_list(cli):
+    result = cli("units", "--json")
+    assert result.exit_code == 0, result.stderr
+    listed = json.loads(result.stdout)["units"]
+    # 17 cities and 8 units the plan and the review name (see data/units/starter.toml).
+    assert len(listed) == 25
+    jinan = listed[0]
+    assert jinan == {
+        "zh": "济南市", "en": "Jinan", "aliases": ["济南"], "kind": "city",
+        "source": {"document": "plan-2006", "quote": "重点培育济南、青岛、临沂3个流通区域信息化基地"},
+        "note": "", "starter": True,
+    }
+
+
+def test_units_add_then_list(cli, sdpolicy_home):
+    result = cli("units", "add", "省经济贸易委员会", "--en", "Economic and Trade Commission", "--alias", "省经贸委", "--kind", "department")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"added unit 省经济贸易委员会 to {sdpolicy_home / 'units.toml'}\n"
+    table = cli("units").stdout
+    last = table.strip().split("\n")[-1]
+    assert [cell.strip() for cell in last.split("|")] == [
+        "省经济贸易委员会", "Economic and Trade Commission", "省经贸委", "department", "added here"
+    ]
+    zh = cli("units", "add", "省科学技术厅", "--alias", "省科技厅", "--lang", "zh")
+    assert zh.stdout == f"已添加单位 省科学技术厅（{sdpolicy_home / 'units.toml'}）\n"
+
+
+def test_units_add_refuses_a_name_already_taken_and_a_bad_kind(cli):
+    message = assert_refused(cli("units", "add", "安监", "--alias", "省安监局"))
+    assert message == "the name '省安监局' already belongs to 省安全生产监督管理局; every name and alias must belong to one unit"
+    message = assert_refused(cli("units", "add", "某局", "--kind", "bureau"))
+    assert message == "unknown kind 'bureau'; use one of department, city, county, other"
+
+
+def test_a_broken_units_file_is_refused_with_its_place(cli, sdpolicy_home):
+    sdpolicy_home.mkdir()
+    (sdpolicy_home / "units.toml").write_text('[[unit]]\nzh = "甲"\nkind = 3\n', encoding="utf-8")
+    message = assert_refused(cli("units"), 65)
+    assert message == (
+        "the list of units has 1 problem: "
+        f"{sdpolicy_home / 'units.toml'}:3:8: kind must be 'department', 'city', 'county' or 'other', not the number 3"
+    )
+
+
+def test_assign_resolves_aliases_and_stores_canonical_names(cli, sdpolicy_home):
+    result = cli("assign", "egov-10", "--lead", "省安监局", "--with", "济南", "--with", "Qingdao", "--date", "2006-03-01", "--note", "分工")
+    assert result.exit_code == 0, result.stderr
+    entry_id = result.stdout.rsplit("(", 1)[1][:-2]
+    assert result.stdout == f"assigned EGOV-10: lead 省安全生产监督管理局, with 济南市, 青岛市, from 2006-03-01 ({entry_id})\n"
+    line = (sdpolicy_home / "assignments.toml").read_text(encoding="utf-8").split("\n")[3]
+    assert line.startswith(
+        f'{entry_id} = {{ task = "EGOV-10", lead = "省安全生产监督管理局", with = ["济南市", "青岛市"], date = 2006-03-01, note = "分工", recorded_at = '
+    )
+    zh = cli("assign", "EGOV-10", "--lead", "济南", "--date", "2006-04-01", "--lang", "zh")
+    assert zh.stdout.startswith("已分工 EGOV-10：牵头单位 济南市，自 2006-04-01 起（a-")
+
+
+def test_assign_refuses_unknown_units_and_tasks(cli, sdpolicy_home):
+    message = assert_refused(cli("assign", "EGOV-10", "--lead", "省安监"))
+    assert message == (
+        "unknown unit '省安监' for --lead; did you mean 省安全生产监督管理局 (Shandong Provincial Administration of Work Safety)? "
+        "See `sdpolicy units`; add it with `sdpolicy units add`"
+    )
+    message = assert_refused(cli("assign", "EGOV-10", "--lead", "济南", "--with", "Qingdoa"))
+    assert message.startswith("unknown unit 'Qingdoa' for --with; did you mean 青岛市 (Qingdao)")
+    message = assert_refused(cli("assign", "EGOV-99", "--lead", "济南"))
+    assert message.startswith("unknown task 'EGOV-99'")
+    assert not (sdpolicy_home / "assignments.toml").exists()
+
+
+def test_mark_by_stores_the_canonical_name_of_a_known_unit(cli, store_file):
+    result = cli("mark", "IND-01", "--value", "10", "--by", "省安监局")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert 'by = "省安全生产监督管理局"' in store_file.read_text(encoding="utf-8")
+
+
+def test_mark_by_keeps_an_unknown_name_as_typed_with_a_warning(cli, store_file):
+    result = cli("mark", "IND-01", "--value", "10", "--by", "济南市经委")
+    assert result.exit_code == 0
+    # 济南市 is inside 济南市经委, so it is offered.
+    assert result.stderr == (
+        "Warning: '济南市经委' is not in the list of units and is kept as typed (did you mean 济南市?); "
+        "add it with sdpolicy units add\n"
+    )
+    assert 'by = "济南市经委"' in store_file.read_text(encoding="utf-8")
