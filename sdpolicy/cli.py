@@ -570,3 +570,4 @@ def main() -> None:
 # Command families that live in their own modules register themselves on import.
 from sdpolicy.commands import units as _units  # noqa: E402,F401  (after everything they import from here)
 from sdpolicy.commands import trend as _trend  # noqa: E402,F401
+from sdpolicy.commands import bulletin as _bulletin  # noqa: E402,F401

@@ -103,24 +103,31 @@ class Owed(NamedTuple):
     first_due: date  # the due day of the task's first report
 
 
+def first_index(reporting: Reporting, start: date) -> int:
+    """The index of the first period a task begun on `start` reports for: the one holding its start,
+    or the next when that period's report was due before the task began."""
+    first = index_of(reporting, start)
+    return first + 1 if period(reporting, first).due < start else first
+
+
+def missed_through(reporting: Reporting, first: int, dates: Iterable[date], index: int) -> int:
+    """Periods in a row without a record among `dates`, counting back from `index` to `first`."""
+    reported = {index_of(reporting, d) for d in dates}
+    missed = 0
+    while index >= first and index not in reported:
+        missed += 1
+        index -= 1
+    return missed
+
+
 def owed(reporting: Reporting, start: date, dates: Iterable[date], as_of: date) -> Owed | None:
     """The reports a task that began on `start` owes at as_of, given the dates of its records.
 
     None while its first report is not yet due. Whether the task is done (and so owes nothing) is
     for the caller to decide. Only records dated on or before as_of should be given.
     """
-    first = index_of(reporting, start)
-    if period(reporting, first).due < start:
-        # Begun after this period's report was due: its first report is the next period's.
-        first += 1
+    first = first_index(reporting, start)
     latest = last_due(reporting, as_of)
-    first_due = period(reporting, first).due
     if latest.index < first:
         return None
-    reported = {index_of(reporting, d) for d in dates}
-    missed = 0
-    index = latest.index
-    while index >= first and index not in reported:
-        missed += 1
-        index -= 1
-    return Owed(latest, missed, first_due)
+    return Owed(latest, missed_through(reporting, first, dates, latest.index), period(reporting, first).due)

@@ -314,3 +314,93 @@ def group_trend_view(
             for day, s in zip(dates, summaries)
         ],
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports owed, what changed, and the bulletin (sdpolicy.bulletin)
+
+
+def period_json(period: Any) -> dict[str, Any]:
+    return {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(), "due": period.due.isoformat()}
+
+
+def unit_json(unit: Any) -> dict[str, Any]:
+    return {"unit_zh": unit.zh, "unit_en": unit.en, "unit_source": unit.source}
+
+
+def owing_row(plan: Plan, owing: Any) -> dict[str, Any]:
+    progress = owing.progress
+    task = progress.task
+    return {
+        "id": task.id,
+        "area": task.area,
+        "title_zh": task.title_zh,
+        "title_en": task.title_en,
+        "deadline": task.deadline.isoformat(),
+        "light": progress.light,
+        "reason": {"code": progress.reason, **_plain(progress.reason_data)},
+        "last": owing.last.isoformat() if owing.last else None,
+        "missed": owing.missed,
+        **unit_json(owing.unit),
+    }
+
+
+def group_by_unit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows gathered under their unit, units by name and the tasks nobody is chased for last."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        key = row["unit_zh"]
+        if key not in groups:
+            groups[key] = {"unit_zh": row["unit_zh"], "unit_en": row["unit_en"], "unit_source": row["unit_source"], "tasks": []}
+        groups[key]["tasks"].append(row)
+    return [groups[k] for k in sorted(groups, key=lambda k: (k is None, k or ""))]
+
+
+def due_view(plan: Plan, owing: Sequence[Any], period: Any, as_of: date) -> dict[str, Any]:
+    rows = [owing_row(plan, o) for o in owing]
+    return {
+        "format": JSON_FORMAT,
+        "as_of": as_of.isoformat(),
+        "period": period_json(period),
+        "reporting": plan.reporting._asdict(),
+        "count": len(rows),
+        "units": group_by_unit(rows),
+    }
+
+
+def _light_json(progress: TaskProgress) -> dict[str, Any]:
+    return {"light": progress.light, "reason": {"code": progress.reason, **_plain(progress.reason_data)}}
+
+
+def transition_row(plan: Plan, transition: Any, unit: Any) -> dict[str, Any]:
+    task = transition.after.task
+    return {
+        "id": task.id,
+        "area": task.area,
+        "title_zh": task.title_zh,
+        "title_en": task.title_en,
+        "change": transition.kind,
+        "before": _light_json(transition.before),
+        "after": _light_json(transition.after),
+        **unit_json(unit),
+    }
+
+
+def moved_indicator(old: Comparison, new: Comparison) -> dict[str, Any]:
+    indicator = new.indicator
+    change = new.actual - old.actual if new.actual is not None and old.actual is not None else None
+    return {
+        "id": indicator.id,
+        "area": indicator.area,
+        "name_zh": indicator.name_zh,
+        "name_en": indicator.name_en,
+        "unit_zh": indicator.unit_zh or None,
+        "unit_en": indicator.unit_en or None,
+        "before": number(old.actual),
+        "before_date": old.latest.date.isoformat() if old.latest else None,
+        "after": number(new.actual),
+        "after_date": new.latest.date.isoformat() if new.latest else None,
+        "state_before": old.recorded_state,
+        "state_after": new.recorded_state,
+        "change": number(change),
+    }

@@ -194,3 +194,11 @@ def attention_reason(row: dict[str, Any], lang: str) -> str:
     if row["light"] != "red" and (row.get("forecast") or {}).get("status") == "at-risk":
         return t("reason.forecast-at-risk", lang, value=amount(row["forecast"]["value"], row["target"], lang), deadline=row["deadline"])
     return reason(row["reason"], lang)
+
+
+def indicator_figure(row: dict[str, Any], when: str, lang: str) -> str:
+    """An indicator's figure (or recorded state) before or after, with its date: for `changes`."""
+    value, day, recorded = row[when], row[f"{when}_date"], row[f"state_{when}"]
+    if value is not None:
+        return f"{amount(value, row, lang)} ({day})"
+    return state(recorded, lang)

@@ -1,0 +1,188 @@
+"""The three questions a supervision office asks before its monthly bulletin (督查通报).
+
+Who has not reported (the chasing list, 催办清单), what changed between two dates, and where the
+tasks stand in the words bulletins use (done, ahead of, on and behind schedule). Every answer is
+the arithmetic of progress.py evaluated at one or two dates, never a second implementation of it.
+Pure: no Typer, no Rich, no files.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Mapping, NamedTuple, Sequence
+
+from sdpolicy import periods
+from sdpolicy.catalogue import Plan, Task
+from sdpolicy.progress import Comparison, TaskProgress, compare_baselines, effective, plan_progress
+from sdpolicy.store import Record
+
+
+# ---------------------------------------------------------------------------------------------
+# Whom to chase
+
+
+class Unit(NamedTuple):
+    zh: str | None  # None: nobody to chase yet
+    en: str | None
+    source: str | None  # "assigned" (the office's assignment), "plan" (named by the plan), "reported" (the last --by)
+
+
+NO_UNIT = Unit(None, None, None)
+
+
+def unit_of(task: Task, history: Sequence[Record], assigned: Mapping[str, str], english: Mapping[str, str]) -> Unit:
+    """The unit a task's reports are chased from: the one place that decides it.
+
+    The lead the office assigned (units and assignments), else the lead the plan names, else whoever
+    reported the task last (`mark --by`), else nobody. `assigned` maps task ids to the canonical name
+    of the lead in effect; `english` maps a canonical name to its English one. `history` is the
+    task's records, newest first.
+    """
+    lead = assigned.get(task.id)
+    if lead:
+        return Unit(lead, english.get(lead) or lead, "assigned")
+    if task.lead_zh:
+        return Unit(task.lead_zh, task.lead_en or task.lead_zh, "plan")
+    reporter = next((r.by.strip() for r in history if r.by and r.by.strip()), None)
+    if reporter:
+        return Unit(reporter, english.get(reporter) or reporter, "reported")
+    return NO_UNIT
+
+
+class Owing(NamedTuple):
+    progress: TaskProgress
+    unit: Unit
+    last: date | None  # the date of its last record up to the period's end (or the as-of date)
+    missed: int  # periods in a row without a record, up to and including the period asked about
+
+
+def owing(
+    plan: Plan, records: Sequence[Record], period: periods.Period, as_of: date,
+    assigned: Mapping[str, str], english: Mapping[str, str],
+) -> list[Owing]:
+    """Every task that owes a report for `period`, judged at its end or at as_of if that is earlier.
+
+    A task owes one when it has begun, its first report falls in or before the period, it is not
+    done, and no record of it is dated inside the period.
+    """
+    reporting = plan.reporting
+    judge = min(as_of, period.end)
+    found = []
+    for progress in plan_progress(plan, records, judge):
+        task = progress.task
+        if progress.light == "done" or judge < task.start:
+            continue
+        first = periods.first_index(reporting, task.start)
+        if period.index < first:
+            continue
+        dates = [r.date for r in progress.history]
+        if any(period.start <= d <= period.end for d in dates):
+            continue
+        missed = periods.missed_through(reporting, first, dates, period.index)
+        last = progress.history[0].date if progress.history else None
+        found.append(Owing(progress, unit_of(task, progress.history, assigned, english), last, missed))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# What changed
+
+
+# How a light moved, in the order a reader looks for them. A task is put under the first that fits.
+CHANGE_KINDS = ("done", "red", "recovered", "reported", "yellow", "unreported", "other")
+_RANK = {"green": 0, "yellow": 1, "red": 2}
+
+
+def change_kind(before: str, after: str) -> str:
+    if after == "done":
+        return "done"
+    if after == "red":
+        return "red"
+    if before in ("red", "yellow") and after in _RANK and _RANK[after] < _RANK[before]:
+        return "recovered"
+    if before in ("unreported", "grey") and after in ("green", "yellow"):
+        return "reported"
+    if after in ("yellow", "unreported"):
+        return after
+    return "other"
+
+
+class Transition(NamedTuple):
+    before: TaskProgress
+    after: TaskProgress
+    kind: str  # one of CHANGE_KINDS
+
+
+class Changes(NamedTuple):
+    since: date
+    as_of: date
+    transitions: list[Transition]  # catalogue order
+    records: list[Record]  # in effect, dated after `since` and on or before `as_of`, by date then entry
+    indicators: list[tuple[Comparison, Comparison]]  # (at since, at as_of) for those with a new figure
+    progress: list[TaskProgress]  # every task at as_of
+
+
+def default_since(plan: Plan, as_of: date) -> date:
+    """The end of the period before the one holding as_of: "since last month's bulletin"."""
+    return periods.previous(plan.reporting, periods.containing(plan.reporting, as_of)).end
+
+
+def changes(plan: Plan, records: Sequence[Record], since: date, as_of: date) -> Changes:
+    before = plan_progress(plan, records, since)
+    after = plan_progress(plan, records, as_of)
+    transitions = [
+        Transition(b, a, change_kind(b.light, a.light)) for b, a in zip(before, after) if b.light != a.light
+    ]
+    between = dated_between(effective(records), since + timedelta(days=1), as_of)
+    moved = [
+        (old, new)
+        for old, new in zip(compare_baselines(plan, records, since), compare_baselines(plan, records, as_of))
+        if new.history and (not old.history or old.history[0].id != new.history[0].id)
+    ]
+    return Changes(since, as_of, transitions, between, moved, after)
+
+
+def dated_between(records: Sequence[Record], first: date | None, last: date | None) -> list[Record]:
+    """The records dated from `first` to `last` (either end open when None), ordered by the date they
+    refer to and then by when they were entered: how a log of reports reads."""
+    chosen = [
+        (r.date, r.recorded_at.timestamp(), position, r)
+        for position, r in enumerate(records)
+        if (first is None or r.date >= first) and (last is None or r.date <= last)
+    ]
+    return [entry[3] for entry in sorted(chosen, key=lambda e: e[:3])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the tasks stand, in the words of a bulletin
+
+
+STANDINGS = ("done", "ahead", "on-schedule", "behind", "unreported", "grey")
+
+
+def standing(progress: TaskProgress) -> str:
+    """已完成, 超序时, 符合序时, 滞后序时, 未报送, or not yet judged (grey).
+
+    Behind schedule is every yellow and red task that has reported (behind by the thresholds,
+    overdue or blocked); a task red for missed reports counts as not reported. Ahead means its
+    actual progress is past the time-proportional share; green without a figure is on schedule.
+    """
+    light = progress.light
+    if light == "done":
+        return "done"
+    if light == "unreported" or progress.reason == "long-unreported":
+        return "unreported"
+    if light == "grey":
+        return "grey"
+    if light in ("red", "yellow"):
+        return "behind"
+    if progress.behind is not None and progress.behind < -1e-9:
+        return "ahead"
+    return "on-schedule"
+
+
+def standing_counts(progress_list: Sequence[TaskProgress]) -> dict[str, int]:
+    counts = dict.fromkeys(STANDINGS, 0)
+    for progress in progress_list:
+        counts[standing(progress)] += 1
+    return counts
