@@ -8,12 +8,12 @@ Pure: no Typer, no Rich, no files.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Mapping, NamedTuple, Sequence
 
 from sdpolicy import periods
 from sdpolicy.catalogue import Plan, Task
-from sdpolicy.progress import Comparison, TaskProgress, compare_baselines, effective, plan_progress
+from sdpolicy.progress import Comparison, TaskProgress, compare_baselines, effective, log_order, plan_progress
 from sdpolicy.store import Record
 
 
@@ -133,24 +133,13 @@ def changes(plan: Plan, records: Sequence[Record], since: date, as_of: date) -> 
     transitions = [
         Transition(b, a, change_kind(b.light, a.light)) for b, a in zip(before, after) if b.light != a.light
     ]
-    between = dated_between(effective(records), since + timedelta(days=1), as_of)
+    between = [r for r in log_order(effective(records)) if since < r.date <= as_of]
     moved = [
         (old, new)
         for old, new in zip(compare_baselines(plan, records, since), compare_baselines(plan, records, as_of))
         if new.history and (not old.history or old.history[0].id != new.history[0].id)
     ]
     return Changes(since, as_of, transitions, between, moved, after)
-
-
-def dated_between(records: Sequence[Record], first: date | None, last: date | None) -> list[Record]:
-    """The records dated from `first` to `last` (either end open when None), ordered by the date they
-    refer to and then by when they were entered: how a log of reports reads."""
-    chosen = [
-        (r.date, r.recorded_at.timestamp(), position, r)
-        for position, r in enumerate(records)
-        if (first is None or r.date >= first) and (last is None or r.date <= last)
-    ]
-    return [entry[3] for entry in sorted(chosen, key=lambda e: e[:3])]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -404,16 +404,20 @@ def mark(
     print(t("recorded", language, id=stored.id, item=stored.item, what=what, date=stored.date.isoformat()))
 
 
-@command("log", epilog="Example: sdpolicy log EGOV-10 --json")
+@command("log", epilog="Examples: sdpolicy log EGOV-10 --json ; sdpolicy log --since 2006-06-01 --until 2006-06-30 --by 济南 --area e-gov")
 def log(
     item: Annotated[Optional[str], typer.Argument(metavar="[ID]", show_default=False, help="Only this task or indicator.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", show_default=False, help="Only records dated on or after this day, YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", show_default=False, help="Only records dated on or before this day, YYYY-MM-DD.")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", "--unit", show_default=False, help="Only records reported by this unit (its name, an alias, or part of it).")] = None,
+    area: AreaOption = None,
     as_json: JsonOption = False,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
     lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """The progress history, newest first, with record ids and retractions."""
+    """The progress history, newest first (by the date reported, then the time entered), with record ids and retractions."""
     from sdpolicy.catalogue import Task, find_item
     from sdpolicy.render.terminal import render_log
     from sdpolicy.views import log_view
@@ -422,7 +426,12 @@ def log(
     opened = _open(catalogue, home, language)
     found = find_item(opened.plan, item) if item else None
     kind = None if found is None else ("task" if isinstance(found, Task) else "indicator")
-    emit(log_view(opened.plan, opened.records, kind=kind, item=found.id if found else None), as_json, language, render_log)
+    view = log_view(opened.plan, opened.records, kind=kind, item=found.id if found else None)
+    if (since, until, by, area) != (None, None, None, None):
+        from sdpolicy.commands.bulletin import filter_log
+
+        view["records"] = filter_log(opened.plan, view["records"], since, until, by, area, workspace(home))
+    emit(view, as_json, language, render_log)
 
 
 @command("undo", epilog="Examples: sdpolicy undo ; sdpolicy undo r-6fj2 --note 'wrong figure'")

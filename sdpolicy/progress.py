@@ -173,6 +173,13 @@ def _histories(records: Sequence[Record], as_of: date) -> dict[tuple[str, str], 
     }
 
 
+def log_order(records: Sequence[Record]) -> list[Record]:
+    """The records by the date they refer to, then by when they were entered, then by file order:
+    how a log of reports reads (the oldest first; reverse it for the newest first)."""
+    keyed = sorted(((r.date, _utc(r.recorded_at), position) for position, r in enumerate(records)))
+    return [records[entry[2]] for entry in keyed]
+
+
 def history(records: Sequence[Record], kind: str, item: str, as_of: date) -> tuple[Record, ...]:
     """The effective records for one task or indicator dated on or before as_of, newest first."""
     return _histories(records, as_of).get((kind, item), ())

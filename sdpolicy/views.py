@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Sequence
 
 from sdpolicy.catalogue import Area, Indicator, Plan, Source, Target
-from sdpolicy.progress import AreaSummary, Comparison, Summary, TaskProgress, retracted_by
+from sdpolicy.progress import AreaSummary, Comparison, Summary, TaskProgress, log_order, retracted_by
 from sdpolicy.store import Record
 from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast
 
@@ -185,13 +185,13 @@ def task_detail(plan: Plan, progress: TaskProgress, records: Sequence[Record], a
 
 
 def log_rows(records: Sequence[Record], *, kind: str | None = None, item: str | None = None) -> list[dict[str, Any]]:
-    """Every record (retractions included), newest recorded first, with what retracted it."""
+    """Every record (retractions included), newest first by the date it refers to and then by when
+    it was entered, with what retracted it."""
     standing = retracted_by(records)
     chosen = [r for r in records if item is None or (r.item == item and (kind is None or r.kind == kind))]
-    ordered = sorted(enumerate(chosen), key=lambda pair: (pair[1].recorded_at, pair[0]), reverse=True)
     return [
         {**record_json(r), "in_effect": r.id not in standing, "retracted_by": standing.get(r.id)}
-        for _, r in ordered
+        for r in reversed(log_order(chosen))
     ]
 
 

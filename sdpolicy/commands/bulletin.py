@@ -184,3 +184,33 @@ def changes_view_for(opened: Any, since: str | None, day: date, area: str | None
         "records": records,
         "indicators": indicators,
     }
+
+
+def filter_log(
+    plan: Any, rows: list[dict[str, Any]], since: str | None, until: str | None, by: str | None, area: str | None, home: Path,
+) -> list[dict[str, Any]]:
+    """The log rows dated from --since to --until (both included), reported by --by, in --area."""
+    from sdpolicy.catalogue import find_area
+    from sdpolicy.progress import parse_day
+
+    first = parse_day(since) if since is not None else None
+    last = parse_day(until) if until is not None else None
+    if first is not None and last is not None and last < first:
+        raise UsageError(
+            f"--until {last} is before --since {first}; give an --until on or after it",
+            zh=f"--until {last} 早于 --since {first}；请给出不早于它的 --until",
+        )
+    slug = find_area(plan, area).slug if area is not None else None
+    reporter = unit_matcher(home, by)
+
+    def area_of(row: dict[str, Any]) -> str | None:
+        item = (plan.tasks_by_id if row["kind"] == "task" else plan.indicators_by_id).get(row["item"])
+        return item.area if item is not None else None
+
+    return [
+        row for row in rows
+        if (first is None or row["date"] >= first.isoformat())
+        and (last is None or row["date"] <= last.isoformat())
+        and (by is None or reporter({"unit_zh": row["by"], "unit_en": None}))
+        and (slug is None or area_of(row) == slug)
+    ]
