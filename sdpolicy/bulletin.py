@@ -93,17 +93,21 @@ CHANGE_KINDS = ("done", "red", "recovered", "reported", "yellow", "unreported", 
 _RANK = {"green": 0, "yellow": 1, "red": 2}
 
 
-def change_kind(before: str, after: str) -> str:
-    if after == "done":
+def change_kind(before: TaskProgress, after: TaskProgress) -> str:
+    """done, red (newly), recovered (from red or yellow by its figures), reported (judged again after
+    missing reports or having none), yellow or unreported (newly), or other."""
+    old, new = before.light, after.light
+    if new == "done":
         return "done"
-    if after == "red":
+    if new == "red":
         return "red"
-    if before in ("red", "yellow") and after in _RANK and _RANK[after] < _RANK[before]:
-        return "recovered"
-    if before in ("unreported", "grey") and after in ("green", "yellow"):
+    silent = old in ("unreported", "grey") or before.reason == "long-unreported"
+    if silent and new in ("green", "yellow"):
         return "reported"
-    if after in ("yellow", "unreported"):
-        return after
+    if old in ("red", "yellow") and new in _RANK and _RANK[new] < _RANK[old]:
+        return "recovered"
+    if new in ("yellow", "unreported"):
+        return new
     return "other"
 
 
@@ -131,7 +135,7 @@ def changes(plan: Plan, records: Sequence[Record], since: date, as_of: date) -> 
     before = plan_progress(plan, records, since)
     after = plan_progress(plan, records, as_of)
     transitions = [
-        Transition(b, a, change_kind(b.light, a.light)) for b, a in zip(before, after) if b.light != a.light
+        Transition(b, a, change_kind(b, a)) for b, a in zip(before, after) if b.light != a.light
     ]
     between = [r for r in log_order(effective(records)) if since < r.date <= as_of]
     moved = [

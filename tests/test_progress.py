@@ -860,3 +860,29 @@ def test_any_accepted_figure_is_recorded_exactly_and_can_be_written(number):
     r = update(value=repr(number))
     assert r.value == number
     store.record_line(r)
+
+
+# ---------------------------------------------------------------------------------------------
+# How a light moved between two dates (sdpolicy.bulletin)
+
+
+def test_change_kinds_on_the_yearly_plan():
+    from sdpolicy.bulletin import change_kind
+
+    def at(records: list[Record], day: date) -> progress.TaskProgress:
+        return judge("IND-01", records, as_of=day)
+
+    # 100 days from 03-01, one point a day. 40 of 200 (20 %) on 03-20: 19 days in, green; on 04-20
+    # (50 % expected) 30 points behind, yellow; on 05-01 (61 %) 41 behind, red.
+    low = [rec("r-1", "IND-01", date(2006, 3, 20), 40)]
+    green, yellow, red = at(low, date(2006, 3, 20)), at(low, date(2006, 4, 20)), at(low, date(2006, 5, 1))
+    assert (green.light, yellow.light, red.light) == ("green", "yellow", "red")
+    assert change_kind(green, yellow) == "yellow"
+    assert change_kind(yellow, red) == change_kind(green, red) == "red"
+    # 130 (65 %) on 05-02, a day after red: 62 % expected, green again: recovered.
+    better = at(low + [rec("r-2", "IND-01", date(2006, 5, 2), 130)], date(2006, 5, 2))
+    assert better.light == "green"
+    assert change_kind(red, better) == change_kind(yellow, better) == "recovered"
+    # From nothing recorded (grey) to a figure: reported. To done: done.
+    assert change_kind(at([], date(2006, 3, 20)), green) == "reported"
+    assert change_kind(green, at([rec("r-3", "IND-01", date(2006, 3, 25), 200)], date(2006, 3, 25))) == "done"

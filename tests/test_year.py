@@ -136,15 +136,16 @@ def test_changes_from_the_end_of_may_to_the_end_of_june(cli, year):
     # 05-31: IND-01 last reported in April (40 % of the way against 104/318 = 32.7 %: green, but May
     # missing): not reported. CITY-06 reported 05-31: green. PUB-10 never reported, four months:
     # red. 06-30: IND-01 at 120 (60 % against 134/318 = 42.1 %): green, reported again. PUB-10
-    # reported 06-15 (in progress): green, recovered from red. CITY-06 has no June report: not
-    # reported. Nothing else moved (CITY-03 red, EGOV-10 done, the rest red, both times).
+    # reported 06-15 (in progress): green; it was red for its missed reports, so it too is "reported"
+    # rather than recovered. CITY-06 has no June report: not reported. Nothing else moved (CITY-03
+    # red, EGOV-10 done, the rest red, both times).
     moved = [(r["id"], r["change"], r["before"]["light"], r["after"]["light"]) for r in view["transitions"]]
     assert moved == [
         ("IND-01", "reported", "unreported", "green"),
-        ("PUB-10", "recovered", "red", "green"),
+        ("PUB-10", "reported", "red", "green"),
         ("CITY-06", "unreported", "green", "unreported"),
     ]
-    assert view["counts"] == {"done": 0, "red": 0, "recovered": 1, "reported": 1, "yellow": 0, "unreported": 1, "other": 0}
+    assert view["counts"] == {"done": 0, "red": 0, "recovered": 0, "reported": 2, "yellow": 0, "unreported": 1, "other": 0}
     # Records dated after 05-31 up to 06-30, by date and then entry: not CITY-06's of 05-31.
     assert [(r["item"], r["date"]) for r in view["records"]] == [
         ("PUB-10", "2006-06-15"), ("IND-01", "2006-06-30"), ("internet-users", "2006-06-30"),
