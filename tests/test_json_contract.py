@@ -54,7 +54,7 @@ TOP = {
     "trend": {"format", "every", "from", "to", "area", "unit", "points"},
 }
 TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "light", "reason"}
-TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
+TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "unreported", "grey", "percent"}
 SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history"}
 
 
