@@ -144,18 +144,25 @@ def assign(
 
 
 def resolve_by(home: Optional[Path], by: str, lang: str) -> str:
-    """`mark --by` keeps free text, but a known name or alias is stored as the unit's canonical name;
-    an unknown one is kept as typed, with a warning on stderr."""
+    """`mark --by` keeps free text, but a known name or alias is stored as the unit's canonical name.
+
+    An unknown name is kept as typed. It is warned about only in a workspace that keeps units (it has
+    units.toml or assignments.toml): there a name outside the list is likely a slip, while an office
+    that has not set up its units would be warned at every mark for names it never meant to list.
+    """
     text = by.strip()
     if not text:
         return by
     from sdpolicy.i18n import t
-    from sdpolicy.units import load_units
+    from sdpolicy.units import assignments_path, load_units, units_path
 
-    units = load_units(workspace(home))
+    folder = workspace(home)
+    units = load_units(folder)
     unit = units.get(text)
     if unit is not None:
         return unit.zh
+    if not (units_path(folder).exists() or assignments_path(folder).exists()):
+        return by
     close = "、".join(u.zh for u in units.closest(text))
     from sdpolicy.render.grid import printable
 
