@@ -68,7 +68,7 @@ def _line_of(text: str, value: str, offset: int) -> int:
 
 
 def task_line(row: dict[str, Any], lang: str) -> str:
-    last = row["last"] or t("never_reported", lang)
+    last = words.day(row["last"], lang) if row["last"] else t("never_reported", lang)
     if lang == "zh":
         tail = f"（最近报送：{last}；连续未报送 {row['missed']} 期）"
     else:
@@ -96,13 +96,13 @@ def notices(view: dict[str, Any], plan: Any, lang: str, template: tuple[string.T
 
         values = {
             "unit": cell(unit_name(group, lang)),
-            "period": period["label"],
-            "due": period["due"],
+            "period": words.period_label(period["label"], lang),
+            "due": words.day(period["due"], lang),
             "count": str(len(group["tasks"])),
             "tasks": "\n".join(task_line(r, lang) for r in group["tasks"]),
             "plan": cell(pair(plan, "name", lang)),
             "issuer": cell(pair(plan, "issuer", lang)),
-            "as_of": view["as_of"],
+            "as_of": words.day(view["as_of"], lang),
         }
         text = f"# {title.substitute(values)}\n\n{body.substitute(values).strip()}\n"
         out[file_name(group, period["label"])] = text
