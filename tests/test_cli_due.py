@@ -32,17 +32,17 @@ def test_letters_one_notice_per_unit_in_chinese(cli, assigned, tmp_path):
     text = (out / "2006-06-济南市.md").read_text(encoding="utf-8")
     tokens = MarkdownIt().parse(text)
     heading = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert heading == ["关于报送2006-06工作进展情况的催办通知"]
+    assert heading == ["关于报送2006年6月工作进展情况的催办通知"]
     items = [tokens[i + 2].content for i, t in enumerate(tokens) if t.type == "list_item_open"]
     # Never reported since February: five months, June's included. In catalogue order (e-gov, city).
     assert items == [
         "EGOV-10 力争所有县市都建立政府门户网站（最近报送：从未报送；连续未报送 5 期）",
         "CITY-06 在济南、潍坊两市依托800M数字集群通信试点建设城市应急联动与救助信息系统（最近报送：从未报送；连续未报送 5 期）",
     ]
-    assert text.startswith("# 关于报送2006-06工作进展情况的催办通知\n\n济南市：\n")
-    assert "请于 2006-06-30 前报送。" in text and "以下 2 项任务" in text
+    assert text.startswith("# 关于报送2006年6月工作进展情况的催办通知\n\n济南市：\n")
+    assert "请于2006年6月30日前报送。" in text and "以下2项任务尚未报送2006年6月的进展情况" in text
     weihai = (out / "2006-06-威海市.md").read_text(encoding="utf-8")
-    assert "（最近报送：2006-05-10；连续未报送 1 期）" in weihai
+    assert "（最近报送：2006年5月10日；连续未报送 1 期）" in weihai
 
 
 def test_letters_in_english(cli, assigned, tmp_path):
@@ -61,7 +61,7 @@ def test_an_office_template_in_the_workspace_is_used(cli, assigned, tmp_path, sd
     out = tmp_path / "own"
     assert cli("due", "--letters", "-o", str(out), "--as-of", "2006-06-30", "--lang", "zh").exit_code == 0
     text = (out / "2006-06-威海市.md").read_text(encoding="utf-8")
-    assert text == "# 催报\n\n威海市 请报 1 项（$ 不变）：\n- CITY-03 完善威海市空间地理信息系统建设与应用试点工作（最近报送：2006-05-10；连续未报送 1 期）\n"
+    assert text == "# 催报\n\n威海市 请报 1 项（$ 不变）：\n- CITY-03 完善威海市空间地理信息系统建设与应用试点工作（最近报送：2006年5月10日；连续未报送 1 期）\n"
 
 
 def test_an_unknown_placeholder_is_refused_before_anything_is_written(cli, assigned, tmp_path):
