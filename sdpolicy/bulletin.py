@@ -150,32 +150,24 @@ def changes(plan: Plan, records: Sequence[Record], since: date, as_of: date) -> 
 # Where the tasks stand, in the words of a bulletin
 
 
-STANDINGS = ("done", "ahead", "on-schedule", "behind", "unreported", "grey")
+STANDINGS = ("done", "ahead", "on_schedule", "behind", "unreported", "grey")
 
 
-def standing(progress: TaskProgress) -> str:
+def standing(light: str, reason: str, behind: float | None) -> str:
     """已完成, 超序时, 符合序时, 滞后序时, 未报送, or not yet judged (grey).
 
     Behind schedule is every yellow and red task that has reported (behind by the thresholds,
     overdue or blocked); a task red for missed reports counts as not reported. Ahead means its
     actual progress is past the time-proportional share; green without a figure is on schedule.
     """
-    light = progress.light
     if light == "done":
         return "done"
-    if light == "unreported" or progress.reason == "long-unreported":
+    if light == "unreported" or reason == "long-unreported":
         return "unreported"
     if light == "grey":
         return "grey"
     if light in ("red", "yellow"):
         return "behind"
-    if progress.behind is not None and progress.behind < -1e-9:
+    if behind is not None and behind < -1e-9:
         return "ahead"
-    return "on-schedule"
-
-
-def standing_counts(progress_list: Sequence[TaskProgress]) -> dict[str, int]:
-    counts = dict.fromkeys(STANDINGS, 0)
-    for progress in progress_list:
-        counts[standing(progress)] += 1
-    return counts
+    return "on_schedule"

@@ -495,7 +495,7 @@ def compare(
 @command(
     "report",
     epilog="Examples: sdpolicy report --html -o briefing.html ; sdpolicy report --xlsx -o briefing.xlsx --lang zh ; "
-    "sdpolicy report --csv -o tasks.csv ; sdpolicy report --md --as-of 2006-06-30",
+    "sdpolicy report --csv -o tasks.csv ; sdpolicy report --md --as-of 2006-06-30 --since 2006-05-31",
 )
 def report(
     markdown: Annotated[bool, typer.Option("--md", help="A Markdown briefing (the default).")] = False,
@@ -504,6 +504,7 @@ def report(
     as_csv: Annotated[bool, typer.Option("--csv", help="One row per task with the columns of list --json, flattened.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as one stable JSON document.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", show_default=False, help="Add the bulletin (通报): what changed since this date, who has not reported, the counts by schedule.")] = None,
     as_of: AsOfOption = None,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
@@ -539,6 +540,10 @@ def report(
         return report_view(plan, area_summary(plan, progress), progress, comparisons, opened.records, day)
 
     view = opened.memo("report", compute, day)
+    if since is not None:
+        from sdpolicy.commands.bulletin import bulletin_sections
+
+        view = {**view, **bulletin_sections(opened, since, day, home)}
     if xlsx:
         from sdpolicy.render.xlsx import render_workbook
 

@@ -158,6 +158,38 @@ _WORDS: dict[str, tuple[str, str]] = {
     "change.unreported": ("新增未报送", "newly not reported"),
     "change.other": ("其他变化", "other change"),
     "no_changes": ("没有变化。", "Nothing changed."),
+    # the bulletin's opening sentences, filled from the figures (never free text)
+    "opening.counts": (
+        "截至{date}，{tasks}项任务中已完成{done}项、超序时推进{ahead}项、符合序时推进{on_schedule}项、滞后序时{behind}项，"
+        "另有{unreported}项本期未报送{grey_zh}。",
+        "As of {date}, of {tasks} tasks {done} are done, {ahead} ahead of schedule, {on_schedule} on schedule and "
+        "{behind} behind schedule, and {unreported} have not reported for the period{grey_en}.",
+    ),
+    "opening.grey": ("、{grey}项尚无可评价的进展", ", while {grey} have nothing to judge yet"),
+    "opening.lights": (
+        "红灯{red}项（其中逾期未完成{overdue}项、连续{red_after}期以上未报送{long_unreported}项），黄灯{yellow}项。",
+        "{red} are red ({overdue} past their deadline and not done, {long_unreported} without a report for "
+        "{red_after} periods or more) and {yellow} yellow.",
+    ),
+    "opening.overall": ("全部任务平均完成{percent}。", "Overall, the tasks are {percent} complete."),
+    "opening.since": (
+        "{since}以来，新完成{done}项、新增红灯{red}项、好转{recovered}项、恢复报送{reported}项，期间共录入进展{records}条。",
+        "Since {since}, {done} tasks were completed, {red} turned red, {recovered} recovered and {reported} "
+        "reported again; {records} reports were recorded.",
+    ),
+    "standings": ("通报口径", "Where the tasks stand"),
+    "standing": ("进度", "Standing"),
+    "share": ("占比", "Share"),
+    "standing.done": ("已完成", "done"),
+    "standing.ahead": ("超序时", "ahead of schedule"),
+    "standing.on_schedule": ("符合序时", "on schedule"),
+    "standing.behind": ("滞后序时", "behind schedule"),
+    "standing.unreported": ("未报送", "not reported"),
+    "standing.grey": ("尚无可评", "nothing to judge yet"),
+    "what_changed": ("{since}以来的变化", "What changed since {since}"),
+    "not_reported_by_unit": ("{period}未报送情况（按单位）", "Not reported for {period}, by unit"),
+    "yellow_tasks": ("黄灯任务", "Yellow tasks"),
+    "unreported_tasks": ("本期未报送的任务", "Tasks not reported for the period"),
     # phrases
     "summary": ("总体情况", "Summary"),
     "by_area": ("分领域情况", "By area"),
@@ -243,6 +275,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "sheet.tasks": ("任务", "Tasks"),
     "sheet.baselines": ("基数", "Baselines"),
     "sheet.log": ("记录", "Log"),
+    "sheet.bulletin": ("通报", "Bulletin"),
+    "sheet.changes": ("变化", "Changes"),
+    "sheet.unreported": ("未报送", "Not reported"),
     "plan": ("规划", "Plan"),
     "kind": ("类型", "Kind"),
     "kind.count": ("数量", "count"),

@@ -300,8 +300,34 @@ def report_view(
         ],
         "total": summary_json(summary.total),
         "attention": [r for r in rows if needs_attention(r)],
+        "attention_yellow": [r for r in rows if r["light"] == "yellow"],
+        "attention_unreported": [r for r in rows if r["light"] == "unreported"],
+        "bulletin": bulletin_json(progress),
         "indicators": [comparison_json(c) for c in comparisons],
         "log": log_rows(records, as_of=as_of, plan=plan),
+        # Filled by `report --since`: they depend on the office's assignments as well.
+        "since": None,
+        "changes": None,
+        "not_reported": None,
+    }
+
+
+def bulletin_json(progress: Sequence[TaskProgress]) -> dict[str, Any]:
+    """The counts a bulletin prints (done, ahead of, on and behind schedule, not reported) and the
+    lights its opening sentences name."""
+    from sdpolicy.bulletin import STANDINGS, standing
+
+    counts = dict.fromkeys(STANDINGS, 0)
+    for p in progress:
+        counts[standing(p.light, p.reason, p.behind)] += 1
+    return {
+        "tasks": len(progress),
+        **counts,
+        "red": sum(1 for p in progress if p.light == "red"),
+        "yellow": sum(1 for p in progress if p.light == "yellow"),
+        "overdue": sum(1 for p in progress if p.reason == "overdue"),
+        "long_unreported": sum(1 for p in progress if p.reason == "long-unreported"),
+        "percent": _rounded(sum(p.completion for p in progress) / len(progress)) if progress else None,
     }
 
 

@@ -214,3 +214,23 @@ def filter_log(
         and (by is None or reporter({"unit_zh": row["by"], "unit_en": None}))
         and (slug is None or area_of(row) == slug)
     ]
+
+
+def bulletin_sections(opened: Any, since: str, day: date, home: Path | None) -> dict[str, Any]:
+    """What `report --since` adds to the report view: the changes since the date and the chasing
+    list of the period holding the as-of date (the same views as `changes` and `due`)."""
+    from sdpolicy import periods
+    from sdpolicy.bulletin import owing
+    from sdpolicy.views import due_view
+
+    plan = opened.plan
+    changed = changes_view_for(opened, since, day, None, None, home)
+    period = periods.containing(plan.reporting, day)
+    assigned, english = unit_maps(workspace(home), day)
+    due = due_view(plan, owing(plan, opened.records, period, day, assigned, english), period, day)
+    drop = ("format", "as_of")
+    return {
+        "since": changed["since"],
+        "changes": {k: v for k, v in changed.items() if k not in drop + ("since", "area", "unit")},
+        "not_reported": {k: v for k, v in due.items() if k not in drop + ("reporting",)},
+    }

@@ -29,6 +29,9 @@ COLUMNS = (
     *(f"forecast_{k}" for k in FORECAST_KEYS),
 )
 
+# With report --since, each task's light at that date and how it changed (empty when it did not).
+SINCE_COLUMNS = ("light_since", "change")
+
 BOM = "\ufeff"
 
 
@@ -56,8 +59,16 @@ def render_csv(view: dict[str, Any], *, for_file: bool) -> str:
     """The CSV text. A file gets the BOM (without it Excel reads UTF-8 as the local code page and
     garbles Chinese) and CRLF line ends; stdout gets neither, for pipes into Unix tools."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n" if for_file else "\n")
+    changes = view.get("changes")
+    columns = COLUMNS + (SINCE_COLUMNS if changes is not None else ())
+    moved = {r["id"]: r for r in changes["transitions"]} if changes is not None else {}
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n" if for_file else "\n")
     writer.writeheader()
     for row in tasks(view):
-        writer.writerow(flatten(row))
+        flat = flatten(row)
+        if changes is not None:
+            found = moved.get(row["id"])
+            flat["light_since"] = found["before"]["light"] if found else row["light"]
+            flat["change"] = found["change"] if found else ""
+        writer.writerow(flat)
     return (BOM if for_file else "") + buffer.getvalue()
