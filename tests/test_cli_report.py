@@ -253,9 +253,15 @@ def test_xlsx_row_counts(cli, marked, tmp_path):
     names = [summary.cell(r, 1).value for r in range(2, 2 + len(PLAN.areas) + 1)]
     assert names == [a.name_en for a in PLAN.areas] + ["Total"]
     assert summary.cell(2 + len(PLAN.areas), 2).value == len(PLAN.tasks)
-    # Below the table: which plan and when, so a sheet passed on alone keeps its date.
-    as_of_row = [summary.cell(summary.max_row, c).value for c in (1, 2)]
+    # Below the table: which plan and when, so a sheet passed on alone keeps its date; then, after a
+    # blank row, the report's three opening sentences (the same as the Markdown report's).
+    as_of_at = summary.max_row - 4
+    as_of_row = [summary.cell(as_of_at, c).value for c in (1, 2)]
     assert as_of_row == ["As of", datetime(2006, 7, 1)]
+    assert summary.cell(as_of_at + 1, 1).value is None
+    sentences = [summary.cell(r, 1).value for r in range(as_of_at + 2, summary.max_row + 1)]
+    assert sentences[0].startswith("As of 2006-07-01, of 81 tasks ")
+    assert " ".join(sentences) in ok(cli("report", "--md", "--as-of", AS_OF))
     assert summary.column_dimensions["B"].width >= len("2006-07-01")  # a narrower column shows ###
     assert summary.cell(1, 2).alignment.horizontal == "right"  # over figures
     assert summary.cell(1, 1).alignment.horizontal is None

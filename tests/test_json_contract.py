@@ -49,7 +49,12 @@ TOP = {
     "status --area": {"format", "as_of", "plan", "area", "areas", "total", "tasks"},
     "log": {"format", "item", "records"},
     "compare": {"format", "as_of", "indicators"},
-    "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log"},
+    "report": {
+        "format", "as_of", "plan", "areas", "total", "attention", "attention_yellow", "attention_unreported", "bulletin",
+        "indicators", "log", "since", "changes", "not_reported",
+    },
+    "due": {"format", "as_of", "period", "reporting", "count", "units"},
+    "changes": {"format", "since", "as_of", "area", "unit", "counts", "transitions", "records", "indicators"},
     "trend ID": {"format", "every", "from", "to", "task", "points", "forecast"},
     "trend": {"format", "every", "from", "to", "area", "unit", "points"},
 }
@@ -192,9 +197,74 @@ def test_compare(cli, records):
         check_comparison(row)
 
 
+# The bulletin: report's counts, the chasing list (due) and what changed (changes, report --since).
+BULLETIN = {
+    "tasks", "done", "ahead", "on_schedule", "behind", "unreported", "grey", "red", "yellow", "overdue",
+    "long_unreported", "percent",
+}
+PERIOD = {"label", "start", "end", "due"}
+UNIT_GROUP = {"unit_zh", "unit_en", "unit_source", "tasks"}
+OWED_ROW = {"id", "area", "title_zh", "title_en", "deadline", "light", "reason", "last", "missed", "unit_zh", "unit_en", "unit_source"}
+TRANSITION = {"id", "area", "title_zh", "title_en", "change", "before", "after", "unit_zh", "unit_en", "unit_source"}
+MOVED_INDICATOR = {
+    "id", "area", "name_zh", "name_en", "unit_zh", "unit_en", "before", "before_date", "after", "after_date",
+    "state_before", "state_after", "change",
+}
+CHANGE_COUNTS = {"done", "red", "recovered", "reported", "yellow", "unreported", "other"}
+
+
+def check_due(view: dict) -> None:
+    assert set(view["period"]) == PERIOD
+    assert view["units"]
+    for group in view["units"]:
+        assert set(group) == UNIT_GROUP
+        for row in group["tasks"]:
+            assert set(row) == OWED_ROW
+            assert set(row["reason"]) == {"code"} | REASON[row["reason"]["code"]]
+
+
+def check_changes(view: dict) -> None:
+    assert set(view["counts"]) == CHANGE_COUNTS
+    assert view["transitions"] and view["records"] and view["indicators"]
+    for row in view["transitions"]:
+        assert set(row) == TRANSITION
+        for side in ("before", "after"):
+            assert set(row[side]) == {"light", "reason"}
+            assert set(row[side]["reason"]) == {"code"} | REASON[row[side]["reason"]["code"]]
+    for row in view["records"]:
+        assert set(row) == RECORD
+    for row in view["indicators"]:
+        assert set(row) == MOVED_INDICATOR
+
+
+def test_due_and_changes(cli, records):
+    view = run_json(cli, "due", "--as-of", "2006-07-31")
+    assert set(view) == TOP["due"]
+    assert set(view["reporting"]) == REPORTING
+    check_due(view)
+    view = run_json(cli, "changes", "--since", "2006-05-31", "--as-of", "2006-06-30")
+    assert set(view) == TOP["changes"]
+    check_changes(view)
+
+
+def test_report_since(cli, records):
+    view = run_json(cli, "report", "--as-of", "2006-06-30", "--since", "2006-05-31")
+    assert set(view) == TOP["report"]
+    assert set(view["bulletin"]) == BULLETIN
+    assert view["since"] == "2006-05-31"
+    assert set(view["changes"]) == {"counts", "transitions", "records", "indicators"}
+    check_changes(view["changes"])
+    assert set(view["not_reported"]) == {"period", "count", "units"}
+    check_due(view["not_reported"])
+
+
 def test_report(cli, records):
     view = run_json(cli, "report", "--as-of", "2006-07-01")
     assert set(view) == TOP["report"]
+    assert (view["since"], view["changes"], view["not_reported"]) == (None, None, None)  # only with --since
+    assert set(view["bulletin"]) == BULLETIN
+    for row in view["attention_yellow"] + view["attention_unreported"]:
+        check_task_row(row)
     check_plan(view["plan"])
     for area in view["areas"]:
         assert set(area) == SUMMARY | {"tasks_list"}
@@ -240,6 +310,6 @@ def test_every_pinned_key_is_documented_in_the_readme():
     documented = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]+)`", section))))
     pinned = set().union(
         *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT,
-        TREND_COUNTS,
+        TREND_COUNTS, BULLETIN, PERIOD, UNIT_GROUP, OWED_ROW, TRANSITION, MOVED_INDICATOR, CHANGE_COUNTS,
     )
     assert sorted(pinned - documented) == []
