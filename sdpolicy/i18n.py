@@ -162,20 +162,20 @@ _WORDS: dict[str, tuple[str, str]] = {
     "opening.counts": (
         "截至{date}，{tasks}项任务中已完成{done}项、超序时推进{ahead}项、符合序时推进{on_schedule}项、滞后序时{behind}项，"
         "另有{unreported}项本期未报送{grey_zh}。",
-        "As of {date}, of {tasks} tasks {done} are done, {ahead} ahead of schedule, {on_schedule} on schedule and "
-        "{behind} behind schedule, and {unreported} have not reported for the period{grey_en}.",
+        "As of {date}, the {tasks} tasks stand at {done} done, {ahead} ahead of schedule, {on_schedule} on schedule "
+        "and {behind} behind schedule, with {unreported} not reported for the period{grey_en}.",
     ),
-    "opening.grey": ("、{grey}项尚无可评价的进展", ", while {grey} have nothing to judge yet"),
+    "opening.grey": ("、{grey}项尚无可评价的进展", " and {grey} with nothing to judge yet"),
     "opening.lights": (
         "红灯{red}项（其中逾期未完成{overdue}项、连续{red_after}期以上未报送{long_unreported}项），黄灯{yellow}项。",
-        "{red} are red ({overdue} past their deadline and not done, {long_unreported} without a report for "
-        "{red_after} periods or more) and {yellow} yellow.",
+        "Red: {red} ({overdue} past their deadline and not done, {long_unreported} without a report for "
+        "{red_after} periods or more); yellow: {yellow}.",
     ),
-    "opening.overall": ("全部任务平均完成{percent}。", "Overall, the tasks are {percent} complete."),
+    "opening.overall": ("全部任务平均完成{percent}。", "Overall completion: {percent}."),
     "opening.since": (
         "{since}以来，新完成{done}项、新增红灯{red}项、好转{recovered}项、恢复报送{reported}项，期间共录入进展{records}条。",
-        "Since {since}, {done} tasks were completed, {red} turned red, {recovered} recovered and {reported} "
-        "reported again; {records} reports were recorded.",
+        "Since {since}: {done} newly done, {red} newly red, {recovered} recovered, {reported} reported again, "
+        "and {records} reports recorded.",
     ),
     "standings": ("通报口径", "Where the tasks stand"),
     "standing": ("进度", "Standing"),

@@ -260,7 +260,7 @@ def test_xlsx_row_counts(cli, marked, tmp_path):
     assert as_of_row == ["As of", datetime(2006, 7, 1)]
     assert summary.cell(as_of_at + 1, 1).value is None
     sentences = [summary.cell(r, 1).value for r in range(as_of_at + 2, summary.max_row + 1)]
-    assert sentences[0].startswith("As of 2006-07-01, of 81 tasks ")
+    assert sentences[0].startswith("As of 2006-07-01, the 81 tasks stand at ")
     assert " ".join(sentences) in ok(cli("report", "--md", "--as-of", AS_OF))
     assert summary.column_dimensions["B"].width >= len("2006-07-01")  # a narrower column shows ###
     assert summary.cell(1, 2).alignment.horizontal == "right"  # over figures
