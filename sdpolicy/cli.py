@@ -400,8 +400,9 @@ def mark(
     record = make_update(
         opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
     )
+    warnings = notices.slips(opened.plan, record, opened.records, language)
     stored = append_record(opened.home, record, read=opened.snapshot)
-    notices.tell_recorded(opened.plan, stored, opened.records, language)
+    notices.tell_recorded(opened.plan, stored, warnings, language)
 
 
 @command("log", epilog="Examples: sdpolicy log EGOV-10 --json ; sdpolicy log --since 2006-06-01 --until 2006-06-30 --by 济南 --area e-gov")
