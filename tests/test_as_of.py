@@ -146,7 +146,7 @@ def test_xlsx_summary_filter_leaves_out_the_total_row(cli, mark, tmp_path):
     summary = openpyxl.load_workbook(target)["Summary"]
     # A header and seven areas in rows 1-8, the total in row 9: the filter stops at row 8.
     assert summary.cell(9, 1).value == "Total"
-    assert summary.auto_filter.ref == "A1:H8"  # eight columns: area, tasks, five lights, overall
+    assert summary.auto_filter.ref == "A1:I8"  # nine columns: area, tasks, six lights (not reported among them), overall
 
 
 def test_xlsx_percentages_are_stored_as_shown(cli, mark, tmp_path):
