@@ -100,7 +100,7 @@ def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
         "expected": _rounded(progress.expected),
         "behind": _rounded(progress.behind),
         "light": progress.light,
-        "reason": {"code": progress.reason, **_plain(progress.reason_data)},
+        "reason": reason_json(progress),
         "latest": record_json(latest) if latest is not None else None,
         "forecast": forecast_json(forecast(progress)),
     }
@@ -121,6 +121,11 @@ def needs_attention(row: dict[str, Any]) -> bool:
     """Red tasks, and green ones whose forecast falls short of the target: green only for now."""
     at_risk = (row.get("forecast") or {}).get("status") == "at-risk"
     return row["light"] == "red" or (row["light"] == "green" and at_risk)
+
+
+def reason_json(progress: TaskProgress) -> dict[str, Any]:
+    """A light's reason: its code and the figures its sentence needs."""
+    return {"code": progress.reason, **_plain(progress.reason_data)}
 
 
 def _rounded(value: float | None) -> float | None:
@@ -391,7 +396,7 @@ def owing_row(plan: Plan, owing: Any) -> dict[str, Any]:
         "title_en": task.title_en,
         "deadline": task.deadline.isoformat(),
         "light": progress.light,
-        "reason": {"code": progress.reason, **_plain(progress.reason_data)},
+        "reason": reason_json(progress),
         "last": owing.last.isoformat() if owing.last else None,
         "missed": owing.missed,
         **unit_json(owing.unit),
@@ -422,7 +427,7 @@ def due_view(plan: Plan, owing: Sequence[Any], period: Any, as_of: date) -> dict
 
 
 def _light_json(progress: TaskProgress) -> dict[str, Any]:
-    return {"light": progress.light, "reason": {"code": progress.reason, **_plain(progress.reason_data)}}
+    return {"light": progress.light, "reason": reason_json(progress)}
 
 
 def transition_row(plan: Plan, transition: Any, unit: Any) -> dict[str, Any]:

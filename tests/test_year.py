@@ -10,11 +10,10 @@ days; on day d its expected progress is d/318.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from sdpolicy.catalogue import load_catalogue
+from test_json_contract import run_json
 
 PLAN = load_catalogue()
 TASKS = [t.id for t in PLAN.tasks]
@@ -44,13 +43,6 @@ def year(cli, mark) -> None:
         assert result.exit_code == 0, result.stderr
     for args in MARKS:
         mark(*args)
-
-
-def run_json(cli, *args: str) -> dict:
-    result = cli(*args, "--json")
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr == ""
-    return json.loads(result.stdout)
 
 
 def owed(view: dict) -> dict:
