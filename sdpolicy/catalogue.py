@@ -62,6 +62,15 @@ class Target(NamedTuple):
         return self.min if self.kind == "range" else self.value
 
 
+class Node(NamedTuple):
+    """A time node (时间节点): a dated step of a milestone or qualitative task (see trajectory.py)."""
+
+    date: date
+    zh: str
+    en: str = ""
+    share: float | None = None  # percent of the work done once this node is reached
+
+
 class Task(NamedTuple):
     id: str
     area: str
@@ -77,6 +86,7 @@ class Task(NamedTuple):
     links: tuple[str, ...] = ()
     note_zh: str | None = None
     note_en: str | None = None
+    nodes: tuple[Node, ...] = ()  # from the catalogue or the office's assignments, in date order
 
 
 class Indicator(NamedTuple):
@@ -404,7 +414,7 @@ class _Builder:
         "areas": {"slug", "name_zh", "name_en", "section"},
         "tasks": {
             "id", "area", "title_zh", "title_en", "lead_zh", "lead_en", "start", "deadline", "target",
-            "baseline", "links", "note_zh", "note_en", "source",
+            "baseline", "links", "note_zh", "note_en", "source", "nodes",
         },
         "indicators": {
             "id", "area", "name_zh", "name_en", "value", "unit_zh", "unit_en", "as_of", "as_of_label_zh",
@@ -826,12 +836,33 @@ class _Builder:
                         self.problem(entry, f"link '{link}' is not a known indicator{hint}", "links")
             optional = {k: self.text(entry, k, required=False) for k in ("lead_zh", "lead_en", "note_zh", "note_en")}
             if ok and area and None not in titles and start and deadline and target and source:
-                result.append(Task(
+                task = Task(
                     id=id_, area=area, title_zh=titles[0], title_en=titles[1], start=start, deadline=deadline,
                     target=self._shared.setdefault(target, target), source=self._shared.setdefault(source, source),
                     baseline=baseline, links=self._shared.setdefault(tuple(links), tuple(links)), **optional,
-                ))
+                )
+                if "nodes" in entry.data:
+                    task = self.nodes(entry, task)
+                if task is not None:
+                    result.append(task)
         return result
+
+    def nodes(self, entry: _Entry, task: Task) -> Task | None:
+        """The task with the time nodes its entry gives (trajectory.py checks them as `assign --node` does)."""
+        from sdpolicy.trajectory import check_nodes, node_field_problem, nodes_of_field
+
+        value = entry.data["nodes"]
+        shape = node_field_problem(value)
+        if shape is not None:
+            self.problem(entry, f"field 'nodes': {shape}", "nodes")
+            return None
+        nodes = nodes_of_field(value)
+        try:
+            check_nodes(nodes, task)
+        except UsageError as exc:
+            self.problem(entry, f"field 'nodes': {exc.message}", "nodes")
+            return None
+        return task._replace(nodes=nodes)
 
     def check_baseline(self, entry: _Entry, baseline: str, target: Target | None, indicators: dict[str, Indicator]) -> bool:
         indicator = indicators.get(baseline)

@@ -51,6 +51,7 @@ class Record(NamedTuple):
     note: str = ""
     by: str = ""
     retracts: str | None = None
+    node: str | None = None  # a time node of the task reached on `date` (trajectory.py)
     line: int = 0  # where it stands in the store file, for messages; not part of what it says
 
     # The same record read from another line is the same record: equality and hashing leave `line` out.
@@ -69,7 +70,7 @@ SCHEMA_VERSION = 1
 LOCK_TIMEOUT_ENV = "SDPOLICY_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 10.0
 KINDS = ("task", "indicator")
-FIELDS = ("task", "indicator", "value", "state", "retracts", "date", "by", "note", "recorded_at")
+FIELDS = ("task", "indicator", "value", "state", "node", "retracts", "date", "by", "note", "recorded_at")
 
 HEADER = (
     "# sdpolicy progress log for Shandong's 2006 informatization plan. Each line below is one record.\n"
@@ -513,7 +514,7 @@ def _canonical(line: str, number: int, strings: dict[str, str], days: dict[str, 
     get = strings.setdefault
     return Record(
         key, get(kind, kind), get(item, item), on, when, value, state and get(state, state),
-        get(note, note) if note else "", get(by, by) if by else "", retracts, number,
+        get(note, note) if note else "", get(by, by) if by else "", retracts, None, number,
     )
 
 
@@ -548,11 +549,13 @@ def _check_fields(data: dict[str, Any]) -> list[tuple[str | None, str]]:
         bad("indicator", "has both 'task' and 'indicator'; a record is about exactly one of them")
     elif not kinds:
         bad(None, "has neither 'task' nor 'indicator'; a record is about exactly one of them")
-    for name in kinds + ["retracts", "note", "by"]:
+    for name in kinds + ["retracts", "note", "by", "node"]:
         if name in data and not isinstance(data[name], str):
             bad(name, f"field '{name}' must be text, not {tomlfile.describe(data[name])}")
-        elif name in kinds + ["retracts"] and name in data and not data[name].strip():
+        elif name in kinds + ["retracts", "node"] and name in data and not data[name].strip():
             bad(name, f"field '{name}' is empty")
+    if "node" in data and "indicator" in data:
+        bad("node", "an indicator has no time nodes; 'node' belongs on a task's record")
 
     if "value" in data:
         value = data["value"]
@@ -569,10 +572,10 @@ def _check_fields(data: dict[str, Any]) -> list[tuple[str | None, str]]:
         elif state not in STATES:
             bad("state", f"state '{state}' is not one of {', '.join(STATES)}")
     if "retracts" in data:
-        for name in ("value", "state"):
+        for name in ("value", "state", "node"):
             if name in data:
                 bad(name, f"a retraction carries no '{name}'; report the corrected figure as a record of its own")
-    elif "value" not in data and "state" not in data:
+    elif "value" not in data and "state" not in data and "node" not in data:
         bad(None, "has neither 'value' nor 'state'; a record reports at least one of them (or 'retracts' another record)")
 
     if "date" not in data:
@@ -607,6 +610,7 @@ def _build(record_id: str, data: dict[str, Any], line: int) -> Record:
         note=data.get("note", ""),
         by=data.get("by", ""),
         retracts=data.get("retracts"),
+        node=data.get("node"),
         line=line,
     )
 
@@ -738,6 +742,8 @@ def _fields_of(record: Record) -> dict[str, Any]:
         data["value"] = record.value
     if record.state is not None:
         data["state"] = record.state
+    if record.node is not None:
+        data["node"] = record.node
     if record.retracts is not None:
         data["retracts"] = record.retracts
     data["date"] = record.date

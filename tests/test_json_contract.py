@@ -18,19 +18,21 @@ PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "
 LIGHTS = {"yellow_behind", "red_behind"}
 REPORTING = {"cadence", "due_day", "red_after"}
 TARGET = {"kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event"}
-RECORD = {"id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "recorded_at"}
+RECORD = {"id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "recorded_at"}
 LOG_ROW = RECORD | {"in_effect", "retracted_by", "superseded_by"}
 TASK_ROW = {
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en", "target", "baseline",
     "baseline_value", "start", "deadline", "actual", "state", "percent", "expected", "behind", "light",
-    "reason", "latest", "forecast",
+    "reason", "latest", "forecast", "nodes",
 }
+NODE = {"date", "zh", "en", "share", "reached"}
 FORECAST = {"value", "status", "method", "from"}
 # `reason` is {"code": …} plus the numbers its sentence needs, by code.
 REASON = {
     "met": set(), "blocked": set(), "no-record": set(), "not-begun": {"start"}, "in-progress": {"expected"},
     "overdue": {"deadline", "days"}, "on-track": {"behind", "expected", "actual"}, "behind": {"behind", "expected", "actual"},
     "unreported": {"period", "due", "periods", "last"}, "long-unreported": {"period", "due", "periods", "last"},
+    "node-missed": {"node_zh", "node_en", "date", "days"}, "nodes-met": {"reached", "nodes"},
 }
 SOURCE = {"document", "section", "quote"}
 INDICATOR = {
@@ -51,15 +53,17 @@ TOP = {
     "compare": {"format", "as_of", "indicators"},
     "report": {
         "format", "as_of", "plan", "areas", "total", "attention", "attention_yellow", "attention_unreported", "bulletin",
-        "indicators", "log", "since", "changes", "not_reported",
+        "indicators", "log", "trend", "since", "changes", "not_reported",
     },
     "due": {"format", "as_of", "period", "reporting", "count", "units"},
     "changes": {"format", "since", "as_of", "area", "unit", "counts", "transitions", "records", "indicators"},
     "trend ID": {"format", "every", "from", "to", "task", "points", "forecast"},
     "trend": {"format", "every", "from", "to", "area", "unit", "points"},
 }
-TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "light", "reason"}
+TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "light", "reason", "nodes"}
 TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "unreported", "grey", "percent"}
+REPORT_TREND = {"every", "dates", "lights", "tasks"}
+REPORT_TREND_POINT = {"date", "actual", "percent", "expected", "light"}
 SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history"}
 
 
@@ -99,6 +103,7 @@ def check_task_row(row: dict) -> None:
     assert set(row["reason"]) == {"code"} | REASON[code], (code, row["reason"])
     if row["latest"] is not None:
         assert set(row["latest"]) == RECORD
+    assert all(set(node) == NODE for node in row["nodes"])
     if row["forecast"] is not None:
         assert set(row["forecast"]) == FORECAST
         assert row["forecast"]["status"] in ("on-track", "at-risk")
@@ -279,6 +284,11 @@ def test_report(cli, records):
     assert view["log"]
     for row in view["log"]:
         assert set(row) == LOG_ROW
+    assert set(view["trend"]) == REPORT_TREND
+    assert view["trend"]["dates"] and all(set(p) == TREND_COUNTS for p in view["trend"]["lights"])
+    for task in view["trend"]["tasks"]:
+        assert set(task) == {"id", "points"}
+        assert all(set(p) == REPORT_TREND_POINT for p in task["points"])
 
 
 def test_trend(cli, records):
@@ -287,7 +297,8 @@ def test_trend(cli, records):
     assert set(view["task"]) == TASK_ROW - TREND_POINT - {"latest", "forecast"}
     assert view["points"] and all(set(p) == TREND_POINT for p in view["points"])
     assert set(view["forecast"]) == FORECAST
-    for scope in ((), ("--area", "e-gov"), ("--unit", "省")):
+    assert cli("assign", "IND-01", "--lead", "济南").exit_code == 0
+    for scope in ((), ("--area", "e-gov"), ("--unit", "济南")):
         view = run_json(cli, "trend", *scope, "--every", "quarter")
         assert set(view) == TOP["trend"]
         assert view["points"] and all(set(p) == TREND_COUNTS for p in view["points"])
@@ -309,7 +320,7 @@ def test_every_pinned_key_is_documented_in_the_readme():
     section = readme.split("## JSON output", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]+)`", section))))
     pinned = set().union(
-        *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT,
+        *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT, NODE, REPORT_TREND, REPORT_TREND_POINT,
         TREND_COUNTS, BULLETIN, PERIOD, UNIT_GROUP, OWED_ROW, TRANSITION, MOVED_INDICATOR, CHANGE_COUNTS,
     )
     assert sorted(pinned - documented) == []

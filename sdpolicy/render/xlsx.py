@@ -25,6 +25,24 @@ class Percent(float):
     """A percentage in points (42.5), written as the fraction 0.425 with a 0.0% format."""
 
 
+class Points(float):
+    """A change of a percentage, in percentage points: 23 shown as +23.0 points / +23.0个百分点, not as
+    23.0 %, which would read as a growth."""
+
+    unit = ""
+
+    @classmethod
+    def of(cls, value: float, lang: str) -> "Points":
+        points = cls(value)
+        points.unit = t("points", lang, value="").strip()
+        return points
+
+    @property
+    def number_format(self) -> str:
+        spaced = f' {self.unit}' if self.unit.isascii() else self.unit
+        return f'+0.0"{spaced}";-0.0"{spaced}";0.0"{spaced}"'
+
+
 INT_FORMAT = "#,##0"
 FLOAT_FORMAT = "#,##0.0#"
 PERCENT_FORMAT = "0.0%"
@@ -134,7 +152,8 @@ def baselines_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[li
             linked or None,
             _figure(i["actual"], i["unit_zh"]),
             _day(i["actual_date"]),
-            _figure(i["change"], i["unit_zh"]),
+            Points.of(i["change"], lang) if i["change"] is not None and i["unit_zh"] == "%"
+            else _figure(i["change"], i["unit_zh"]),
             Percent(i["growth"]) if i["growth"] is not None else None,
         ])
     return headers, rows
@@ -156,7 +175,7 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
             r["id"], _day(r["date"]), r["item"], t(f"record_kind.{r['kind']}", lang),
             _figure(r["value"], unit_of.get("unit_zh")),
             _unit(unit_of, lang) if r["value"] is not None else None,
-            words.state(r["state"], lang) if r["state"] else None,
+            words.state(r["state"], lang) if r["state"] else (t("node_reached", lang, node=r["node"]) if r.get("node") else None),
             r["note"] or None, r["by"] or None, _utc(r["recorded_at"]),
             _standing(r, lang), r["retracts"], r["retracted_by"] or r.get("superseded_by"),
         ])
@@ -203,6 +222,23 @@ def _standing(row: dict[str, Any], lang: str) -> str:
     return t("superseded", lang) if row.get("superseded_by") else t("yes", lang)
 
 
+def trend_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """One row per task, one column per month end: the light there (its fill and its word, so that
+    a black-and-white print still reads) and the done % where the task has one."""
+    rows_by_id = {r["id"]: r for a in view["areas"] for r in a["tasks_list"]}
+    headers = [t("id", lang), t("title", lang), *view["trend"]["dates"]]
+    rows = []
+    for task in view["trend"]["tasks"]:
+        row = rows_by_id[task["id"]]
+        cells: list[Any] = [task["id"], words.title(row, lang)]
+        for point in task["points"]:
+            word = words.light(point["light"], lang)
+            shown = f"{words.pct(point['percent'])} {word}" if point["percent"] is not None else word
+            cells.append(briefing.Light(point["light"], shown))
+        rows.append(cells)
+    return headers, rows
+
+
 # ---------------------------------------------------------------------------------------------
 # Cells
 
@@ -213,6 +249,8 @@ def _shown(value: Any) -> str:
         return value.word
     if isinstance(value, Percent):
         return f"{value:.1f}%"
+    if isinstance(value, Points):
+        return f"+{value:.1f} {value.unit}"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -240,12 +278,18 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
     }
     widths = [words.display_width(h) for h in headers]
     for values in rows:
-        ws.append([v.word if isinstance(v, briefing.Light) else (fraction(v) if isinstance(v, Percent) else v) for v in values])
+        ws.append([
+            v.word if isinstance(v, briefing.Light) else fraction(v) if isinstance(v, Percent)
+            else float(v) if isinstance(v, Points) else v
+            for v in values
+        ])
         for column, (cell, value) in enumerate(zip(ws[ws.max_row], values)):
             if isinstance(value, briefing.Light):
                 cell.fill, cell.font = fills[value.code]
             elif isinstance(value, Percent):
                 cell.number_format = PERCENT_FORMAT
+            elif isinstance(value, Points):
+                cell.number_format = value.number_format
             elif isinstance(value, datetime):
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(value, date):
@@ -314,6 +358,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ("sheet.tasks", tasks_sheet, "B2"),
         ("sheet.baselines", baselines_sheet, "B2"),
         ("sheet.log", log_sheet, "B2"),
+        ("sheet.trend", trend_sheet, "C2"),
     ]
     if view.get("changes") is not None:
         sheets[1:1] = [
