@@ -333,13 +333,15 @@ def test_xlsx_trend_sheet_has_a_row_per_task_and_a_column_per_month_end(cli, mar
     assert trend.max_row == 1 + len(PLAN.tasks)
     ind01 = {trend.cell(1, c).value: trend.cell(2, c) for c in range(1, trend.max_column + 1)}
     assert trend.cell(2, 1).value == "IND-01"
-    # IND-01: 120 of 200 on 06-30 is 60 %, ahead of 42.1 % expected: green there; before, grey.
+    # IND-01: 120 of 200 on 06-30 is 60 %, ahead of 42.1 % expected: green there; before, nothing
+    # reported since February: four monthly reports missed at 05-31, red (it was grey before the
+    # reporting rule).
     assert ind01["2006-06-30"].value == f"60.0% {words.light('green', lang)}"
     assert ind01["2006-06-30"].fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR["green"][1:].upper()
-    assert ind01["2006-05-31"].value == words.light("grey", lang)
-    # EGOV-01 was done on 05-10: grey at the end of April, done from the end of May.
+    assert ind01["2006-05-31"].value == words.light("red", lang)
+    # EGOV-01 was done on 05-10: red at the end of April (February to April missed), done from May.
     egov01 = next(r for r in trend.iter_rows(min_row=2) if r[0].value == "EGOV-01")
-    assert [c.value for c in egov01[4:7]] == [words.light("grey", lang)] + [f"100.0% {words.light('done', lang)}"] * 2
+    assert [c.value for c in egov01[4:7]] == [words.light("red", lang)] + [f"100.0% {words.light('done', lang)}"] * 2
 
 
 def test_xlsx_column_widths_count_chinese_characters_twice(cli, marked, tmp_path):
