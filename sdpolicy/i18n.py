@@ -148,6 +148,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "records_between": ("期间的进展记录", "Records dated in between"),
     "new_figures": ("有新数据的指标", "Indicators with new figures"),
     "before": ("之前", "Before"),
+    "light_since": ("期初亮灯", "Light at the start"),
     "after": ("之后", "After"),
     "change_col": ("变化", "Change"),
     "change.done": ("新完成", "newly done"),

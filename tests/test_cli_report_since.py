@@ -149,9 +149,7 @@ def test_spreadsheet_has_the_bulletin_sheets(cli, year, tmp_path):
     assert [r[0].value for r in book["Changes"].iter_rows(min_row=2)] == ["IND-01", "PUB-10", "CITY-06"]
     owed = list(book["Not reported"].iter_rows(min_row=2, values_only=True))
     assert len(owed) == 78 and ("Jinan", "CITY-06") in {r[:2] for r in owed}
-    summary = book["Summary"]
-    sentences = [summary.cell(r, 1).value for r in range(summary.max_row - 2, summary.max_row + 1)]
-    assert " ".join(sentences) == OPENING["en"]
+    assert book["Summary"].cell(3, 1).value == OPENING["en"]
 
 
 def test_csv_gains_the_light_at_since_and_the_change(cli, year):

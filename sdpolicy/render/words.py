@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sdpolicy.i18n import pair, t
@@ -122,6 +123,9 @@ def heading(text: str, lang: str) -> str:
     return text[:1].upper() + text[1:] if lang == "en" else text
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def local_time(iso: str) -> str:
     """When a record was entered, in this machine's time zone with its offset: 2026-11-22 15:50:10 +08:00.
 
@@ -161,14 +165,15 @@ def reason(reason_json: dict[str, Any], lang: str) -> str:
     code = reason_json["code"]
     if code == "met":
         return t("reason.met", lang)
-    values = {k: v for k, v in reason_json.items() if k != "code"}
+    # Rounded here too (half up), whatever view the figures came from: format() would round half even.
+    values = {k: half_up(v) if isinstance(v, float) else v for k, v in reason_json.items() if k != "code"}
     if code in ("unreported", "long-unreported"):
         last = values.get("last")
         values["last"] = t("last_report", lang, date=day(last, lang)) if last else t("never_reported", lang)
         values["period"] = period_label(values["period"], lang)
-    for key in ("deadline", "start", "due"):
-        if key in values:
-            values[key] = day(values[key], lang)
+    for key, value in values.items():
+        if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+            values[key] = day(value, lang)  # a date in a sentence: 2006年9月30日 in Chinese
     if code == "on-track" and half_up(values["behind"]) > 0:
         code = "on-track-behind"
     return t(f"reason.{code}", lang, **values)
