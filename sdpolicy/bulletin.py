@@ -33,16 +33,18 @@ NO_UNIT = Unit(None, None, None)
 def unit_of(task: Task, history: Sequence[Record], assigned: Mapping[str, str], english: Mapping[str, str]) -> Unit:
     """The unit a task's reports are chased from: the one place that decides it.
 
-    The lead the office assigned (units and assignments), else the lead the plan names, else whoever
-    reported the task last (`mark --by`), else nobody. `assigned` maps task ids to the canonical name
-    of the lead in effect; `english` maps a canonical name to its English one. `history` is the
-    task's records, newest first.
+    The lead the office assigned (units and assignments), else the first unit the plan itself names
+    in the task (it names no lead, but a co-organiser or a platform is who the office would ask),
+    else whoever reported the task last (`mark --by`), else nobody. `assigned` maps task ids to the
+    canonical name of the lead in effect; `english` maps a canonical name to its English one.
+    `history` is the task's records, newest first.
     """
     lead = assigned.get(task.id)
     if lead:
         return Unit(lead, english.get(lead) or lead, "assigned")
-    if task.lead_zh:
-        return Unit(task.lead_zh, task.lead_en or task.lead_zh, "plan")
+    named = next((u for u in task.units if u.role in ("co-organiser", "platform")), None)
+    if named is not None:
+        return Unit(named.name_zh, named.name_en or named.name_zh, "plan")
     reporter = next((r.by.strip() for r in history if r.by and r.by.strip()), None)
     if reporter:
         return Unit(reporter, english.get(reporter) or reporter, "reported")

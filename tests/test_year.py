@@ -17,8 +17,8 @@ from test_json_contract import run_json
 
 PLAN = load_catalogue()
 TASKS = [t.id for t in PLAN.tasks]
-# Leads named by the plan itself (the catalogue's lead_zh).
-PLAN_LEADS = {"PUB-10": "省安全生产监督管理局", "SEC-03": "省信息安全产品测评中心", "SEC-05": "省数字证书认证管理中心"}
+# Units the plan itself names as co-organiser or platform of a task: who is chased without an assignment.
+PLAN_LEADS = {"PUB-10": "省安全生产监督管理局", "SEC-05": "省数字证书认证管理中心"}
 ASSIGNED = {"IND-01": "山东省信息产业厅", "EGOV-10": "山东省信息化工作领导小组办公室", "CITY-03": "威海市", "CITY-06": "济南市"}
 
 MARKS = [
@@ -50,8 +50,9 @@ def owed(view: dict) -> dict:
     return {g["unit_zh"]: [(r["id"], r["last"], r["missed"]) for r in g["tasks"]] for g in view["units"]}
 
 
-# The 73 tasks that have no lead (assigned or named by the plan) and never report: 81 less the 4
-# assigned, the 3 the plan names a lead for, and IND-04 (no lead either, but it reports in August).
+# The 74 tasks that have no unit to chase (assigned or named by the plan) and never report: 81 less
+# the 4 assigned, the 2 the plan names a co-organiser or platform for, and IND-04 (no unit either,
+# but it reports in August).
 NOBODY = [t for t in TASKS if t not in ASSIGNED and t not in PLAN_LEADS and t != "IND-04"]
 
 
@@ -65,7 +66,7 @@ def test_due_at_the_end_of_april(cli, year):
     units = owed(view)
     # IND-01 (04-28) and EGOV-10 (04-15) reported in April: not owed.
     # CITY-03 reported 03-10, so only April is missing: 1. CITY-06 never reported: February, March,
-    # April: 3. So do the plan's three named leads, the 73 tasks nobody leads, and IND-04.
+    # April: 3. So do the plan's two named units, the 74 tasks nobody leads, and IND-04.
     assert units["威海市"] == [("CITY-03", "2006-03-10", 1)]
     assert units["济南市"] == [("CITY-06", None, 3)]
     for task, lead in PLAN_LEADS.items():
@@ -114,9 +115,10 @@ def test_the_chasing_list_reads_as_one_table_per_unit(cli, year):
     assert lines[at + 1].split("|")[0].strip() == "ID"
     assert [c.strip() for c in lines[at + 3].split("|")] == [
         "CITY-06", PLAN.tasks_by_id["CITY-06"].title_en, "2006-12-31", "2006-05-31", "1", "◌ not reported"]
-    # Under no unit: the 73 that never report and IND-04 (no June report, and no lead).
-    assert len(NOBODY) == 73
-    assert lines[-77] == "no lead unit assigned · 74"
+    # Under no unit, last: the 74 that never report and IND-04 (no June report, and no unit); the
+    # group's title, its table's header and rule, and 75 rows.
+    assert len(NOBODY) == 74
+    assert lines[-78] == "no lead unit assigned · 75"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -206,6 +206,23 @@ def lead(row: dict[str, Any], lang: str) -> str:
     return pair(row, "lead", lang) or "—"
 
 
+def units(named: list[dict[str, Any]], lang: str) -> str:
+    """The units the plan names, each with its role: '省安全生产监督管理局（联合召开单位）'."""
+    if lang == "zh":
+        return "；".join(f"{pair(u, 'name', lang)}（{t('role.' + u['role'], lang)}）" for u in named)
+    return "; ".join(f"{pair(u, 'name', lang)} ({t('role.' + u['role'], lang)})" for u in named)
+
+
+def document(doc: dict[str, Any], lang: str) -> str:
+    """A source document's title and date; a date the text does not give is said to be approximate."""
+    title_text = pair(doc, "title", lang)
+    if doc["date_approximate"]:
+        when = t("approximate_date", lang, date=doc["date"], note=pair(doc, "date_note", lang))
+    else:
+        when = doc["date"]
+    return f"{title_text}（{when}）" if lang == "zh" else f"{title_text} ({when})"
+
+
 def change(value: float | int | None, obj: dict[str, Any], lang: str) -> str:
     """A difference in the unit of `obj`, signed: '+2 million subscribers', '−5%'."""
     if value is None:
