@@ -51,7 +51,7 @@ def test_letters_in_english(cli, assigned, tmp_path):
     assert cli("due", "--letters", "-o", str(out), "--as-of", "2006-06-30", "--lang", "en").exit_code == 0
     text = (out / "2006-06-济南市.md").read_text(encoding="utf-8")
     assert text.startswith("# Reminder: progress reports for 2006-06\n\nTo: Jinan\n")
-    assert "- EGOV-10 A government portal in every county and county-level city (last report: never reported; 5 periods missed)" in text
+    assert "- EGOV-10 Strive for a government portal in every county and county-level city (last report: never reported; 5 periods missed)" in text
     assert "Please send them by 2006-06-30" in text
 
 
