@@ -16,6 +16,7 @@ from typing import Any
 
 from sdpolicy.i18n import t
 from sdpolicy.render import briefing, words
+from sdpolicy.sanitise import printable
 
 # The flattened schema. It is written out rather than discovered from the rows so that the header
 # never depends on the data: `latest` is null until a task has a record, and `reason` carries
@@ -40,6 +41,23 @@ COLUMNS = (
 SINCE_COLUMNS = ("light_since", "change")
 
 BOM = "\ufeff"
+
+# A spreadsheet takes a field starting with one of these for a formula (or, for tab and CR, strips
+# them and looks again). OWASP's guidance on CSV injection: put a single quote before such a text
+# field, which Excel and LibreOffice then show as text (the quote itself is hidden by Excel, shown
+# by some other readers). Numbers are written by the csv module from ints and floats, never from
+# text, so a negative figure stays a number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def field(value: Any) -> Any:
+    """A value as a CSV field: text neutralised against formulas, control characters shown as \\xNN
+    (line breaks stay: the csv module quotes them), numbers untouched."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return printable(value)
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +102,9 @@ def localised(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[str
             return value.isoformat()
         if isinstance(value, float):
             return str(int(value)) if value.is_integer() else str(round(value, 6))
-        return str(value)
+        if isinstance(value, int):
+            return str(value)
+        return field(str(value))  # text from data: neutralised; figures above stay figures
 
     headers, rows = tasks_sheet(view, lang)
     return headers, [[text(v) for v in row] for row in rows]
@@ -118,7 +138,7 @@ def render_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS + (SINCE_COLUMNS if changes is not None else ()), lineterminator=ending)
         writer.writeheader()
         for row in tasks(view):
-            flat = flatten(row)
+            flat = {key: field(value) for key, value in flatten(row).items()}
             if changes is not None:
                 flat["light_since"], flat["change"] = since(row)
             writer.writerow(flat)

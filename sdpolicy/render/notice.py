@@ -112,15 +112,17 @@ def notices(view: dict[str, Any], plan: Any, lang: str, template: tuple[string.T
 def write_notices(view: dict[str, Any], plan: Any, lang: str, directory: Path, given: Path | None, home: Path) -> list[Path]:
     """Every notice rendered first (a template error writes nothing), then each written whole."""
     from sdpolicy.errors import WriteError
-    from sdpolicy.output import write_text
+    from sdpolicy.output import protected_files, write_text
 
     texts = notices(view, plan, lang, load_template(template_path(given, home), lang))
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(f"could not create {directory}: {exc.strerror or exc}") from None
+    # As with report -o: never over the store, the units or a catalogue file.
+    keep = protected_files([home, Path(plan.path)] if plan.path else [home])
     written = []
     for name, text in texts.items():
-        write_text(directory / name, text)
+        write_text(directory / name, text, protect=keep)
         written.append(directory / name)
     return written

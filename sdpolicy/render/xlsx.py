@@ -20,6 +20,7 @@ from typing import Any
 from sdpolicy.i18n import pair, t
 from sdpolicy.numbers import fraction
 from sdpolicy.render import briefing, words
+from sdpolicy.sanitise import message, printable
 
 
 class Percent(float):
@@ -54,6 +55,7 @@ HEADER_FILL = "E9ECEF"
 # falls back to a serif face for those cells alone.
 FONT = {"name": "Calibri", "size": 11}
 MAX_WIDTH = 60  # wider text wraps inside the cell
+MAX_CELL = 32_767  # Excel's limit on the characters (UTF-16 units) of one cell
 LINE_HEIGHT = 16  # points: a line of 11-point text with its leading, CJK fonts being the tallest
 
 
@@ -277,6 +279,33 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def text_cell(text: str, lang: str) -> str:
+    """Text from data as a workbook cell shows it: control characters as \\xNN (a workbook cannot
+    hold most of them at all), and a text longer than a cell may hold cut with a visible marker."""
+    text = printable(text)
+    if len(text) * 2 <= MAX_CELL or _units(text) <= MAX_CELL:
+        return text
+    kept = text[: MAX_CELL - 120]
+    while _units(kept) > MAX_CELL - 120:
+        kept = kept[: -(_units(kept) - (MAX_CELL - 120))]
+    return kept + t("cell_cut", lang, count=f"{len(text) - len(kept):,}")
+
+
+def _units(text: str) -> int:
+    """Length in UTF-16 units, as Excel counts: a character beyond the BMP is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def put(cell: Any, value: Any, lang: str) -> None:
+    """Set a cell from a value of the view. Text is always a string cell: openpyxl would store text
+    starting with '=' as a formula, so a note could be a live HYPERLINK or a clerk's '=以上…' #NAME?."""
+    if isinstance(value, str):
+        cell.value = text_cell(value, lang)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines `text` takes in a column `width` characters wide. Column widths count digits
     of Calibri 11; a CJK character takes about two, an average letter about 0.9. English breaks
@@ -295,10 +324,11 @@ def wrapped_lines(text: str, width: float) -> int:
 
 
 def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str, *, head: int = 1,
-                 caps: dict[int, int] | None = None, total: bool = False) -> None:
+                 caps: dict[int, int] | None = None, total: bool = False, lang: str = "en") -> None:
     """The table with its header in row `head` (the rows above hold a title). `caps` gives columns
     (0-based) a width beyond which their text wraps, narrower than the general MAX_WIDTH. `total`:
-    the last row sums the others and stays out of the filter, so sorting never moves it among them."""
+    the last row sums the others and stays out of the filter, so sorting never moves it among them.
+    Every cell is set through put()."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -318,7 +348,8 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
         for column, value in enumerate(values):
             shown = (value.word if isinstance(value, briefing.Light) else fraction(value) if isinstance(value, Percent)
                      else float(value) if isinstance(value, Points) else value)
-            cell = ws.cell(number, column + 1, shown)
+            cell = ws.cell(number, column + 1)
+            put(cell, shown, lang)
             if isinstance(value, briefing.Light):
                 cell.fill, cell.font = fills[value.code]
             elif isinstance(value, Percent):
@@ -412,7 +443,9 @@ def _finish_summary(summary: Any, view: dict[str, Any], lang: str) -> None:
     for cell in summary[summary.max_row]:  # the total row
         cell.font = Font(bold=True, **FONT)
     # Above the table, what it is and when, as a page begins: a sheet passed on alone keeps its date.
-    summary.cell(1, 1, briefing.title(view, lang)).font = Font(bold=True, **{**FONT, "size": 14})
+    title = summary.cell(1, 1)
+    put(title, briefing.title(view, lang), lang)  # it names the plan: catalogue text
+    title.font = Font(bold=True, **{**FONT, "size": 14})
     summary.cell(2, 1, t("as_of", lang)).font = Font(bold=True, **FONT)
     summary.cell(2, 2, _day(view["as_of"])).number_format = DATE_FORMAT
     width = summary.column_dimensions["B"].width or 0
@@ -430,7 +463,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.properties.title = briefing.title(view, lang)
+    book.properties.title = message(briefing.title(view, lang))
     book.properties.creator = "sdpolicy"
     sheets = [
         # Each sheet's header row, and the first cell of the table that does not scroll away.
@@ -450,7 +483,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ws.title = t(name, lang)
         headers, rows = build(view, lang)
         caps = {TASK_COLUMNS.index(k): w for k, w in PRINT_WIDTH.items()} if build is tasks_sheet else None
-        _write_sheet(ws, headers, rows, freeze, head=head, caps=caps, total=build in (summary_sheet, bulletin_sheet))
+        _write_sheet(ws, headers, rows, freeze, head=head, caps=caps, total=build in (summary_sheet, bulletin_sheet), lang=lang)
     _finish_summary(book.worksheets[0], view, lang)
     _print_tasks(book[t("sheet.tasks", lang)], view)
     buffer = io.BytesIO()
