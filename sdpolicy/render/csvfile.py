@@ -20,7 +20,7 @@ from sdpolicy.sanitise import printable
 
 # The flattened schema. It is written out rather than discovered from the rows so that the header
 # never depends on the data: `latest` is null until a task has a record, and `reason` carries
-# different figures for each reason code. DictWriter raises on a key missing here, so a new key
+# different figures for each reason code. keyed() raises on a key missing here, so a new key
 # in views.task_row fails the tests instead of silently vanishing from the CSV.
 TARGET_KEYS = ("kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event")
 REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start", "period", "due", "periods", "last")
@@ -110,36 +110,39 @@ def localised(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[str
     return headers, [[text(v) for v in row] for row in rows]
 
 
+def keyed(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The English CSV: the flattened JSON rows under their keys. A key that COLUMNS lacks is an
+    error, so that a new key in views.task_row fails the tests instead of vanishing."""
+    rows = []
+    for row in tasks(view):
+        flat = flatten(row)
+        unknown = sorted(set(flat) - set(COLUMNS))
+        if unknown:
+            raise ValueError(f"the CSV has no column for {', '.join(unknown)}")
+        rows.append([field(flat.get(key)) for key in COLUMNS])
+    return list(COLUMNS), rows
+
+
 def render_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str:
-    """The CSV text. A file gets the BOM (without it Excel reads UTF-8 as the local code page and
-    garbles Chinese) and CRLF line ends; stdout gets neither, for pipes into Unix tools."""
-    buffer = io.StringIO()
-    ending = "\r\n" if for_file else "\n"
+    """The CSV text, in either language through one writer. A file gets the BOM (without it Excel
+    reads UTF-8 as the local code page and garbles Chinese) and CRLF line ends; stdout gets
+    neither, for pipes into Unix tools."""
+    headers, rows = localised(view, lang) if lang == "zh" else keyed(view)
     changes = view.get("changes")
-    # With --since, each task's light at that date and how it changed (empty when it did not).
-    moved = {r["id"]: r for r in changes["transitions"]} if changes is not None else {}
-
-    def since(row: dict[str, Any]) -> tuple[str, str]:
-        found = moved.get(row["id"])
-        return (found["before"]["light"], found["change"]) if found else (row["light"], "")
-
-    if lang == "zh":
-        headers, rows = localised(view, lang)
-        if changes is not None:
-            headers = headers + [t("light_since", lang), t("change_col", lang)]
-            rows = [
-                row + [words.light(light, lang), t(f"change.{change}", lang) if change else ""]
-                for row, (light, change) in zip(rows, map(since, tasks(view)))
-            ]
-        plain = csv.writer(buffer, lineterminator=ending)
-        plain.writerow(headers)
-        plain.writerows(rows)
-    else:
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS + (SINCE_COLUMNS if changes is not None else ()), lineterminator=ending)
-        writer.writeheader()
+    if changes is not None:
+        # report --since: each task's light at that date and how it moved (empty when it did not).
+        moved = {r["id"]: r for r in changes["transitions"]}
+        extra = []
         for row in tasks(view):
-            flat = {key: field(value) for key, value in flatten(row).items()}
-            if changes is not None:
-                flat["light_since"], flat["change"] = since(row)
-            writer.writerow(flat)
+            found = moved.get(row["id"])
+            light, change = (found["before"]["light"], found["change"]) if found else (row["light"], "")
+            extra.append(
+                [words.light(light, lang), t(f"change.{change}", lang) if change else ""] if lang == "zh" else [light, change]
+            )
+        headers = headers + ([t("light_since", lang), t("change_col", lang)] if lang == "zh" else list(SINCE_COLUMNS))
+        rows = [row + more for row, more in zip(rows, extra)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n" if for_file else "\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
     return (BOM if for_file else "") + buffer.getvalue()
