@@ -30,14 +30,17 @@ def test_lights_trend_has_a_bar_per_month_end_counted_by_hand(view):
     for seg in marks(chart, "rect", "seg"):
         if seg.get("data-date"):
             segments.setdefault(seg.get("data-date"), {})[seg.get("data-light")] = int(seg.get("data-count"))
-    # Nothing is recorded before EGOV-01 is done on 05-10; on 06-30 IND-01 (60 % against 42.1 %
-    # expected) and EGOV-10 (52 %) are green, IND-11 (25 %, 17 behind) yellow, PUB-04 (0 %) and the
-    # blocked ENV-05 red. The 89 tasks (issue 11's count) less those are grey: 89 - 6 = 83.
+    # Nothing is recorded before EGOV-01 is done on 05-10: on 02-28 every task owes February's
+    # report (not reported), from 03-31 two in a row are missed (red). On 05-31 SEC-01 has reported
+    # May (in progress, green). On 06-30 IND-01 (60 % against 42.1 % expected) and EGOV-10 (52 %)
+    # are green, IND-11 (25 %, 17 behind) yellow, PUB-04 (0 %) and the blocked ENV-05 red, SEC-01 has
+    # no June report (not reported), and the other 82 of the 89 tasks (issue 11's count) have never
+    # reported (red): 82 + PUB-04 + ENV-05 = 84.
     assert segments == {
-        "2006-02-28": {"grey": 89}, "2006-03-31": {"grey": 89}, "2006-04-30": {"grey": 89},
-        "2006-05-31": {"done": 1, "grey": 88},
-        "2006-06-30": {"done": 1, "green": 2, "yellow": 1, "red": 2, "grey": 83},
-        "2006-07-01": {"done": 1, "green": 2, "yellow": 1, "red": 2, "grey": 83},
+        "2006-02-28": {"unreported": 89}, "2006-03-31": {"red": 89}, "2006-04-30": {"red": 89},
+        "2006-05-31": {"done": 1, "green": 1, "red": 87},
+        "2006-06-30": {"done": 1, "green": 2, "yellow": 1, "red": 84, "unreported": 1},
+        "2006-07-01": {"done": 1, "green": 2, "yellow": 1, "red": 84, "unreported": 1},
     }
     # Heights are shares of the 89 tasks: each bar is the whole plan, so all bars are as tall.
     heights = {}
@@ -46,9 +49,10 @@ def test_lights_trend_has_a_bar_per_month_end_counted_by_hand(view):
             heights[seg.get("data-date")] = heights.get(seg.get("data-date"), 0) + float(seg.get("height"))
     assert max(heights.values()) - min(heights.values()) < 0.5
     # Black and white: every light but green carries a texture, drawn over its segments and swatches
-    # (in the legend too: 5 swatches, 4 textured).
+    # (in the legend too: 6 swatches, 5 textured).
     textures = [p.get("class").split()[1] for p in chart.iter(SVG_NS + "path") if "texture" in (p.get("class") or "")]
-    expected = {"texture-done": 1 + 3, "texture-yellow": 1 + 2, "texture-red": 1 + 2, "texture-grey": 1 + 6}
+    expected = {"texture-done": 1 + 3, "texture-yellow": 1 + 2, "texture-red": 1 + 5, "texture-unreported": 1 + 3,
+                "texture-grey": 1}
     assert {k: textures.count(k) for k in expected} == expected
     # The month labels are in the reader's language.
     texts = ["".join(e.itertext()) for e in chart.iter(SVG_NS + "text")]
