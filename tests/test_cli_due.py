@@ -22,11 +22,11 @@ def test_letters_one_notice_per_unit_in_chinese(cli, assigned, tmp_path):
     result = cli("due", "--letters", "-o", str(out), "--as-of", "2006-06-30", "--lang", "zh")
     assert result.exit_code == 0, result.stderr
     # 威海市 (CITY-03, May only), 济南市 (CITY-06 and EGOV-10, never), and the two units the plan names
-    # as co-organiser (PUB-10) or platform (SEC-05); the other 76 tasks have no unit to send a notice
+    # as co-organiser (PUB-10) or platform (SEC-05); the other 84 of the 89 tasks have no unit to send a notice
     # to, and the command says so.
     assert result.stdout == (
         f"已在 {out} 写出 4 份催办通知\n"
-        "另有 76 项任务没有可催办的单位，未写通知；请用 sdpolicy assign 指定牵头单位\n"
+        "另有 84 项任务没有可催办的单位，未写通知；请用 sdpolicy assign 指定牵头单位\n"
     )
     names = sorted(p.name for p in out.iterdir())
     assert "2006-06-济南市.md" in names and "2006-06-威海市.md" in names and len(names) == 4

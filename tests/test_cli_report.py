@@ -314,7 +314,7 @@ def test_xlsx_row_counts(cli, marked, tmp_path):
     assert summary.cell(5 + len(PLAN.areas), 2).value == len(PLAN.tasks)
     assert summary.max_row == 5 + len(PLAN.areas)  # nothing below the total
     # Between the date and the table, the report's opening sentences (the same as the Markdown report's).
-    assert summary.cell(3, 1).value.startswith("As of 2006-07-01, the 81 tasks stand at ")
+    assert summary.cell(3, 1).value.startswith("As of 2006-07-01, the 89 tasks stand at ")
     assert summary.cell(3, 1).value in ok(cli("report", "--md", "--as-of", AS_OF))
     assert summary.column_dimensions["B"].width >= len("2006-07-01")  # a narrower column shows ###
     assert summary.cell(4, 2).alignment.horizontal == "right"  # over figures

@@ -50,7 +50,7 @@ def owed(view: dict) -> dict:
     return {g["unit_zh"]: [(r["id"], r["last"], r["missed"]) for r in g["tasks"]] for g in view["units"]}
 
 
-# The 74 tasks that have no unit to chase (assigned or named by the plan) and never report: 81 less
+# The 82 tasks that have no unit to chase (assigned or named by the plan) and never report: 89 less
 # the 4 assigned, the 2 the plan names a co-organiser or platform for, and IND-04 (no unit either,
 # but it reports in August).
 NOBODY = [t for t in TASKS if t not in ASSIGNED and t not in PLAN_LEADS and t != "IND-04"]
@@ -66,13 +66,13 @@ def test_due_at_the_end_of_april(cli, year):
     units = owed(view)
     # IND-01 (04-28) and EGOV-10 (04-15) reported in April: not owed.
     # CITY-03 reported 03-10, so only April is missing: 1. CITY-06 never reported: February, March,
-    # April: 3. So do the plan's two named units, the 74 tasks nobody leads, and IND-04.
+    # April: 3. So do the plan's two named units, the 82 tasks nobody leads, and IND-04.
     assert units["威海市"] == [("CITY-03", "2006-03-10", 1)]
     assert units["济南市"] == [("CITY-06", None, 3)]
     for task, lead in PLAN_LEADS.items():
         assert units[lead] == [(task, None, 3)]
     assert units[None] == [(t, None, 3) for t in TASKS if t in NOBODY or t == "IND-04"]
-    assert view["count"] == 81 - 2
+    assert view["count"] == 89 - 2
     # Units by name; the tasks nobody is chased for come last.
     assert list(units)[-1] is None
     assert [g["unit_source"] for g in view["units"] if g["unit_zh"] == "威海市"] == ["assigned"]
@@ -88,7 +88,7 @@ def test_due_at_the_end_of_may(cli, year):
     assert units["威海市"] == [("CITY-03", "2006-03-10", 2)]
     assert "济南市" not in units and "山东省信息化工作领导小组办公室" not in units
     assert units["省安全生产监督管理局"] == [("PUB-10", None, 4)]
-    assert sum(len(v) for v in units.values()) == 81 - 2
+    assert sum(len(v) for v in units.values()) == 89 - 2
 
 
 def test_due_at_the_end_of_june(cli, year):
@@ -101,7 +101,7 @@ def test_due_at_the_end_of_june(cli, year):
     assert units["威海市"] == [("CITY-03", "2006-03-10", 3)]
     assert units["省数字证书认证管理中心"] == [("SEC-05", None, 5)]
     assert units[None] == [(t, None, 5) for t in TASKS if t in NOBODY or t == "IND-04"]
-    assert view["count"] == 81 - 3
+    assert view["count"] == 89 - 3
     # --unit by any of the unit's names.
     assert owed(run_json(cli, "due", "--as-of", "2006-06-30", "--unit", "Jinan")) == {"济南市": [("CITY-06", "2006-05-31", 1)]}
 
@@ -109,16 +109,16 @@ def test_due_at_the_end_of_june(cli, year):
 def test_the_chasing_list_reads_as_one_table_per_unit(cli, year):
     out = cli("due", "--as-of", "2006-06-30").stdout
     lines = out.splitlines()
-    assert lines[0] == "Reports owed for 2006-06 (due 2006-06-30), as of 2006-06-30: 78 tasks"
+    assert lines[0] == "Reports owed for 2006-06 (due 2006-06-30), as of 2006-06-30: 86 tasks"
     assert "Jinan · 1" in lines
     at = lines.index("Jinan · 1")
     assert lines[at + 1].split("|")[0].strip() == "ID"
     assert [c.strip() for c in lines[at + 3].split("|")] == [
         "CITY-06", PLAN.tasks_by_id["CITY-06"].title_en, "2006-12-31", "2006-05-31", "1", "◌ not reported"]
-    # Under no unit, last: the 74 that never report and IND-04 (no June report, and no unit); the
-    # group's title, its table's header and rule, and 75 rows.
-    assert len(NOBODY) == 74
-    assert lines[-78] == "no lead unit assigned · 75"
+    # Under no unit, last: the 82 that never report and IND-04 (no June report, and no unit); the
+    # group's title, its table's header and rule, and 83 rows (89 tasks since issue 11).
+    assert len(NOBODY) == 82
+    assert lines[-86] == "no lead unit assigned · 83"
 
 
 # ---------------------------------------------------------------------------------------------
