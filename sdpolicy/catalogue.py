@@ -156,10 +156,19 @@ class Plan:
 # Finding things by what a user types
 
 
+def _plain_numbers(text: str) -> str:
+    # IND-1, ind-001 and IND-01 name one task: numbers compare by value, letters without case.
+    return re.sub(r"[0-9]+", lambda found: str(int(found.group())), text.strip().upper())
+
+
 def closest(word: str, choices: list[str]) -> list[str]:
-    """Up to three choices close to `word`, the closest first, ignoring case."""
-    by_upper = {c.upper(): c for c in choices}
-    return [by_upper[c] for c in difflib.get_close_matches(word.strip().upper(), list(by_upper), n=3, cutoff=0.6)]
+    """Up to three choices close to `word`, the closest first, ignoring case and leading zeros (so that
+    IND-1 suggests IND-01 before IND-11)."""
+    by_plain: dict[str, str] = {}
+    for choice in choices:
+        by_plain.setdefault(_plain_numbers(choice), choice)
+    found = difflib.get_close_matches(_plain_numbers(word), list(by_plain), n=3, cutoff=0.6)
+    return [by_plain[c] for c in found]
 
 
 def suggest_en(word: str, choices: list[str]) -> str:

@@ -18,9 +18,11 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from sdpolicy import __version__
+from sdpolicy.clickwords import Group
 from sdpolicy.errors import EXIT_SOFTWARE, SdpolicyError, UsageError
 
 app = typer.Typer(
+    cls=Group,  # Click's help and usage errors in Chinese under --lang zh
     name="sdpolicy",
     help="Track how Shandong's 2006 informatization work plan is carried out, against its 2005 baselines.",
     no_args_is_help=True,
@@ -375,7 +377,7 @@ def status(
 def mark(
     item: Annotated[str, typer.Argument(metavar="ID", help="A task id (IND-01) or a 2005 indicator id (internet-users).")],
     value: Annotated[Optional[str], typer.Option(show_default=False, help="Cumulative actual for count, range and percent targets, or an indicator's new figure.")] = None,
-    state: Annotated[Optional[str], typer.Option(show_default=False, help="not-started, in-progress, done or blocked (milestone and qualitative tasks).")] = None,
+    state: Annotated[Optional[str], typer.Option(show_default=False, help="not-started, in-progress, done or blocked, or 未开始, 进行中, 已完成, 受阻 (milestone and qualitative tasks; blocked for any task).")] = None,
     done: Annotated[bool, typer.Option("--done", help="Mark the task done, whatever its target kind.")] = False,
     on: Annotated[Optional[str], typer.Option("--date", show_default=False, help="The date the progress refers to, YYYY-MM-DD (default: today).")] = None,
     note: Annotated[str, typer.Option(help="What was reported (up to 2000 characters).")] = "",
@@ -386,9 +388,8 @@ def mark(
     debug: DebugOption = False,
 ) -> None:
     """Record progress on a task, or a later figure for a 2005 indicator."""
-    from sdpolicy.i18n import t
     from sdpolicy.progress import make_update
-    from sdpolicy.render import words
+    from sdpolicy.render import notices
     from sdpolicy.store import append_record
 
     from sdpolicy.commands.units import resolve_by
@@ -400,8 +401,7 @@ def mark(
         opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
     )
     stored = append_record(opened.home, record, read=opened.snapshot)
-    what = words.num(stored.value) if stored.value is not None else words.state(stored.state, language)
-    print(t("recorded", language, id=stored.id, item=stored.item, what=what, date=stored.date.isoformat()))
+    notices.tell_recorded(opened.plan, stored, opened.records, language)
 
 
 @command("log", epilog="Example: sdpolicy log EGOV-10 --json")
@@ -430,23 +430,28 @@ def undo(
     record_id: Annotated[Optional[str], typer.Argument(metavar="[RECORD_ID]", show_default=False, help="The record to retract (a unique prefix is enough); default: the latest.")] = None,
     note: Annotated[str, typer.Option(help="Why it is retracted.")] = "",
     by: Annotated[str, typer.Option(help="Who retracts it.")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be retracted or restored, and write nothing.")] = False,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
     lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Retract the latest record, or the one named. The retraction is itself a record: nothing is erased."""
-    from sdpolicy.i18n import t
-    from sdpolicy.progress import make_retraction
+    from sdpolicy.progress import make_retraction, undo_target
+    from sdpolicy.render import notices
     from sdpolicy.store import append_record
 
     from sdpolicy.commands.units import resolve_by
 
     language = check_lang(lang)
     opened = _open(catalogue, home, language)
+    if dry_run:
+        print(notices.retracted(opened.plan, opened.records, undo_target(opened.records, record_id), language))
+        return
     retraction = make_retraction(opened.records, record_id, note, resolve_by(home, by, language), date.today())
     stored = append_record(opened.home, retraction, read=opened.snapshot)
-    print(t("retracted", language, target=stored.retracts, id=stored.id))
+    target = next(r for r in opened.records if r.id == stored.retracts)
+    print(notices.retracted(opened.plan, opened.records, target, language, retraction=stored.id))
 
 
 @command("compare", epilog="Example: sdpolicy compare --area e-gov")

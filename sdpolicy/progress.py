@@ -13,10 +13,11 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 
 from sdpolicy import store
+from sdpolicy.asof import dated_by
 from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task, find_item, suggest_zh
 from sdpolicy.errors import UsageError
 from sdpolicy.store import STATES, Record
@@ -82,6 +83,28 @@ def retracted_by(records: Sequence[Record]) -> dict[str, str]:
         for index, found in retractors.items()
         if not stands[index]
     }
+
+
+def superseded_by(records: Sequence[Record], plan: Plan | None = None) -> dict[str, str]:
+    """For every record in effect that a later one for the same item and date replaces, that one's id.
+
+    A figure replaces a figure and a state a state (a task marked blocked keeps its figure). Given the
+    plan, a task and the indicator it shares its figure with count as one item (see shared_figures).
+    """
+    shared = shared_figures(plan) if plan is not None else {}
+    days: dict[tuple[Any, ...], list[tuple[datetime, int, Record]]] = defaultdict(list)
+    for position, record in enumerate(effective(records)):
+        key = (record.kind, record.item)
+        if record.value is not None and key in shared:
+            key = min(key, shared[key])
+        days[(key, record.date, record.value is None)].append((_utc(record.recorded_at), position, record))
+    found: dict[str, str] = {}
+    for entries in days.values():
+        if len(entries) > 1:
+            entries.sort(key=lambda e: e[:2])
+            winner = entries[-1][2].id
+            found.update((entry[2].id, winner) for entry in entries[:-1])
+    return found
 
 
 def _utc(moment: datetime) -> datetime:
@@ -154,30 +177,62 @@ def _close_ids(key: str, ids: list[str]) -> list[str]:
 # Latest actuals
 
 
-def _histories(records: Sequence[Record], as_of: date) -> dict[tuple[str, str], tuple[Record, ...]]:
+def shared_figures(plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
+    """Task and indicator that measure one quantity, each mapped to the other.
+
+    A task counting from an indicator (its baseline) in the same unit reports the very figure the
+    indicator tracks (the share of counties with a portal): a figure recorded for either is the
+    figure of both, so the clerk enters it once and every table and chart gives one answer.
+    """
+    pairs: dict[tuple[str, str], tuple[str, str]] = {}
+    for task in plan.tasks:
+        indicator = plan.indicators_by_id.get(task.baseline) if task.baseline else None
+        if indicator is None or indicator.value is None or not task.target.numeric:
+            continue
+        if (task.target.unit_zh, task.target.unit_en) != (indicator.unit_zh, indicator.unit_en):
+            continue
+        pairs[("task", task.id)] = ("indicator", indicator.id)
+        pairs[("indicator", indicator.id)] = ("task", task.id)
+    return pairs
+
+
+def _histories(
+    records: Sequence[Record], as_of: date, plan: Plan | None = None
+) -> dict[tuple[str, str], tuple[Record, ...]]:
     """Effective records up to as_of, grouped by (kind, item), newest first.
 
     Newest is by the date the progress refers to, then by when it was recorded: a second record for
-    the same day is a correction and wins; log order breaks the last tie.
+    the same day is a correction and wins; log order breaks the last tie. Given the plan, the group of
+    a task and of the indicator it shares its figure with also holds the other's figures.
     """
     groups: dict[tuple[str, str], list[tuple[date, datetime, int, Record]]] = defaultdict(list)
-    for position, record in enumerate(effective(records)):
-        if record.date <= as_of:
-            groups[(record.kind, record.item)].append((record.date, _utc(record.recorded_at), position, record))
+    # Retractions are settled on the whole log before the as-of filter: a figure withdrawn later as a
+    # mistake stays withdrawn in an earlier briefing, which is made with what is known now.
+    for position, record in enumerate(dated_by(effective(records), as_of)):
+        groups[(record.kind, record.item)].append((record.date, _utc(record.recorded_at), position, record))
+    if plan is not None:
+        own = {key: list(entries) for key, entries in groups.items()}
+        for key, other in shared_figures(plan).items():
+            # Only figures cross over: a task's state (done, blocked) is not the indicator's.
+            groups[key] = own.get(key, []) + [e for e in own.get(other, ()) if e[3].value is not None]
     return {
         key: tuple(entry[3] for entry in sorted(entries, key=lambda e: e[:3], reverse=True))
         for key, entries in groups.items()
+        if entries
     }
 
 
-def history(records: Sequence[Record], kind: str, item: str, as_of: date) -> tuple[Record, ...]:
-    """The effective records for one task or indicator dated on or before as_of, newest first."""
-    return _histories(records, as_of).get((kind, item), ())
+def history(
+    records: Sequence[Record], kind: str, item: str, as_of: date, plan: Plan | None = None
+) -> tuple[Record, ...]:
+    """The effective records for one task or indicator dated on or before as_of, newest first
+    (with the figures of its partner, given the plan: see shared_figures)."""
+    return _histories(records, as_of, plan).get((kind, item), ())
 
 
-def latest(records: Sequence[Record], kind: str, item: str, as_of: date) -> Record | None:
+def latest(records: Sequence[Record], kind: str, item: str, as_of: date, plan: Plan | None = None) -> Record | None:
     """The record in force for an item at as_of, or None when nothing had been recorded by then."""
-    found = history(records, kind, item, as_of)
+    found = history(records, kind, item, as_of, plan)
     return found[0] if found else None
 
 
@@ -293,14 +348,14 @@ def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> Ta
 
 def task_progress(plan: Plan, task: Task, records: Sequence[Record], as_of: date) -> TaskProgress:
     """One task's progress and light at as_of; `records` is the log (or its effective records)."""
-    return _judge(plan, task, _histories(records, as_of).get(("task", task.id), ()), as_of)
+    return _judge(plan, task, _histories(records, as_of, plan).get(("task", task.id), ()), as_of)
 
 
 def plan_progress(
     plan: Plan, records: Sequence[Record], as_of: date, tasks: Iterable[Task] | None = None
 ) -> list[TaskProgress]:
     """Progress of every task (or of `tasks`), in catalogue order, resolving the log once."""
-    histories = _histories(records, as_of)
+    histories = _histories(records, as_of, plan)
     chosen = plan.tasks if tasks is None else tasks
     return [_judge(plan, t, histories.get(("task", t.id), ()), as_of) for t in chosen]
 
@@ -374,7 +429,7 @@ class Comparison:
 
 def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> list[Comparison]:
     """Every indicator beside its latest recorded figure at as_of, in catalogue order."""
-    histories = _histories(records, as_of)
+    histories = _histories(records, as_of, plan)
     result = []
     for indicator in plan.indicators:
         found = histories.get(("indicator", indicator.id), ())
@@ -382,7 +437,10 @@ def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> lis
         stated = next((r for r in found if r.state is not None), None)
         actual = figure.value if figure is not None else None
         change = actual - indicator.value if actual is not None and indicator.value is not None else None
-        growth = change / indicator.value * 100 if change is not None and indicator.value != 0 else None
+        # The change of a percentage is in points; its growth (75 % → 90 % is "+20 %") misleads more
+        # than it tells, so it is left out.
+        relative = change is not None and indicator.value != 0 and indicator.unit_zh != "%"
+        growth = change / indicator.value * 100 if relative else None
         linked = tuple(
             LinkedTask(t, t.target, "baseline" if t.baseline == indicator.id else "link")
             for t in plan.tasks_linking(indicator.id)
@@ -501,7 +559,27 @@ def _parse_value(text: str, what: str, in_percent: bool) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def _normalise_state(text: str) -> str:
+# Chinese words for the states, as a clerk types them or copies them from a table: the words the
+# program shows (i18n state.*) and the usual alternatives.
+STATE_WORDS = {
+    "未开始": "not-started", "未启动": "not-started", "尚未开始": "not-started",
+    "进行中": "in-progress", "推进中": "in-progress", "正在推进": "in-progress", "在建": "in-progress",
+    "已完成": "done", "完成": "done",
+    "受阻": "blocked", "任务受阻": "blocked", "工作受阻": "blocked",
+}
+
+
+def state_code(text: str) -> str | None:
+    """The state a word names (`in-progress`, `In progress`, `in_progress`, 进行中 …), or None.
+
+    The one reading of state words: the command line and the returns importer both call it."""
+    folded = re.sub(r"[\s_]+", "-", text.strip().lower())
+    if folded in STATES:
+        return folded
+    return STATE_WORDS.get(re.sub(r"\s+", "", text))
+
+
+def _fold_state(text: str) -> str:
     return re.sub(r"[\s_]+", "-", text.strip().lower())
 
 
@@ -549,13 +627,15 @@ def make_update(
     if done:
         state = "done"
     if state is not None:
-        state = _normalise_state(state)
+        state = state_code(state) or _fold_state(state)
     if is_task:
         kind_words = f"task {item.id} has a {item.target.kind} target"
         kind_zh = f"任务 {item.id} 的目标是{_ZH_KINDS[item.target.kind]}"
         if value is not None and not numeric:
             raise UsageError(f"{kind_words}; record {choice}, not a --value", zh=f"{kind_zh}；请记录{choice_zh}，不能用 --value")
-        if state is not None and numeric and state != "done":
+        # A quantified task can be done or blocked whatever its figure (which it keeps); its other
+        # states follow from the figure.
+        if state is not None and numeric and state not in ("done", "blocked"):
             raise UsageError(f"{kind_words}; record {choice}, not a --state", zh=f"{kind_zh}；请记录{choice_zh}，不能用 --state")
     elif numeric and state is not None:
         flag = "--done" if done else "a --state"
@@ -575,8 +655,8 @@ def make_update(
         number = _parse_value(value, what, in_percent)
     if state is not None and state not in STATES:
         close = difflib.get_close_matches(state, STATES, n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(STATES)}"
-        hint_zh = f"是否要找 {close[0]}？" if close else f"可用的状态有 {'、'.join(STATES)}"
+        hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(STATES)} (or 未开始, 进行中, 已完成, 受阻)"
+        hint_zh = f"是否要找 {close[0]}？" if close else f"可用的状态有 {'、'.join(STATES)}（或 未开始、进行中、已完成、受阻）"
         raise UsageError(f"unknown state '{state}' for {what}; {hint}", zh=f"{_zh(what)}没有状态“{state}”；{hint_zh}")
 
     day = today if on is None else parse_day(on)
@@ -621,3 +701,57 @@ def make_retraction(
         id=store.new_record_id(), kind=target.kind, item=target.item, date=today, recorded_at=moment,
         note=note, by=by, retracts=target.id,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures that are probably typing mistakes
+
+# A figure this many times its 2005 value (or this fraction of it) was most likely typed in the
+# wrong unit: 12000000 for 1,200 万户.
+SCALE_SLIP = 1000
+
+
+def implausible(plan: Plan, record: Record, records: Sequence[Record]) -> list[tuple[str, dict[str, Any]]]:
+    """Why a new record (not yet in `records`) looks like a slip, as (code, figures) pairs.
+
+    The record is kept all the same: a figure can be surprising and right. Codes: above-twice-target,
+    below-baseline, count-falling, not-whole, scale, done-below-target.
+    """
+    found: list[tuple[str, dict[str, Any]]] = []
+    before = history(records, record.kind, record.item, record.date - timedelta(days=1), plan)
+    earlier = next((r for r in before if r.value is not None), None)
+    value = record.value
+    if record.kind == "indicator":
+        indicator = plan.indicators_by_id.get(record.item)
+        base = indicator.value if indicator is not None else None
+        if value is None or not base:
+            return found
+        if value < base:
+            found.append(("below-baseline", {"value": value, "baseline": base}))
+        ratio = value / base if value else 0.0
+        if value and (ratio >= SCALE_SLIP or ratio <= 1 / SCALE_SLIP):
+            found.append(("scale", {"value": value, "baseline": base, "ratio": ratio}))
+        return found
+    task = plan.tasks_by_id.get(record.item)
+    if task is None or not task.target.numeric:
+        return found
+    target = task.target
+    rising = target.direction == "increase"
+    if value is None:
+        if record.state == "done":
+            latest_figure = next((r for r in history(records, "task", task.id, record.date, plan) if r.value is not None), None)
+            if latest_figure is not None and not reached(target, latest_figure.value or 0.0):
+                found.append(("done-below-target", {"value": latest_figure.value, "date": latest_figure.date.isoformat()}))
+        return found
+    top = target.max if target.kind == "range" else target.value
+    if rising and top and value > 2 * top:
+        found.append(("above-twice-target", {"value": value, "target": top}))
+    indicator = plan.indicators_by_id.get(task.baseline) if task.baseline else None
+    if rising and indicator is not None and indicator.value is not None and value < indicator.value:
+        found.append(("below-baseline", {"value": value, "baseline": indicator.value}))
+    if target.kind in ("count", "range"):
+        if rising and earlier is not None and earlier.value is not None and value < earlier.value:
+            found.append(("count-falling", {"value": value, "earlier": earlier.value, "date": earlier.date.isoformat()}))
+        if not float(value).is_integer():
+            found.append(("not-whole", {"value": value}))
+    return found

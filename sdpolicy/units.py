@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from sdpolicy import tomlfile
+from sdpolicy.asof import dated_by
 from sdpolicy.errors import DataError, UsageError
 
 UNITS_NAME = "units.toml"
@@ -517,9 +518,7 @@ def in_effect(entries: Iterable[Assignment], as_of: date | None = None) -> dict[
     """The assignment of each task in effect at `as_of` (default: the latest): the latest by date, then
     by when it was written, then by id so that two merged clones agree."""
     current: dict[str, Assignment] = {}
-    for entry in entries:
-        if as_of is not None and entry.date > as_of:
-            continue
+    for entry in entries if as_of is None else dated_by(entries, as_of):
         held = current.get(entry.task)
         if held is None or (entry.date, entry.recorded_at, entry.id) > (held.date, held.recorded_at, held.id):
             current[entry.task] = entry

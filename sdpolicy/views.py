@@ -11,7 +11,11 @@ from datetime import date
 from typing import Any, Sequence
 
 from sdpolicy.catalogue import Area, Indicator, Plan, Source, Target
-from sdpolicy.progress import AreaSummary, Comparison, Summary, TaskProgress, retracted_by
+from sdpolicy.asof import dated_by
+from sdpolicy.numbers import half_up
+from sdpolicy.progress import (
+    AreaSummary, Comparison, Summary, TaskProgress, retracted_by, shared_figures, superseded_by,
+)
 from sdpolicy.store import Record
 from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast
 
@@ -119,11 +123,12 @@ def needs_attention(row: dict[str, Any]) -> bool:
 
 
 def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    # Rounded here, half up, so that JSON, CSV, spreadsheets and screens all carry the figure shown.
+    return None if value is None else half_up(value)
 
 
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: (round(v, 1) if isinstance(v, float) else v) for k, v in data.items()}
+    return {k: (half_up(v) if isinstance(v, float) else v) for k, v in data.items()}
 
 
 def list_view(plan: Plan, progress: Sequence[TaskProgress], as_of: date) -> dict[str, Any]:
@@ -178,24 +183,46 @@ def task_detail(plan: Plan, progress: TaskProgress, records: Sequence[Record], a
                 {**indicator_json(plan.indicators_by_id[i]), "role": "baseline" if i == task.baseline else "link"}
                 for i in linked
             ],
-            "history": log_rows(records, kind="task", item=task.id),
+            "history": log_rows(records, kind="task", item=task.id, as_of=as_of, plan=plan),
         },
     }
 
 
-def log_rows(records: Sequence[Record], *, kind: str | None = None, item: str | None = None) -> list[dict[str, Any]]:
-    """Every record (retractions included), newest recorded first, with what retracted it."""
+def log_rows(
+    records: Sequence[Record],
+    *,
+    kind: str | None = None,
+    item: str | None = None,
+    as_of: date | None = None,
+    plan: Plan | None = None,
+) -> list[dict[str, Any]]:
+    """Every record (retractions included), newest recorded first, with what retracted or replaced it.
+
+    With as_of, only the records dated on or before it. Given the plan, an item's rows include those
+    of the task or indicator it shares its figure with, and replacements are judged across the two.
+    """
     standing = retracted_by(records)
-    chosen = [r for r in records if item is None or (r.item == item and (kind is None or r.kind == kind))]
+    replaced = superseded_by(records, plan)
+    wanted = None
+    if item is not None:
+        wanted = {(kind, item)} if kind is not None else {("task", item), ("indicator", item)}
+        partners = shared_figures(plan) if plan is not None else {}
+        wanted |= {partners[key] for key in list(wanted) if key in partners}
+    chosen = [r for r in records if wanted is None or (r.kind, r.item) in wanted]
+    if as_of is not None:
+        chosen = dated_by(chosen, as_of)
     ordered = sorted(enumerate(chosen), key=lambda pair: (pair[1].recorded_at, pair[0]), reverse=True)
     return [
-        {**record_json(r), "in_effect": r.id not in standing, "retracted_by": standing.get(r.id)}
+        {
+            **record_json(r), "in_effect": r.id not in standing, "retracted_by": standing.get(r.id),
+            "superseded_by": replaced.get(r.id),
+        }
         for _, r in ordered
     ]
 
 
 def log_view(plan: Plan, records: Sequence[Record], *, kind: str | None, item: str | None) -> dict[str, Any]:
-    return {"format": JSON_FORMAT, "item": item, "records": log_rows(records, kind=kind, item=item)}
+    return {"format": JSON_FORMAT, "item": item, "records": log_rows(records, kind=kind, item=item, plan=plan)}
 
 
 def summary_json(summary: AreaSummary) -> dict[str, Any]:
@@ -272,7 +299,7 @@ def report_view(
         "total": summary_json(summary.total),
         "attention": [r for r in rows if needs_attention(r)],
         "indicators": [comparison_json(c) for c in comparisons],
-        "log": log_rows(records),
+        "log": log_rows(records, as_of=as_of, plan=plan),
     }
 
 

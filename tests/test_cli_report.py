@@ -282,7 +282,10 @@ def test_xlsx_figures_are_numbers_with_formats(cli, marked, tmp_path):
     assert column(baselines, "Unit")["phone-users"].value == "10k subscribers"
     assert value["county-portal-share"].value == pytest.approx(0.75)
     assert column(baselines, "Actual")["internet-users"].value == 1180
-    assert column(baselines, "Growth")["county-portal-share"].value == pytest.approx(88 / 75 - 1, abs=1e-3)
+    # Growth is a fraction too: internet users 1,000 → 1,180 (10k) is +18.0 %, stored 0.18. A share
+    # (75 % → 88 %) has no growth since issue 14: its change is in percentage points.
+    assert column(baselines, "Growth")["internet-users"].value == 0.18
+    assert column(baselines, "Growth")["county-portal-share"].value is None
     # No figure anywhere is text that merely looks like a number (the Target column is the target
     # as words, "100%" or "80–100 enterprises", beside its figures in Target value and Range high end).
     for sheet in (summary, tasks, baselines, log):

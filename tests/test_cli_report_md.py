@@ -142,7 +142,8 @@ def test_nothing_red_says_none(cli):
 def test_report_in_chinese(cli):
     text = cli("report", "--md", "--as-of", AS_OF, "--lang", "zh").stdout
     assert text.splitlines()[0] == f"# {PLAN.name_zh}执行情况报告"
-    assert f"截至 {AS_OF}" in text
+    # A heading in Chinese writes its date in Chinese (issue 14); AS_OF is 2006-12-15.
+    assert "截至2006年12月15日" in text
     assert list(sections(sections(text, "##")["分领域情况"], "###")) == [a.name_zh for a in PLAN.areas]
 
 

@@ -18,7 +18,7 @@ PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "
 LIGHTS = {"yellow_behind", "red_behind"}
 TARGET = {"kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event"}
 RECORD = {"id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "recorded_at"}
-LOG_ROW = RECORD | {"in_effect", "retracted_by"}
+LOG_ROW = RECORD | {"in_effect", "retracted_by", "superseded_by"}
 TASK_ROW = {
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en", "target", "baseline",
     "baseline_value", "start", "deadline", "actual", "state", "percent", "expected", "behind", "light",

@@ -540,12 +540,13 @@ def test_comparison_change_and_growth():
         rec("r-1", "county-portal-share", date(2006, 3, 1), 85, kind="indicator", seconds=1),
         rec("r-2", "county-portal-share", date(2006, 4, 1), 90, kind="indicator", seconds=2),
         rec("r-3", "broadband-users", date(2006, 4, 1), 150, kind="indicator"),
-        rec("r-4", "EGOV-08", date(2006, 4, 1), 99),  # a task record, not the indicator's
+        rec("r-4", "IND-01", date(2006, 4, 1), 99),  # a task record, not the indicator's
     ]
     c = comparisons(records)
     share = c["county-portal-share"]
     assert (share.value, share.unit_zh, share.as_of, share.qualifier) == (75, "%", date(2005, 12, 31), "over")
-    assert (share.actual, share.change, share.growth, share.latest.id) == (90, 15, 20.0, "r-2")
+    # 75 % to 90 % is 15 percentage points; a growth of a percentage (+20 %) means little and is left out.
+    assert (share.actual, share.change, share.growth, share.latest.id) == (90, 15, None, "r-2")
     assert [r.id for r in share.history] == ["r-2", "r-1"]
     users = c["broadband-users"]
     assert (users.change, users.growth) == (-50, -25.0)
@@ -649,7 +650,8 @@ def test_each_update_gets_its_own_id():
         ({"item": "ENV-05", "value": "1"},
          "task ENV-05 has a qualitative target; record a --state or --done, not a --value"),
         ({"state": "in-progress"}, "task IND-01 has a count target; record a --value or --done, not a --state"),
-        ({"item": "EGOV-08", "state": "blocked"},
+        # Blocked is allowed on a quantified task since issue 14 (it keeps its figure); other states are not.
+        ({"item": "EGOV-08", "state": "not-started"},
          "task EGOV-08 has a percent target; record a --value or --done, not a --state"),
         ({"item": "emissions", "state": "done"}, "indicator emissions is a figure in 万吨; record a --value, not a --state"),
         ({"item": "emissions", "done": True}, "indicator emissions is a figure in 万吨; record a --value, not --done"),
@@ -671,7 +673,7 @@ def test_each_update_gets_its_own_id():
         ({"item": "ENV-05", "state": "blockd"}, "unknown state 'blockd' for task ENV-05; did you mean blocked?"),
         ({"item": "ENV-05", "state": "started"}, "unknown state 'started' for task ENV-05; did you mean not-started?"),
         ({"item": "ENV-05", "state": "wip"},
-         "unknown state 'wip' for task ENV-05; use one of not-started, in-progress, done, blocked"),
+         "unknown state 'wip' for task ENV-05; use one of not-started, in-progress, done, blocked (or 未开始, 进行中, 已完成, 受阻)"),
         ({"value": "1", "on": "2006-02-30"}, "date '2006-02-30' is not a real date; use YYYY-MM-DD"),
         ({"value": "1", "on": "2006/03/01"}, "date '2006/03/01' is not in the form YYYY-MM-DD"),
         ({"value": "1", "on": "20060301"}, "date '20060301' is not in the form YYYY-MM-DD"),

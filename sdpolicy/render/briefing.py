@@ -53,7 +53,7 @@ def title(view: dict[str, Any], lang: str) -> str:
 
 
 def byline(view: dict[str, Any], lang: str) -> str:
-    return f"{t('as_of_line', lang, date=view['as_of'])} · {pair(view['plan'], 'issuer', lang)}"
+    return f"{words.as_of(view['as_of'], lang)} · {pair(view['plan'], 'issuer', lang)}"
 
 
 def summary(view: dict[str, Any], lang: str) -> Table:

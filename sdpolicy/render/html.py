@@ -178,7 +178,7 @@ def render_report(view: dict[str, Any], lang: str) -> str:
     out += [f"<section><h2>{escape(t('comparison', lang))}</h2>", _table(comparison, "comparison")]
     if comparison.quiet:
         left_out = t("print.left_out", lang, count=len(comparison.quiet), total=len(comparison.rows),
-                     date=view["as_of"])
+                     date=words.day(view["as_of"], lang))
         out.append(f'<p class="note print-only">{escape(left_out)}</p>')
     out.append("</section>")
     out += ["</main>", f"<footer><p>{escape(t('generated', lang))}</p></footer>", "</body>", "</html>", ""]

@@ -197,42 +197,21 @@ def progress_chart(view: dict[str, Any], lang: str) -> str:
 # its own scale because the indicators' units differ (万户, %, 个 …).
 
 
-def _tasks_by_id(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {r["id"]: r for a in view["areas"] for r in a["tasks_list"]}
-
-
-def _counted_by(indicator: dict[str, Any]) -> str | None:
-    """The quantified task that counts from this indicator, whose target is in the indicator's unit."""
-    return next((x["id"] for x in indicator["tasks"]
-                 if x["role"] == "baseline" and x["target"]["kind"] in words.QUANTIFIED), None)
-
-
-def latest_figure(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]]) -> tuple[Any, str | None]:
-    """The indicator's latest figure by the as-of date and, when it came from the task counting
-    from the indicator (whose figures are in the same unit), that task's id."""
-    if indicator["actual"] is not None:
-        return indicator["actual"], None
-    task = _counted_by(indicator)
-    if task is not None and tasks_by_id[task]["actual"] is not None:
-        return tasks_by_id[task]["actual"], task
-    return None, None
-
-
 def baseline_groups(view: dict[str, Any]) -> list[dict[str, Any]]:
     """Indicators with a figure recorded by the as-of date: one chart each. An indicator with no
     figure has nothing to chart but its 2005 value, which the comparison table already gives."""
-    tasks_by_id = _tasks_by_id(view)
-    return [i for i in view["indicators"] if latest_figure(i, tasks_by_id)[0] is not None]
+    # The view gives an indicator the figures of the task that counts from it in its unit
+    # (progress.shared_figures): one figure, one answer in the chart and the tables alike.
+    return [i for i in view["indicators"] if i["actual"] is not None]
 
 
 def awaiting(view: dict[str, Any]) -> list[dict[str, Any]]:
     """Indicators behind quantified tasks still without a figure: named in one line, not charted."""
-    tasks_by_id = _tasks_by_id(view)
-    return [i for i in view["indicators"] if latest_figure(i, tasks_by_id)[0] is None
+    return [i for i in view["indicators"] if i["actual"] is None
             and any(x["target"]["kind"] in words.QUANTIFIED for x in i["tasks"])]
 
 
-def _bars(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]], lang: str) -> Iterator[dict[str, Any]]:
+def _bars(indicator: dict[str, Any], lang: str) -> Iterator[dict[str, Any]]:
     """The bars of one group, and a note (no bar) for each linked target in another measure.
 
     Only a task that counts from this indicator (role "baseline") has a target in the indicator's
@@ -254,15 +233,13 @@ def _bars(indicator: dict[str, Any], tasks_by_id: dict[str, dict[str, Any]], lan
         else:
             yield {"series": "note", "label": "",
                    "text": t("other_measure", lang, id=linked["id"], target=words.target(target, lang))}
-    actual, source = latest_figure(indicator, tasks_by_id)
-    label = t("bar.actual_of", lang, id=source) if source else t("bar.actual", lang)
-    date = indicator["actual_date"] if source is None else (tasks_by_id[source]["latest"] or {}).get("date")
+    actual, date = indicator["actual"], indicator["actual_date"]
     text = words.amount(actual, indicator, lang) + (f" ({date})" if date else "")
-    yield {"series": "actual", "label": label, "value": actual, "text": text}
+    yield {"series": "actual", "label": t("bar.actual", lang), "value": actual, "text": text}
 
 
 def baseline_chart(indicator: dict[str, Any], view: dict[str, Any], lang: str) -> str:
-    bars = list(_bars(indicator, _tasks_by_id(view), lang))
+    bars = list(_bars(indicator, lang))
     row, bar, size = 24, 16, 12
     labelled = [b for b in bars if b["series"] != "note"]
     label_w = min(max(text_width(b["label"], size) for b in labelled) + 12, 200)

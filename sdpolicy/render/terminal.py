@@ -86,7 +86,7 @@ def task_rows_table(out: Screen, rows: list[dict[str, Any]], lang: str, title: s
 
 def render_list(view: dict[str, Any], lang: str, out: Screen) -> None:
     task_rows_table(out, view["tasks"], lang)
-    out.line(f"{len(view['tasks'])} · {t('as_of_line', lang, date=view['as_of'])}", "dim")
+    out.line(f"{len(view['tasks'])} · {words.as_of(view['as_of'], lang)}", "dim")
 
 
 def render_status(view: dict[str, Any], lang: str, out: Screen) -> None:
@@ -107,7 +107,7 @@ def render_status(view: dict[str, Any], lang: str, out: Screen) -> None:
             *(str(summary[k]) for k in ("tasks", "done", "green", "yellow", "red", "grey")),
             words.pct(summary["percent"]),
         ])
-    out.table(columns, rows, title=t("as_of_line", lang, date=view["as_of"]))
+    out.table(columns, rows, title=words.as_of(view["as_of"], lang))
     if view.get("area"):
         task_rows_table(out, view["tasks"], lang)
 
@@ -132,7 +132,7 @@ def render_task(view: dict[str, Any], lang: str, out: Screen) -> None:
         facts.append((t("remark", lang), remark))
     source = task["source"]
     doc_title = source["title_zh"] if lang == "zh" else source["title_en"]
-    facts.append((t("source", lang), f"{doc_title or source['document']} · {t('section', lang)} {words.section(source['section'], lang)}"))
+    facts.append((t("source", lang), f"{doc_title or source['document']} · {words.section(source['section'], lang)}"))
     facts.append((t("quote", lang), f"“{source['quote']}”"))
     light, style = light_cell(task["light"], lang)
     facts.append((t("light", lang), (f"{light} — {words.reason(task['reason'], lang)}", style)))
@@ -167,12 +167,14 @@ def _history(out: Screen, rows: list[dict[str, Any]], lang: str, title: str | No
             what = words.num(row["value"])
         else:
             what = words.state(row["state"], lang)
-        style = "" if row["in_effect"] else "strike dim"
+        style = "" if row["in_effect"] and not row.get("superseded_by") else "strike dim"
         if row["retracted_by"]:
             what += (" (已被 " if lang == "zh" else " (retracted by ") + row["retracted_by"] + ")"
+        elif row.get("superseded_by"):
+            what += " (" + t("superseded_by", lang, id=row["superseded_by"]) + ")"
         cells.append([
             (row["id"], style), row["item"], row["date"], (what, style), row["note"], row["by"],
-            row["recorded_at"][:19].replace("T", " "),
+            words.local_time(row["recorded_at"]),
         ])
     out.table(columns, cells, title=title)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sdpolicy.i18n import pair, t
+from sdpolicy.numbers import half_up
 
 LIGHT_SYMBOL = {"done": "✔", "green": "●", "yellow": "●", "red": "●", "grey": "○"}
 # One palette for the HTML charts and the spreadsheet fills, so a light looks the same in both;
@@ -21,12 +22,12 @@ def num(value: float | int | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{half_up(value, 2):,.2f}".rstrip("0").rstrip(".")
     return f"{int(value):,}"
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
+    return "—" if value is None else f"{half_up(value):.1f}%"
 
 
 def unit(obj: dict[str, Any], lang: str) -> str:
@@ -60,8 +61,8 @@ def amount(value: float | int | None, obj: dict[str, Any], lang: str) -> str:
             whole, rest = value * factor, unit_en[len(prefix):]
             for word, size in _ENGLISH_SCALES:
                 if whole >= size:
-                    return f"{num(round(whole / size, 2))} {word} {rest}"
-            return f"{num(round(whole))} {rest}"
+                    return f"{num(whole / size)} {word} {rest}"
+            return f"{num(half_up(whole, 0))} {rest}"
     return with_unit(value, unit_en)
 
 
@@ -82,7 +83,12 @@ def target(target_json: dict[str, Any], lang: str) -> str:
 def actual(row: dict[str, Any], lang: str) -> str:
     """The latest actual of a task row: a figure in the target's unit, or its state."""
     if row["actual"] is not None:
-        return amount(row["actual"], row["target"], lang)
+        figure = amount(row["actual"], row["target"], lang)
+        # Marked done or blocked: the state and the last figure both, so neither hides the other
+        # (done with a figure short of the target, blocked at 120 of 200).
+        if row["state"] in ("done", "blocked"):
+            return f"{figure} · {state(row['state'], lang)}"
+        return figure
     if row["state"] is not None:
         return state(row["state"], lang)
     return "—"
@@ -101,11 +107,40 @@ def heading(text: str, lang: str) -> str:
     return text[:1].upper() + text[1:] if lang == "en" else text
 
 
+def local_time(iso: str) -> str:
+    """When a record was entered, in this machine's time zone with its offset: 2026-11-22 15:50:10 +08:00.
+
+    The store keeps UTC; shown bare, a record entered in the morning in Shandong looked as if entered
+    the day before."""
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(iso).astimezone()
+    text = moment.isoformat(sep=" ", timespec="seconds")
+    return f"{text[:19]} {text[19:]}"
+
+
+def day(iso: str, lang: str) -> str:
+    """A date in prose or a heading: 2006年6月30日 in Chinese; ISO 8601 in English (tables and files
+    keep ISO in both languages)."""
+    year, month, date_ = iso.split("-")
+    return t("long_date", lang, year=year, month=int(month), day=int(date_), iso=iso)
+
+
+def as_of(iso: str, lang: str) -> str:
+    """The heading line "As of 2006-06-30" / "截至2006年6月30日"."""
+    return t("as_of_line", lang, date=day(iso, lang))
+
+
 def reason(reason_json: dict[str, Any], lang: str) -> str:
     code = reason_json["code"]
     if code == "met":
         return t("reason.met", lang)
     values = {k: v for k, v in reason_json.items() if k != "code"}
+    for key in ("deadline", "start"):
+        if key in values:
+            values[key] = day(values[key], lang)
+    if code == "on-track" and half_up(values["behind"]) > 0:
+        code = "on-track-behind"
     return t(f"reason.{code}", lang, **values)
 
 
@@ -141,21 +176,25 @@ def change(value: float | int | None, obj: dict[str, Any], lang: str) -> str:
     if value is None:
         return "—"
     sign = "+" if value > 0 else "−" if value < 0 else ""
+    if obj.get("unit_zh") == "%":
+        # A share that moves from 75 % to 98 % has gained 23 points, not 23 per cent.
+        return sign + t("points", lang, value=num(abs(value)))
     return sign + amount(abs(value), obj, lang)
 
 
 def growth(value: float | None) -> str:
-    return "—" if value is None else f"{'+' if value > 0 else ''}{value:.1f}%"
+    return "—" if value is None else f"{'+' if value > 0 else ''}{half_up(value):.1f}%"
 
 
 _NUMERALS = "一二三四五六七八九十"
 
 
 def section(numeral: str, lang: str) -> str:
-    """The plan numbers its sections 一 to 十; English readers get 1 to 10."""
-    if lang == "zh" or numeral not in _NUMERALS:
-        return numeral
-    return str(_NUMERALS.index(numeral) + 1)
+    """A section of the plan as its readers name it: 第三部分 in Chinese, Section 3 in English (the plan
+    numbers its sections 一 to 十)."""
+    if lang == "en" and numeral in _NUMERALS:
+        numeral = str(_NUMERALS.index(numeral) + 1)
+    return t("section_of", lang, numeral=numeral)
 
 
 def display_width(text: str) -> int:
@@ -171,7 +210,7 @@ def forecast(found: dict[str, Any] | None, row: dict[str, Any], lang: str) -> st
     if found is None:
         return "—"
     value = amount(found["value"], row["target"], lang)
-    return t("forecast.text", lang, value=value, deadline=row["deadline"], status=t(f"forecast.{found['status']}", lang))
+    return t("forecast.text", lang, value=value, deadline=day(row["deadline"], lang), status=t(f"forecast.{found['status']}", lang))
 
 
 def forecast_short(row: dict[str, Any], lang: str) -> str:
@@ -186,5 +225,5 @@ def forecast_short(row: dict[str, Any], lang: str) -> str:
 def attention_reason(row: dict[str, Any], lang: str) -> str:
     """Why a task is in the attention list: its light's reason, or a forecast short of the target."""
     if row["light"] != "red" and (row.get("forecast") or {}).get("status") == "at-risk":
-        return t("reason.forecast-at-risk", lang, value=amount(row["forecast"]["value"], row["target"], lang), deadline=row["deadline"])
+        return t("reason.forecast-at-risk", lang, value=amount(row["forecast"]["value"], row["target"], lang), deadline=day(row["deadline"], lang))
     return reason(row["reason"], lang)

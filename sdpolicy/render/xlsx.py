@@ -17,6 +17,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sdpolicy.i18n import pair, t
+from sdpolicy.numbers import fraction
 from sdpolicy.render import briefing, words
 
 
@@ -146,7 +147,7 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
     units.update({("indicator", i["id"]): i for i in view["indicators"]})
     headers = [t(k, lang) for k in (
         "record", "date", "item", "kind", "value", "unit", "state", "note", "by", "recorded_at_utc",
-        "in_effect", "retracts", "retracted_by",
+        "in_effect", "retracts", "replaced_by",
     )]
     rows = []
     for r in view["log"]:
@@ -157,9 +158,16 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
             _unit(unit_of, lang) if r["value"] is not None else None,
             words.state(r["state"], lang) if r["state"] else None,
             r["note"] or None, r["by"] or None, _utc(r["recorded_at"]),
-            t("yes" if r["in_effect"] else "no", lang), r["retracts"], r["retracted_by"],
+            _standing(r, lang), r["retracts"], r["retracted_by"] or r.get("superseded_by"),
         ])
     return headers, rows
+
+
+def _standing(row: dict[str, Any], lang: str) -> str:
+    """Whether a record counts: yes; no (retracted); or superseded by a later one for its date."""
+    if not row["in_effect"]:
+        return t("no", lang)
+    return t("superseded", lang) if row.get("superseded_by") else t("yes", lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,7 +189,9 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str) -> None:
+def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str, total: bool = False) -> None:
+    """The sheet with its header, cells, widths and print setup; `total`: the last row sums the others
+    and stays out of the filter, so sorting never moves it among them."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -197,7 +207,7 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
     }
     widths = [words.display_width(h) for h in headers]
     for values in rows:
-        ws.append([v.word if isinstance(v, briefing.Light) else (v / 100 if isinstance(v, Percent) else v) for v in values])
+        ws.append([v.word if isinstance(v, briefing.Light) else (fraction(v) if isinstance(v, Percent) else v) for v in values])
         for column, (cell, value) in enumerate(zip(ws[ws.max_row], values)):
             if isinstance(value, briefing.Light):
                 cell.fill, cell.font = fills[value.code]
@@ -227,7 +237,7 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = freeze
     if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + (0 if total else 1)}"
     # Printed, a sheet fits the page's width, landscape, its header row repeated on every page.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -272,7 +282,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ws = book.active if index == 0 else book.create_sheet()
         ws.title = t(name, lang)
         headers, rows = build(view, lang)
-        _write_sheet(ws, headers, rows, freeze)
+        _write_sheet(ws, headers, rows, freeze, total=build is summary_sheet)
     _finish_summary(book.worksheets[0], view, lang)
     buffer = io.BytesIO()
     book.save(buffer)
