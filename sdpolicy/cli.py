@@ -574,4 +574,5 @@ def main() -> None:
 
 # Command families that live in their own modules register themselves on import.
 from sdpolicy.commands import units as _units  # noqa: E402,F401  (after everything they import from here)
+from sdpolicy.commands import returns as _returns  # noqa: E402,F401
 from sdpolicy.commands import trend as _trend  # noqa: E402,F401

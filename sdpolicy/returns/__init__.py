@@ -60,18 +60,11 @@ ASSIGNMENT_COLUMNS = (
 READ_RETURN = ("id", "value", "state", "date", "note", "problems", "next_steps")
 READ_ASSIGNMENTS = ("id", "lead", "with", "note")
 
-# The drop-down of each language, and every spelling the importer takes for a state.
+# The drop-down of each language; the importer reads any state word through progress.state_code.
 STATE_CHOICES = {
     "zh": ("未开始", "进行中", "已完成", "受阻"),
     "en": ("not-started", "in-progress", "done", "blocked"),
 }
-STATE_WORDS = {
-    **dict(zip(STATE_CHOICES["zh"], STATE_CHOICES["en"])),
-    **{code: code for code in STATE_CHOICES["en"]},
-    # What i18n shows for a state, and English with a space, so a state copied from a report reads too.
-    "未启动": "not-started", "推进中": "in-progress", "not started": "not-started", "in progress": "in-progress",
-}
-
 # A list of units in one cell of the breakdown sheet: Chinese or Latin separators, or one per line.
 UNIT_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
