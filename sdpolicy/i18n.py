@@ -131,6 +131,9 @@ _WORDS: dict[str, tuple[str, str]] = {
         "3. Cooperating units: any number, separated by commas, semicolons or 、.\n"
         "4. Leave a task blank if it is not assigned yet.",
     ),
+    "problems": ("存在问题", "Problems"),
+    "next_steps": ("下一步措施", "Next steps"),
+    "from_file": ("（来自 {file}）", "(from {file})"),
     "template_written": ("已生成 {path}（{rows} 行）", "wrote {path} ({rows} rows)"),
     "import_summary": (
         "已记录 {recorded} 条，未变 {unchanged} 条，空白 {blank} 行，问题 {problems} 个",

@@ -53,6 +53,9 @@ def record_json(record: Record) -> dict[str, Any]:
         "retracts": record.retracts,
         "note": record.note,
         "by": record.by,
+        "problems": record.problems,
+        "next_steps": record.next_steps,
+        "source": record.source,
         "recorded_at": record.recorded_at.isoformat(),
     }
 

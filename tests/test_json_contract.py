@@ -17,7 +17,11 @@ FORMAT = 1
 PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights"}
 LIGHTS = {"yellow_behind", "red_behind"}
 TARGET = {"kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event"}
-RECORD = {"id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "recorded_at"}
+# problems, next_steps and source: what an imported monthly return adds to a record (issue 12).
+RECORD = {
+    "id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "problems", "next_steps", "source",
+    "recorded_at",
+}
 LOG_ROW = RECORD | {"in_effect", "retracted_by", "superseded_by"}
 TASK_ROW = {
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en", "target", "baseline",

@@ -227,3 +227,14 @@ def attention_reason(row: dict[str, Any], lang: str) -> str:
     if row["light"] != "red" and (row.get("forecast") or {}).get("status") == "at-risk":
         return t("reason.forecast-at-risk", lang, value=amount(row["forecast"]["value"], row["target"], lang), deadline=day(row["deadline"], lang))
     return reason(row["reason"], lang)
+
+
+def reported(row: dict[str, Any], lang: str) -> str:
+    """A record's note with what an imported return added: its problems, next steps and file."""
+    parts = [row.get("note") or ""]
+    for key in ("problems", "next_steps"):
+        if row.get(key):
+            parts.append(f"{t(key, lang)}: {row[key]}" if lang == "en" else f"{t(key, lang)}：{row[key]}")
+    if row.get("source"):
+        parts.append(t("from_file", lang, file=row["source"]))
+    return "\n".join(p for p in parts if p)

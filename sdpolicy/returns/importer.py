@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
-from sdpolicy.catalogue import Plan, closest
+from sdpolicy.catalogue import Plan, suggest_en
 from sdpolicy.errors import UsageError
 from sdpolicy.progress import MAX_NOTE, effective, make_update, state_code
 from sdpolicy.returns import (
@@ -188,9 +188,7 @@ def _return_row(
     task_text = _text(ids)
     task = plan.tasks_by_id.get(task_text.strip().upper())
     if task is None:
-        close = closest(task_text, list(plan.tasks_by_id))
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        problems.append(f"{ids.where}: unknown task '{task_text}'{hint}")
+        problems.append(f"{ids.where}: unknown task '{task_text}'{suggest_en(task_text, list(plan.tasks_by_id))}")
         return None
     before = len(problems)
     value_cell, state_cell, date_cell = cells.get("value"), cells.get("state"), cells.get("date")
@@ -311,8 +309,7 @@ def _assignment_rows(
         task_text = _text(ids)
         task = plan.tasks_by_id.get(task_text.strip().upper())
         if task is None:
-            close = closest(task_text, list(plan.tasks_by_id))
-            problems.append(f"{ids.where}: unknown task '{task_text}'" + (f"; did you mean {' or '.join(close)}?" if close else ""))
+            problems.append(f"{ids.where}: unknown task '{task_text}'{suggest_en(task_text, list(plan.tasks_by_id))}")
             continue
         if lead is None or lead.value is None:
             if cooperating is not None and cooperating.value is not None:
