@@ -330,24 +330,39 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(cli, tmp_path):
     )
 
 
-def test_a_sheet_with_a_million_rows_is_refused(cli, tmp_path):
-    # Written by hand rather than by openpyxl, which would take minutes: the header and a million rows.
-    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, 1_000_002))
+def sheet_of(path: Path, rows: range) -> None:
+    """A workbook whose first sheet is an ID/Value header and one row per number in `rows`, written
+    by hand rather than by openpyxl, which would take minutes for a million rows."""
+    body = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in rows)
     sheet = (
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
         '<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c><c r="B1" t="inlineStr"><is><t>Value</t></is></c></row>'
-        + rows + "</sheetData></worksheet>"
+        + body + "</sheetData></worksheet>"
     )
-    path = tmp_path / "big.xlsx"
-    wb = openpyxl.Workbook()
-    wb.save(path)
+    openpyxl.Workbook().save(path)
     with zipfile.ZipFile(path) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     members["xl/worksheets/sheet1.xml"] = sheet.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
+
+
+def test_a_sheet_with_a_million_rows_is_refused_before_it_is_read(cli, tmp_path):
+    path = tmp_path / "big.xlsx"
+    sheet_of(path, range(2, 1_000_002))
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(m.file_size for m in archive.infolist())
+    assert unpacked > 16 * 1024 * 1024
     lines = cli("import", str(path), "--unit", "省安监局", "--period", "2006-06").stderr.split("\n")
+    assert lines[0] == f"{path} would unpack to {unpacked:,} bytes; refused above 16,777,216"
+
+
+def test_a_sheet_of_more_rows_than_a_return_has_is_refused(cli, tmp_path):
+    path = tmp_path / "long.xlsx"
+    sheet_of(path, range(2, 6_002))
+    lines = cli("import", str(path), "--unit", "省安监局", "--period", "2006-06").stderr.split("\n")
+    # Rows 2..5001 are the first 5,000 filled rows; row 5002 is one too many.
     assert lines[0] == f"{path}:Sheet has more than 5,000 filled rows; a return has one row per task"
 
 

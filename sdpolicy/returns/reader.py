@@ -19,7 +19,10 @@ from sdpolicy.errors import DataError, MissingInputError
 from sdpolicy.returns import META_SHEET, Column
 
 MAX_FILE = 20 * 1024 * 1024  # a return of a few hundred rows is some tens of kilobytes
-MAX_UNPACKED = 100 * 1024 * 1024  # all the members of an xlsx together, unpacked
+# All the members of an xlsx together, unpacked. A return of a few hundred rows is well under a
+# megabyte; openpyxl's streaming reader still parses a sheet whole once to size it, so this bound is
+# also what bounds the time a hostile sheet can cost.
+MAX_UNPACKED = 16 * 1024 * 1024
 MAX_RATIO = 200  # unpacked/packed of one member; XML compresses well, but not a thousandfold
 MAX_MEMBERS = 1000
 MAX_ROWS = 5000  # rows that hold anything; a return has one per task
@@ -92,7 +95,8 @@ def read_table(path: Path, label: str, layouts: dict[str, Sequence[Column]]) -> 
 # -- xlsx
 
 
-def _check_archive(data: bytes, label: str) -> None:
+def _check_archive(data: bytes, label: str) -> bool:
+    """Refuse what is no workbook, or a bomb; whether any sheet holds a formula."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
@@ -115,17 +119,24 @@ def _check_archive(data: bytes, label: str) -> None:
                 )
         if total > MAX_UNPACKED:
             raise DataError(f"{label} would unpack to {total:,} bytes; refused above {MAX_UNPACKED:,}")
+        try:
+            return any(
+                b"<f>" in (text := archive.read(m)) or b"<f " in text
+                for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+            )
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError) as exc:
+            raise DataError(f"{label} is not an xlsx workbook: its archive is damaged ({exc})") from None
 
 
 def _read_xlsx(data: bytes, label: str, layouts: dict[str, Sequence[Column]]) -> Table:
-    _check_archive(data, label)
+    has_formulas = _check_archive(data, label)
     from openpyxl import load_workbook
 
     try:
-        # Two streaming readers of the same bytes: one gives formulas (to find them), one the values
-        # Excel last saved for them.
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        # Streaming readers: one for the values Excel last saved, and (only where a sheet holds
+        # formulas) one that shows the formulas, to find those saved without a value.
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False) if has_formulas else values
     except Exception as exc:  # openpyxl raises many kinds on a damaged file; all mean the same here
         raise DataError(f"{label} cannot be read as an xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})") from None
     try:
@@ -141,8 +152,9 @@ def _read_xlsx(data: bytes, label: str, layouts: dict[str, Sequence[Column]]) ->
     except Exception as exc:
         raise DataError(f"{label} cannot be read as an xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})") from None
     finally:
-        formulas.close()
         values.close()
+        if formulas is not values:
+            formulas.close()
     raise DataError(f"{label} has no sheet with a header row: no row among the first {HEADER_SEARCH} of any sheet holds ID (编号)")
 
 
