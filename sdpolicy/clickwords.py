@@ -106,6 +106,10 @@ HELP_ZH: dict[str, str] = {
     "First day, YYYY-MM-DD (default: the start of the plan).": "起始日，格式 YYYY-MM-DD（默认：要点开始之日）。",
     "Last day, YYYY-MM-DD (default: the end of the plan, or today if earlier).":
         "截止日，格式 YYYY-MM-DD（默认：要点结束之日，若今天更早则为今天）。",
+    # list --unit, status --by
+    "Only the tasks this unit leads or cooperates on, with its role.": "只看该单位牵头或配合的任务，并列出其分工。",
+    "area (the default) or unit: one row per unit with the lights of the tasks it leads.":
+        "area（默认）或 unit：每个单位一行，列出其牵头任务的亮灯情况。",
     # template, import
     "Write the return a lead unit fills in each month (填报模板), or the breakdown sheet (分工表).":
         "生成牵头单位每月填写的报送表（填报模板），或任务分工表（分工表）。",

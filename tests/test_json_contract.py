@@ -51,13 +51,19 @@ TOP = {
     "status --area": {"format", "as_of", "plan", "area", "areas", "total", "tasks"},
     "log": {"format", "item", "records"},
     "compare": {"format", "as_of", "indicators"},
-    "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log"},
+    "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log", "units"},
+    "status --by unit": {"format", "as_of", "period", "units"},
     "trend ID": {"format", "every", "from", "to", "task", "points", "forecast"},
     "trend": {"format", "every", "from", "to", "area", "unit", "points"},
 }
 TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "light", "reason"}
 TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
-SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history"}
+SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history", "assignments"}
+# The office's units (issue 12): a row of status --by unit and the report's units table, an entry of
+# show's assignment history, and what list --unit adds to a task row.
+UNIT_ROW = {"unit_zh", "unit_en", "kind", "led", "cooperating", "done", "green", "yellow", "red", "grey", "last_report", "reported"}
+ASSIGNMENT = {"id", "lead_zh", "lead_en", "with", "date", "note", "by", "recorded_at"}
+UNIT_ROLE = {"role", "plan_role"}
 
 
 @pytest.fixture
@@ -234,6 +240,23 @@ def test_every_pinned_key_is_documented_in_the_readme():
     documented = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]+)`", section))))
     pinned = set().union(
         *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT,
-        TREND_COUNTS,
+        TREND_COUNTS, UNIT_ROW, ASSIGNMENT, UNIT_ROLE,
     )
     assert sorted(pinned - documented) == []
+
+
+def test_units(cli, records):
+    assert cli("assign", "EGOV-10", "--lead", "省安监局", "--with", "济南", "--date", "2006-03-01").exit_code == 0
+    view = run_json(cli, "status", "--by", "unit", "--as-of", "2006-07-01")
+    assert set(view) == TOP["status --by unit"]
+    assert set(view["period"]) == {"first", "last"}
+    assert view["units"] and all(set(u) == UNIT_ROW for u in view["units"])
+    listed = run_json(cli, "list", "--unit", "济南", "--as-of", "2006-07-01")
+    assert set(listed) == TOP["list"]
+    (row,) = listed["tasks"]
+    assert set(row) == TASK_ROW | UNIT_ROLE
+    task = run_json(cli, "show", "EGOV-10", "--as-of", "2006-07-01")["task"]
+    (entry,) = task["assignments"]
+    assert set(entry) == ASSIGNMENT and set(entry["with"][0]) == {"zh", "en"}
+    report = run_json(cli, "report", "--as-of", "2006-07-01")
+    assert report["units"] and all(set(u) == UNIT_ROW for u in report["units"])

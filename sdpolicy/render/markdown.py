@@ -61,6 +61,10 @@ def render_report(view: dict[str, Any], lang: str) -> str:
     out += _table(attention, lang) if attention else [t("none", lang)]
     out.append("")
 
+    by_unit = briefing.units(view, lang)
+    if by_unit is not None:
+        out += [f"## {t('by_unit', lang)}", ""] + _table(by_unit, lang) + [""]
+
     out += [f"## {t('comparison', lang)}", ""]
     out += _table(briefing.comparison(view, lang), lang)
     out += ["", f"_{t('generated', lang)}_", ""]

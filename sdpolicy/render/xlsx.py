@@ -79,6 +79,17 @@ def summary_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list
     return headers, rows
 
 
+def units_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """One row per unit, as the briefing's unit table, with counts as numbers and dates as dates."""
+    table = briefing.units(view, lang)
+    rows = [
+        [pair(u, "unit", lang) or u["unit_zh"], u["led"], *(u[k] for k in words.LIGHTS), _day(u["last_report"]),
+         t("yes" if u["reported"] else "no", lang)]
+        for u in view.get("units") or ()
+    ]
+    return (table.headers if table else []), rows
+
+
 def tasks_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
     headers = [t(k, lang) for k in (
         "id", "area", "title", "kind", "target", "target_value", "target_max", "unit", "actual", "state",
@@ -278,6 +289,8 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ("sheet.baselines", baselines_sheet, "B2"),
         ("sheet.log", log_sheet, "B2"),
     ]
+    if view.get("units"):
+        sheets.insert(2, ("sheet.units", units_sheet, "B2"))
     for index, (name, build, freeze) in enumerate(sheets):
         ws = book.active if index == 0 else book.create_sheet()
         ws.title = t(name, lang)
