@@ -162,13 +162,12 @@ def _plain_numbers(text: str) -> str:
 
 
 def closest(word: str, choices: list[str]) -> list[str]:
-    """Up to three choices close to `word`, the closest first, ignoring case and leading zeros (so that
-    IND-1 suggests IND-01 before IND-11)."""
-    by_plain: dict[str, str] = {}
-    for choice in choices:
-        by_plain.setdefault(_plain_numbers(choice), choice)
-    found = difflib.get_close_matches(_plain_numbers(word), list(by_plain), n=3, cutoff=0.6)
-    return [by_plain[c] for c in found]
+    """Up to three choices close to `word`, the closest first, ignoring case; a choice that differs only
+    in leading zeros (IND-1 for IND-01) comes first of all."""
+    by_upper = {c.upper(): c for c in choices}
+    close = [by_upper[c] for c in difflib.get_close_matches(word.strip().upper(), list(by_upper), n=3, cutoff=0.6)]
+    same = [c for c in choices if _plain_numbers(c) == _plain_numbers(word)]
+    return list(dict.fromkeys(same + close))[:3]
 
 
 def suggest_en(word: str, choices: list[str]) -> str:

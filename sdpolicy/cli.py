@@ -419,8 +419,9 @@ def mark(
     record = make_update(
         opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
     )
+    warnings = notices.slips(opened.plan, record, opened.records, language)
     stored = append_record(opened.home, record, read=opened.snapshot)
-    notices.tell_recorded(opened.plan, stored, opened.records, language)
+    notices.tell_recorded(opened.plan, stored, warnings, language)
 
 
 @command("log", epilog="Example: sdpolicy log EGOV-10 --json")

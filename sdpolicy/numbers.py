@@ -6,12 +6,15 @@ where Excel and a clerk with a pencil write 6.3. Every figure a reader sees is r
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 
 def half_up(value: float, places: int = 1) -> float:
     """`value` rounded half up to `places` decimals, reading it as its shortest decimal form (2.05, not
     2.04999…), so that the result is what a person rounding the printed figure would get."""
+    if not math.isfinite(value):
+        return float(value)
     exact = Decimal(repr(float(value)))
     return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 

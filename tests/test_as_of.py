@@ -51,7 +51,7 @@ def test_xlsx_log_sheet_holds_only_records_dated_by_its_date(cli, june_and_decem
 def test_a_retraction_made_later_still_withdraws_an_earlier_figure(cli, mark):
     # The undo is dated today, after June; the June figure is a mistake all the same, and a June
     # briefing made now must not count it.
-    wrong = mark("IND-01", "--value", "1200", "--date", JUNE)
+    wrong = mark("IND-01", "--value", "150", "--date", JUNE)
     assert cli("undo").exit_code == 0
     view = json.loads(cli("report", "--json", "--as-of", JUNE).stdout)
     row = next(r for a in view["areas"] for r in a["tasks_list"] if r["id"] == "IND-01")

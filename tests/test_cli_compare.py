@@ -49,8 +49,10 @@ def test_compare_before_the_figure_is_dated_shows_nothing(cli, mark):
     assert (row["actual"], row["change"], row["growth"]) == (None, None, None)
 
 
-def test_compare_a_fall_is_negative(cli, mark):
-    mark("internet-users", "--value", "900", "--date", "2006-06-30")
+def test_compare_a_fall_is_negative(cli):
+    # A figure below the 2005 baseline is recorded with a warning (issue 14), not refused.
+    marked = cli("mark", "internet-users", "--value", "900", "--date", "2006-06-30")
+    assert marked.exit_code == 0 and "below the 2005 baseline" in marked.stderr
     row = comparison(cli, "internet-users", "--as-of", "2006-07-01")
     assert (row["change"], row["growth"]) == (-100, -10.0)
 

@@ -26,7 +26,7 @@ def test_mark_value(cli, sdpolicy_home):
     record_id, item, what, day = recorded(
         cli("mark", "ind-01", "--value", "120", "--date", "2006-06-30", "--by", "省经贸委", "--note", "首批验收")
     )
-    assert (item, what, day) == ("IND-01", "120", "2006-06-30")
+    assert (item, what, day) == ("IND-01", "120 enterprises", "2006-06-30")  # the unit since issue 14
     (stored,) = read_records(sdpolicy_home)
     assert stored.id == record_id
     assert (stored.kind, stored.item, stored.value, stored.state) == ("task", "IND-01", 120, None)
@@ -34,7 +34,7 @@ def test_mark_value(cli, sdpolicy_home):
 
 
 def test_mark_value_with_decimals_and_percent_sign(cli, sdpolicy_home):
-    assert recorded(cli("mark", "EGOV-10", "--value", "87.5%", "--date", "2006-06-30"))[2] == "87.5"
+    assert recorded(cli("mark", "EGOV-10", "--value", "87.5%", "--date", "2006-06-30"))[2] == "87.5%"
     assert read_records(sdpolicy_home)[0].value == 87.5
 
 
@@ -59,7 +59,7 @@ def test_mark_done_on_any_kind_of_task(cli, sdpolicy_home, task_id):
 
 def test_mark_indicator(cli, sdpolicy_home):
     record_id, item, what, day = recorded(cli("mark", "Internet-Users", "--value", "1200", "--date", "2006-06-30"))
-    assert (item, what, day) == ("internet-users", "1,200", "2006-06-30")
+    assert (item, what, day) == ("internet-users", "12 million subscribers", "2006-06-30")  # 1,200 万户
     (stored,) = read_records(sdpolicy_home)
     assert (stored.kind, stored.item, stored.value) == ("indicator", "internet-users", 1200)
 
@@ -86,7 +86,7 @@ def test_mark_note_is_kept_literally(cli, sdpolicy_home):
 def test_mark_in_chinese(cli):
     result = cli("mark", "IND-01", "--value", "120", "--date", "2006-06-30", "--lang", "zh")
     assert result.exit_code == 0
-    assert re.fullmatch(r"已记录 r-[0-9a-z]{10}：IND-01 120（2006-06-30）\n", result.stdout), result.stdout
+    assert re.fullmatch(r"已记录 r-[0-9a-z]{10}：IND-01 120 家（2006-06-30）\n", result.stdout), result.stdout
 
 
 def test_second_mark_appends(cli, sdpolicy_home, mark):

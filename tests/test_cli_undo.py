@@ -8,7 +8,8 @@ import re
 from conftest import assert_refused
 from sdpolicy.store import read_records
 
-RETRACTED = re.compile(r"retracted (r-[0-9a-z]{10}) \(retraction (r-[0-9a-z]{10})\)\n")
+# Since issue 14 undo also says what it retracted: item, figure or state with its unit, and date.
+RETRACTED = re.compile(r"retracted (r-[0-9a-z]{10}): \S+ .+ on \d{4}-\d{2}-\d{2} \(retraction (r-[0-9a-z]{10})\)\n")
 
 
 def retracted(result) -> tuple[str, str]:

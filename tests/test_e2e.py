@@ -41,7 +41,7 @@ def test_main_flow(run, sdpolicy_home, tmp_path):
 
     out = ok(run("mark", "IND-01", "--value", "120", "--date", "2006-06-30", "--by", "省经贸委", "--note", "[red]x[/red]"))
     (first,) = RECORD_ID.findall(out)
-    assert out == f"recorded {first}: IND-01 120 on 2006-06-30\n"
+    assert out == f"recorded {first}: IND-01 120 enterprises on 2006-06-30\n"
     assert (sdpolicy_home / "progress.toml").is_file()
 
     # IND-01: 200 enterprises from the plan start 2006-02-16 to 2006-12-31, 318 days; 120 is 60 %.

@@ -11,7 +11,6 @@ from sdpolicy.i18n import t
 from sdpolicy.numbers import half_up
 from sdpolicy.render import words
 from sdpolicy.store import Record
-from sdpolicy.views import target_json
 
 
 def unit_of(plan: Plan, kind: str, item: str) -> dict[str, Any]:
@@ -56,7 +55,10 @@ def retracted(plan: Plan, records: Sequence[Record], target: Record, lang: str, 
 
 
 def _ratio(ratio: float) -> str:
-    return words.num(half_up(ratio, 0)) if ratio >= 1 else "1/" + words.num(half_up(1 / ratio, 0))
+    if ratio >= 1:
+        return words.num(half_up(ratio, 0))
+    # A figure like 1e-300 is a slip too; its ratio need not be spelt out digit by digit.
+    return "1/" + words.num(half_up(1 / ratio, 0)) if ratio > 1e-12 else "< 1/1,000,000,000,000"
 
 
 def warning(plan: Plan, record: Record, code: str, figures: dict[str, Any], lang: str) -> str:
@@ -70,6 +72,8 @@ def warning(plan: Plan, record: Record, code: str, figures: dict[str, Any], lang
             if (unit.get("unit_zh") or "").startswith(prefix) and figures["ratio"] >= 1:
                 hint = t("warn.scale_hint", lang, unit=words.unit(unit, lang), guess=words.num(figures["value"] / factor))
     if code == "done-below-target":
+        from sdpolicy.views import target_json  # here: mark imports no views unless it has to
+
         values["target"] = words.target(target_json(plan.tasks_by_id[record.item].target), lang)
     elif code == "above-twice-target":
         values["target"] = words.amount(figures["target"], unit, lang)
@@ -80,10 +84,17 @@ def warning(plan: Plan, record: Record, code: str, figures: dict[str, Any], lang
     return f"{record.item}: {text}{separator}{t('warn.take_back', lang, id=record.id)}"
 
 
-def tell_recorded(plan: Plan, record: Record, records: Sequence[Record], lang: str) -> None:
-    """After `mark`: what was recorded on stdout; on stderr, each reason it may be a slip."""
+def slips(plan: Plan, record: Record, records: Sequence[Record], lang: str) -> list[str]:
+    """The warnings for a record about to be written (worded before the write, so that a fault here
+    cannot leave a record written and the command failed)."""
     from sdpolicy.progress import implausible
 
+    return [f"{t('warning', lang)}: {warning(plan, record, code, figures, lang)}"
+            for code, figures in implausible(plan, record, records)]
+
+
+def tell_recorded(plan: Plan, record: Record, warnings: list[str], lang: str) -> None:
+    """After `mark`: what was recorded on stdout; on stderr, each reason it may be a slip."""
     print(recorded(plan, record, lang))
-    for code, figures in implausible(plan, record, records):
-        sys.stderr.write(f"{t('warning', lang)}: {warning(plan, record, code, figures, lang)}\n")
+    for line in warnings:
+        sys.stderr.write(line + "\n")
