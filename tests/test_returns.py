@@ -207,7 +207,7 @@ def test_every_problem_of_a_return_is_listed_with_its_cell_and_nothing_is_record
     ws["I5"] = -3                   # negative
     ws["J6"] = "完成了"             # not a state
     ws["A7"], ws["I7"] = "IND-4", 3  # IND-04 is 济南's, and the id is written short
-    ws["A8"], ws["J8"] = "XYZ-01", "受阻"
+    ws["A8"], ws["J8"] = "QQQ", "受阻"  # close to no id
     ws["A9"], ws["I9"], ws["K9"] = "PUB-01", 1, "2006-07-01"  # outside the period, and not this unit's
     ws["A10"], ws["J10"], ws["L10"] = "PUB-02", "进行中", "长" * 2001
     ws["A11"], ws["I11"] = "PUB-03", "=1+1"  # a formula openpyxl saves without a result
@@ -220,10 +220,10 @@ def test_every_problem_of_a_return_is_listed_with_its_cell_and_nothing_is_record
         f"{name}I4: '一百二十' is not a number; type the figure alone, such as 120 (no units, no thousands separators)",
         f"{name}I5: the value -3 is negative; a figure is 0 or more",
         f"{name}J6: '完成了' is not a state; use one of 未开始、进行中、已完成、受阻 (not-started, in-progress, done, blocked)",
-        # IND-4 is IND-04 with its zero left out; IND-09, IND-08 … are as close to each other, the
-        # later ids first (difflib's order for a tie).
-        f"{name}A7: unknown task 'IND-4'; did you mean IND-04, IND-09 or IND-08?",
-        f"{name}A8: unknown task 'XYZ-01'",
+        # IND-4 is IND-04 with its zero left out, put first; every other IND-nn shares "IND-" with it
+        # (2*4/11 = 0.73), and difflib breaks the tie by the later id first: IND-13, IND-12.
+        f"{name}A7: unknown task 'IND-4'; did you mean IND-04, IND-13 or IND-12?",
+        f"{name}A8: unknown task 'QQQ'",
         f"{name}K9: the date 2006-07-01 is outside the period 2006-06 (2006-06-01 to 2006-06-30)",
         f"{name}A9: task PUB-01 has no lead unit assigned, not by 省经济贸易委员会; import with --any-unit to accept its figures from this return",
         f"{name}L10: the text is 2,001 characters; the limit is 2,000",
