@@ -62,6 +62,15 @@ class Target(NamedTuple):
         return self.min if self.kind == "range" else self.value
 
 
+class Node(NamedTuple):
+    """A time node (时间节点): a dated step of a milestone or qualitative task (see trajectory.py)."""
+
+    date: date
+    zh: str
+    en: str = ""
+    share: float | None = None  # percent of the work done once this node is reached
+
+
 class Task(NamedTuple):
     id: str
     area: str
@@ -77,6 +86,7 @@ class Task(NamedTuple):
     links: tuple[str, ...] = ()
     note_zh: str | None = None
     note_en: str | None = None
+    nodes: tuple[Node, ...] = ()  # from the catalogue or the office's assignments, in date order
 
 
 class Indicator(NamedTuple):

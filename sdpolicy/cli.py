@@ -401,6 +401,7 @@ def mark(
     on: Annotated[Optional[str], typer.Option("--date", show_default=False, help="The date the progress refers to, YYYY-MM-DD (default: today).")] = None,
     note: Annotated[str, typer.Option(help="What was reported (up to 2000 characters).")] = "",
     by: Annotated[str, typer.Option(help="Who reported it: the unit or person.")] = "",
+    node: Annotated[Optional[str], typer.Option("--node", show_default=False, help="A time node of the task reached on --date (its Chinese or English name).")] = None,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
     lang: LangOption = None,
@@ -417,7 +418,7 @@ def mark(
     opened = _open(catalogue, home, language)
     by = resolve_by(home, by, language)
     record = make_update(
-        opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today()
+        opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today(), node=node,
     )
     warnings = notices.slips(opened.plan, record, opened.records, language)
     stored = append_record(opened.home, record, read=opened.snapshot)
@@ -511,7 +512,7 @@ def compare(
 def report(
     markdown: Annotated[bool, typer.Option("--md", help="A Markdown briefing (the default).")] = False,
     html: Annotated[bool, typer.Option("--html", help="One self-contained HTML file with charts; opens offline.")] = False,
-    xlsx: Annotated[bool, typer.Option("--xlsx", help="A spreadsheet (sheets Summary, Tasks, Baselines, Log); needs -o.")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="A spreadsheet (sheets Summary, Tasks, Baselines, Log, Trend); needs -o.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="One row per task with the columns of list --json, flattened.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as one stable JSON document.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout.")] = None,

@@ -83,7 +83,7 @@ HELP_ZH: dict[str, str] = {
         "供领导阅看的简报：总体情况、各领域任务、红灯及逾期任务、与2005年基数对比。",
     "A Markdown briefing (the default).": "Markdown 简报（默认）。",
     "One self-contained HTML file with charts; opens offline.": "含图示的单个 HTML 文件，离线可打开。",
-    "A spreadsheet (sheets Summary, Tasks, Baselines, Log); needs -o.": "电子表格（汇总、任务、基数、记录四张表）；须用 -o。",
+    "A spreadsheet (sheets Summary, Tasks, Baselines, Log, Trend); needs -o.": "电子表格（汇总、任务、基数、记录、走势五张表）；须用 -o。",
     "One row per task with the columns of list --json, flattened.": "每项任务一行，列同 list --json（嵌套字段展开）。",
     "The whole report as one stable JSON document.": "整份报告作为一个稳定的 JSON 文档。",
     "Write to this file (whole or not at all) instead of stdout.": "写入此文件（要么完整写成，要么不写），而不是输出到屏幕。",
@@ -91,7 +91,11 @@ HELP_ZH: dict[str, str] = {
     "Set a task's lead unit and cooperating units. A reassignment is a new entry; nothing is erased.":
         "设定任务的牵头单位和配合单位。重新分工是一条新记录；什么都不会被删除。",
     "The task id, such as EGOV-10 (any case).": "任务编号，如 EGOV-10（不分大小写）。",
-    "The lead unit (牵头单位): its name or any alias.": "牵头单位：全称或任一简称。",
+    "The lead unit (牵头单位): its name or any alias (default with --node: the lead in effect).":
+        "牵头单位：全称或任一简称（只给 --node 时默认为现有的牵头单位）。",
+    "A time node DATE:名称[/English][:SHARE%]; repeatable, in date order; replaces the task's nodes.":
+        "时间节点，写成 日期:名称[/英文名][:完成比例%]；可多次给出，按日期先后；替换该任务原有的节点。",
+    "A time node of the task reached on --date (its Chinese or English name).": "在 --date 当天完成的该任务时间节点（中文名或英文名）。",
     "A cooperating unit (配合单位); repeatable.": "配合单位；可多次给出。",
     "Why, or the document that made the assignment.": "分工依据或分工文件。",
     "From when it holds, YYYY-MM-DD (default: today).": "自何日起生效，格式 YYYY-MM-DD（默认：今天）。",

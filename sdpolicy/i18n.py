@@ -271,6 +271,15 @@ _WORDS: dict[str, tuple[str, str]] = {
     # report formats (HTML charts, spreadsheet sheets and columns)
     "charts": ("图示", "Charts"),
     "chart.lights": ("各领域任务灯情", "Lights by area"),
+    "chart.lights_trend": ("全部任务各月末灯情", "Lights of the whole plan at each month end"),
+    "chart.lights_trend.note": (
+        "每根柱为一个月末的全部任务；颜色与花纹区分灯色，数字为任务数",
+        "Each bar is every task at a month end; colours and patterns tell the lights apart, numbers count the tasks",
+    ),
+    "chart.trajectory": ("量化任务的年度走势", "Quantified tasks over the year"),
+    "traj.actual": ("月末实际", "Actual at month end"),
+    "traj.expected": ("序时进度线（起点到期限）", "Expected path (start to deadline)"),
+    "traj.target": ("目标", "Target"),
     "chart.progress": ("量化任务：实际完成率与序时进度", "Quantified tasks: actual progress against expected"),
     "chart.progress.note": (
         "条形为实际完成率，竖线为截至报告日应达到的序时进度",
@@ -292,6 +301,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "sheet.tasks": ("任务", "Tasks"),
     "sheet.baselines": ("基数", "Baselines"),
     "sheet.log": ("记录", "Log"),
+    "sheet.trend": ("走势", "Trend"),
     "plan": ("规划", "Plan"),
     "kind": ("类型", "Kind"),
     "kind.count": ("数量", "count"),
@@ -327,6 +337,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     # trends and forecasts (trajectory.py)
     "forecast": ("到期预测", "Forecast"),
     "forecast_status": ("预测结论", "Forecast status"),
+    "node_reached": ("完成节点“{node}”", "reached node '{node}'"),
+    "nodes": ("时间节点", "Time nodes"),
+    "node": ("节点", "Node"),
+    "node_share": ("完成比例", "Share"),
+    "reached": ("完成日期", "Reached"),
+    "reason.node-missed": ("时间节点“{node_zh}”（{date}）已逾期 {days} 天未完成", "time node '{node_en}' due {date} missed by {days} days"),
+    "reason.nodes-met": ("已完成 {reached}/{nodes} 个时间节点，到期节点均已完成", "{reached} of {nodes} time nodes reached, none missed"),
+    "nodes_set": ("已为 {task} 设定 {count} 个时间节点（{id}）", "set {count} time nodes on {task} ({id})"),
     "forecast.on-track": ("有望完成", "on track"),
     "forecast.at-risk": ("难以按期完成", "at risk"),
     "forecast.text": ("按近两次报送的进度，到 {deadline} 预计达到 {value}，{status}", "{value} by {deadline} at the pace of the last two reports: {status}"),

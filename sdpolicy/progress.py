@@ -26,7 +26,9 @@ MAX_NOTE = 2000
 MAX_BY = 200
 MAX_VALUE = 1e12
 LIGHTS = ("done", "green", "yellow", "red", "grey")
-REASONS = ("met", "blocked", "overdue", "not-begun", "no-record", "in-progress", "on-track", "behind")
+REASONS = (
+    "met", "blocked", "overdue", "not-begun", "no-record", "in-progress", "on-track", "behind", "node-missed", "nodes-met",
+)
 
 # Expected and actual percentages are floats; without a little slack a task exactly 30 points behind
 # could turn red because of the last bit of a division.
@@ -88,7 +90,7 @@ def retracted_by(records: Sequence[Record]) -> dict[str, str]:
 def superseded_by(records: Sequence[Record], plan: Plan | None = None) -> dict[str, str]:
     """For every record in effect that a later one for the same item and date replaces, that one's id.
 
-    A figure replaces a figure and a state a state (a task marked blocked keeps its figure). Given the
+    A figure replaces a figure, a state a state and a node a node (a task marked blocked keeps its figure). Given the
     plan, a task and the indicator it shares its figure with count as one item (see shared_figures).
     """
     shared = shared_figures(plan) if plan is not None else {}
@@ -97,7 +99,8 @@ def superseded_by(records: Sequence[Record], plan: Plan | None = None) -> dict[s
         key = (record.kind, record.item)
         if record.value is not None and key in shared:
             key = min(key, shared[key])
-        days[(key, record.date, record.value is None)].append((_utc(record.recorded_at), position, record))
+        # A time node reached replaces only a report of the same node, never a state or a figure.
+        days[(key, record.date, record.value is None, record.node)].append((_utc(record.recorded_at), position, record))
     found: dict[str, str] = {}
     for entries in days.values():
         if len(entries) > 1:
@@ -261,7 +264,8 @@ class TaskProgress:
         """The task's share in an area's overall percentage: 0..100."""
         if self.light == "done":
             return 100.0
-        if self.percent is None or not self.task.target.numeric:
+        # A milestone has a percentage only when its time nodes carry shares (or it is not started).
+        if self.percent is None:
             return 0.0
         return min(max(self.percent, 0.0), 100.0)
 
@@ -312,6 +316,14 @@ def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> Ta
         percent: float | None = actual_percent(target, baseline_value or 0.0, actual)
     else:
         percent = {"done": 100.0, "not-started": 0.0}.get(state or "")
+    nodes = None
+    if task.nodes and not target.numeric:
+        # Imported here: only tasks with time nodes need the rule, and trajectory imports this module.
+        from sdpolicy.trajectory import judge_nodes
+
+        nodes = judge_nodes(task, found, as_of, plan.lights)
+        if nodes.percent is not None and state != "done":
+            percent = nodes.percent
     behind = expected - percent if percent is not None else None
     met = state == "done" or (actual is not None and reached(target, actual))
     lights = plan.lights
@@ -326,6 +338,8 @@ def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> Ta
     elif as_of < task.start:
         light, reason = "grey", "not-begun"
         data = {"start": task.start.isoformat()}
+    elif nodes is not None and nodes.light is not None:
+        light, reason, data = nodes.light, nodes.reason, nodes.data
     elif current is None:
         light, reason = "grey", "no-record"
     elif behind is None:
@@ -358,6 +372,22 @@ def plan_progress(
     histories = _histories(records, as_of, plan)
     chosen = plan.tasks if tasks is None else tasks
     return [_judge(plan, t, histories.get(("task", t.id), ()), as_of) for t in chosen]
+
+
+def progress_series(
+    plan: Plan, records: Sequence[Record], dates: Sequence[date], tasks: Iterable[Task] | None = None
+) -> list[list[TaskProgress]]:
+    """plan_progress at each of `dates`, resolving the log once: each task's history up to the last
+    date, cut at each date (retractions do not depend on the date, so the cut is what
+    _histories gives at that date)."""
+    if not dates:
+        return []
+    histories = _histories(records, max(dates), plan)
+    chosen = list(plan.tasks if tasks is None else tasks)
+    return [
+        [_judge(plan, t, tuple(dated_by(histories.get(("task", t.id), ()), day)), day) for t in chosen]
+        for day in dates
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -462,7 +492,7 @@ def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> lis
 # Chinese for the words the English messages are built from.
 _ZH_LABELS = {
     "task or indicator id": "任务或指标编号", "value": "数值", "state": "状态", "date": "日期", "note": "说明",
-    "name given with --by": "--by 给出的名称", "record id": "记录编号",
+    "name given with --by": "--by 给出的名称", "record id": "记录编号", "node": "时间节点",
 }
 _ZH_CHOICES = {
     "a --value or --done": " --value 或 --done", "a --state or --done": " --state 或 --done", "a --value": " --value",
@@ -595,17 +625,21 @@ def make_update(
     by: str,
     today: date,
     now: datetime | None = None,
+    node: str | None = None,
 ) -> Record:
     """A checked record of progress on a task or indicator, ready for the store to append.
 
     `done` is the same as state "done". `on` is the date the progress refers to (default today);
-    `now` (default the current UTC time) is when it is recorded.
+    `now` (default the current UTC time) is when it is recorded. `node` names a time node of the
+    task reached on that date (and is then the only thing recorded).
     """
     for label, text in (
-        ("task or indicator id", item_text), ("value", value), ("state", state), ("date", on),
+        ("task or indicator id", item_text), ("value", value), ("state", state), ("date", on), ("node", node),
     ):
         _check_encodable(label, text)
     item = find_item(plan, item_text)
+    if node is not None:
+        return _node_update(plan, item, node, given=(value, state, done), on=on, note=note, by=by, today=today, now=now)
     is_task = isinstance(item, Task)
     what = f"task {item.id}" if is_task else f"indicator {item.id}"
     numeric = item.target.numeric if is_task else item.value is not None
@@ -681,6 +715,39 @@ def make_update(
     return Record(
         id=store.new_record_id(), kind="task" if is_task else "indicator", item=item.id, date=day,
         recorded_at=moment, value=number, state=state, note=note, by=by,
+    )
+
+
+def _node_update(
+    plan: Plan, item: Task | Indicator, name: str, *, given: tuple[Any, ...], on: str | None, note: str, by: str,
+    today: date, now: datetime | None,
+) -> Record:
+    from sdpolicy.trajectory import find_node
+
+    if not isinstance(item, Task):
+        raise UsageError(f"indicator {item.id} has no time nodes; --node is for tasks", zh=f"指标 {item.id} 没有时间节点；--node 只用于任务")
+    if given[0] is not None or given[1] is not None or given[2]:
+        raise UsageError(
+            f"--node records only that a time node of task {item.id} was reached; record a --value, --state or --done separately",
+            zh=f"--node 只记录任务 {item.id} 的某个时间节点已完成；--value、--state 或 --done 请另行记录",
+        )
+    found = find_node(item, name)
+    day = today if on is None else parse_day(on)
+    if day > today:
+        raise UsageError(
+            f"date {day} for task {item.id} is in the future (today is {today}); give today or earlier",
+            zh=f"任务 {item.id} 的日期 {day} 在未来（今天是 {today}）；请给出今天或更早的日期",
+        )
+    if day < item.start:
+        raise UsageError(
+            f"date {day} for task {item.id} is before its period began on {item.start}",
+            zh=f"任务 {item.id} 的日期 {day} 早于任务期开始的 {item.start}",
+        )
+    note, by = _check_note_and_by(note, by, f"task {item.id}")
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return Record(
+        id=store.new_record_id(), kind="task", item=item.id, date=day, recorded_at=moment, note=note, by=by,
+        node=found.zh,
     )
 
 

@@ -51,6 +51,7 @@ class Record(NamedTuple):
     note: str = ""
     by: str = ""
     retracts: str | None = None
+    node: str | None = None  # a time node of the task reached on `date` (trajectory.py)
     # Where an imported monthly return puts what it says besides the figure: the unit's problems
     # (存在问题), its next steps (下一步措施) and the file the row came from. Empty for a `mark`.
     problems: str = ""
@@ -75,8 +76,8 @@ LOCK_TIMEOUT_ENV = "SDPOLICY_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 10.0
 KINDS = ("task", "indicator")
 FIELDS = (
-    "task", "indicator", "value", "state", "retracts", "date", "by", "note", "problems", "next_steps", "source",
-    "recorded_at",
+    "task", "indicator", "value", "state", "node", "retracts", "date", "by", "note", "problems", "next_steps",
+    "source", "recorded_at",
 )
 TEXT_FIELDS = ("note", "by", "problems", "next_steps", "source")
 
@@ -527,7 +528,7 @@ def _canonical(line: str, number: int, strings: dict[str, str], days: dict[str, 
     get = strings.setdefault
     return Record(
         key, get(kind, kind), get(item, item), on, when, value, state and get(state, state),
-        get(note, note) if note else "", get(by, by) if by else "", retracts,
+        get(note, note) if note else "", get(by, by) if by else "", retracts, None,
         problems or "", next_steps or "", get(source, source) if source else "", number,
     )
 
@@ -563,11 +564,13 @@ def _check_fields(data: dict[str, Any]) -> list[tuple[str | None, str]]:
         bad("indicator", "has both 'task' and 'indicator'; a record is about exactly one of them")
     elif not kinds:
         bad(None, "has neither 'task' nor 'indicator'; a record is about exactly one of them")
-    for name in kinds + ["retracts", *TEXT_FIELDS]:
+    for name in kinds + ["retracts", "node", *TEXT_FIELDS]:
         if name in data and not isinstance(data[name], str):
             bad(name, f"field '{name}' must be text, not {tomlfile.describe(data[name])}")
-        elif name in kinds + ["retracts"] and name in data and not data[name].strip():
+        elif name in kinds + ["retracts", "node"] and name in data and not data[name].strip():
             bad(name, f"field '{name}' is empty")
+    if "node" in data and "indicator" in data:
+        bad("node", "an indicator has no time nodes; 'node' belongs on a task's record")
 
     if "value" in data:
         value = data["value"]
@@ -584,10 +587,10 @@ def _check_fields(data: dict[str, Any]) -> list[tuple[str | None, str]]:
         elif state not in STATES:
             bad("state", f"state '{state}' is not one of {', '.join(STATES)}")
     if "retracts" in data:
-        for name in ("value", "state"):
+        for name in ("value", "state", "node"):
             if name in data:
                 bad(name, f"a retraction carries no '{name}'; report the corrected figure as a record of its own")
-    elif "value" not in data and "state" not in data:
+    elif "value" not in data and "state" not in data and "node" not in data:
         bad(None, "has neither 'value' nor 'state'; a record reports at least one of them (or 'retracts' another record)")
 
     if "date" not in data:
@@ -622,6 +625,7 @@ def _build(record_id: str, data: dict[str, Any], line: int) -> Record:
         note=data.get("note", ""),
         by=data.get("by", ""),
         retracts=data.get("retracts"),
+        node=data.get("node"),
         problems=data.get("problems", ""),
         next_steps=data.get("next_steps", ""),
         source=data.get("source", ""),
@@ -756,6 +760,8 @@ def _fields_of(record: Record) -> dict[str, Any]:
         data["value"] = record.value
     if record.state is not None:
         data["state"] = record.state
+    if record.node is not None:
+        data["node"] = record.node
     if record.retracts is not None:
         data["retracts"] = record.retracts
     data["date"] = record.date

@@ -332,7 +332,13 @@ class Assignment(NamedTuple):
 
 # Fields other features may add to an assignment entry, each with a check that returns a problem or
 # None: the time nodes of trajectories register theirs here rather than forking the format.
-EXTRA_FIELDS: dict[str, Callable[[Any], str | None]] = {}
+def _nodes_problem(value: Any) -> str | None:
+    from sdpolicy.trajectory import node_field_problem
+
+    return node_field_problem(value)
+
+
+EXTRA_FIELDS: dict[str, Callable[[Any], str | None]] = {"nodes": _nodes_problem}
 ASSIGNMENT_FIELDS = ("task", "lead", "with", "date", "note", "by", "recorded_at")
 
 ASSIGNMENTS_HEADER = (

@@ -14,10 +14,11 @@ from sdpolicy.catalogue import Area, Indicator, Plan, Source, Target
 from sdpolicy.asof import dated_by
 from sdpolicy.numbers import half_up
 from sdpolicy.progress import (
-    AreaSummary, Comparison, Summary, TaskProgress, retracted_by, shared_figures, superseded_by,
+    AreaSummary, Comparison, Summary, TaskProgress, area_summary, progress_series, retracted_by, shared_figures,
+    superseded_by,
 )
 from sdpolicy.store import Record
-from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast
+from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast, reached_nodes, report_dates
 
 if TYPE_CHECKING:
     from sdpolicy.units import Assignment, Unit, Units
@@ -53,6 +54,7 @@ def record_json(record: Record) -> dict[str, Any]:
         "date": record.date.isoformat(),
         "value": number(record.value),
         "state": record.state,
+        "node": record.node,
         "retracts": record.retracts,
         "note": record.note,
         "by": record.by,
@@ -108,7 +110,20 @@ def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
         "reason": {"code": progress.reason, **_plain(progress.reason_data)},
         "latest": record_json(latest) if latest is not None else None,
         "forecast": forecast_json(forecast(progress)),
+        "nodes": nodes_json(progress),
     }
+
+
+def nodes_json(progress: TaskProgress) -> list[dict[str, Any]]:
+    """The task's time nodes, each with the day it was reached by the as-of date (or null)."""
+    if not progress.task.nodes:
+        return []
+    reached = reached_nodes(progress.history, progress.as_of)
+    return [
+        {"date": n.date.isoformat(), "zh": n.zh, "en": n.en or None, "share": number(n.share),
+         "reached": reached[n.zh].isoformat() if n.zh in reached else None}
+        for n in progress.task.nodes
+    ]
 
 
 def forecast_json(found: Forecast | None) -> dict[str, Any] | None:
@@ -306,11 +321,36 @@ def report_view(
         "attention": [r for r in rows if needs_attention(r)],
         "indicators": [comparison_json(c) for c in comparisons],
         "log": log_rows(records, as_of=as_of, plan=plan),
+        "trend": report_trend(plan, records, as_of),
+    }
+
+
+def report_trend(plan: Plan, records: Sequence[Record], as_of: date) -> dict[str, Any]:
+    """Every task and the whole plan at each month end up to as_of: the report's trend charts and
+    its Trend sheet. Each point is what `list --as-of` and `status --as-of` give at that date."""
+    dates = report_dates(plan, as_of)
+    series = progress_series(plan, records, dates)
+    return {
+        "every": "month",
+        "dates": [d.isoformat() for d in dates],
+        "lights": [
+            {"date": day.isoformat(), **{k: v for k, v in summary_json(area_summary(plan, found).total).items()
+                                         if k not in ("area", "name_zh", "name_en")}}
+            for day, found in zip(dates, series)
+        ],
+        "tasks": [
+            {"id": task.id, "points": [
+                {"date": day.isoformat(), "actual": number(found[i].actual), "percent": _rounded(found[i].percent),
+                 "expected": _rounded(found[i].expected), "light": found[i].light}
+                for day, found in zip(dates, series)
+            ]}
+            for i, task in enumerate(plan.tasks)
+        ],
     }
 
 
 # Fields of a task row that change from one date to the next: what a trend shows at each date.
-_TREND_FIELDS = ("actual", "state", "percent", "expected", "behind", "light", "reason")
+_TREND_FIELDS = ("actual", "state", "percent", "expected", "behind", "light", "reason", "nodes")
 
 
 def task_trend_view(plan: Plan, trend: Sequence[TaskProgress], every: str) -> dict[str, Any]:

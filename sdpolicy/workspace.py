@@ -13,6 +13,29 @@ from sdpolicy.store import Record
 T = TypeVar("T")
 
 
+def _with_office_nodes(plan: Plan, plan_key: bytes, home: Path) -> tuple[Plan, bytes]:
+    """The plan with the time nodes the office set (`assign --node`), keyed by the log's bytes too, so
+    that a cached view is never one from before the nodes changed."""
+    from sdpolicy.units import assignments_path
+
+    try:
+        data = assignments_path(home).read_bytes()
+    except FileNotFoundError:
+        return plan, plan_key
+    except OSError as exc:
+        # The lights of tasks with nodes depend on it: judging them without it would mislead.
+        from sdpolicy.errors import MissingInputError
+
+        raise MissingInputError(f"assignments log {assignments_path(home)} cannot be read: {exc.strerror or exc}") from None
+    key = cache.hasher(plan_key + data).digest()
+    if b"nodes" not in data:
+        return plan, key
+    from sdpolicy.trajectory import nodes_in_effect, with_nodes
+    from sdpolicy.units import parse_assignments
+
+    return with_nodes(plan, nodes_in_effect(parse_assignments(data, assignments_path(home)))), key
+
+
 class Workspace(NamedTuple):
     plan: Plan
     home: Path
@@ -52,6 +75,7 @@ class Workspace(NamedTuple):
 
 def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
     plan, plan_key = load_catalogue_keyed(catalogue)
+    plan, plan_key = _with_office_nodes(plan, plan_key, home)
     snapshot = store.read_snapshot(home)
     known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
     # The distinct items named are few beside the records; only when one is unknown are the records

@@ -131,7 +131,7 @@ def flat(row: dict) -> dict[str, str]:
             for sub, item in value.items():
                 if not isinstance(item, list):  # a forecast's two reports stay in the JSON
                     out["reason" if (key, sub) == ("reason", "code") else f"{key}_{sub}"] = item
-        elif key not in ("latest", "forecast"):
+        elif key not in ("latest", "forecast", "nodes"):  # a task's nodes stay in the JSON too
             out[key] = value
     return {k: "" if v is None else str(v) for k, v in out.items()}
 
@@ -197,14 +197,14 @@ def workbook(cli, tmp_path: Path, lang: str):
     return openpyxl.load_workbook(target)
 
 
-SHEETS = ["sheet.summary", "sheet.tasks", "sheet.baselines", "sheet.log"]
+SHEETS = ["sheet.summary", "sheet.tasks", "sheet.baselines", "sheet.log", "sheet.trend"]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_xlsx_sheets_and_headers_follow_the_language(cli, marked, tmp_path, lang):
     book = workbook(cli, tmp_path, lang)
     assert book.sheetnames == [t(s, lang) for s in SHEETS]
-    summary, tasks, baselines, log = book.worksheets
+    summary, tasks, baselines, log, trend = book.worksheets
     header = [c.value for c in tasks[1]]
     assert header[:5] == [t(k, lang) for k in ("id", "area", "title", "kind", "target")]
     assert t("light", lang) in header and t("percent", lang) in header
@@ -212,7 +212,8 @@ def test_xlsx_sheets_and_headers_follow_the_language(cli, marked, tmp_path, lang
     assert [c.value for c in baselines[1]][:4] == [t(k, lang) for k in ("id", "indicator", "area", "baseline")]
     assert [c.value for c in log[1]][:3] == [t(k, lang) for k in ("record", "date", "item")]
     for sheet in book.worksheets:
-        assert sheet.freeze_panes == "B2"  # header row and first column stay in view
+        # The header row and the first column (in Trend, the id and the title) stay in view.
+        assert sheet.freeze_panes == ("C2" if sheet is trend else "B2")
         first_row = [c.value for c in sheet[1] if c.value]
         if lang == "zh":
             # Chinese headers carry no English words (UTC is the name of the time scale).
@@ -243,7 +244,7 @@ def test_xlsx_cells_follow_the_language(cli, marked, tmp_path):
 
 
 def test_xlsx_row_counts(cli, marked, tmp_path):
-    summary, tasks, baselines, log = workbook(cli, tmp_path, "en").worksheets
+    summary, tasks, baselines, log, _ = workbook(cli, tmp_path, "en").worksheets
     assert tasks.max_row == 1 + len(PLAN.tasks)
     assert baselines.max_row == 1 + len(PLAN.indicators)
     assert log.max_row == 1 + len(MARKS)
@@ -265,7 +266,7 @@ def column(sheet, header: str) -> dict[str, object]:
 
 
 def test_xlsx_figures_are_numbers_with_formats(cli, marked, tmp_path):
-    summary, tasks, baselines, log = workbook(cli, tmp_path, "en").worksheets
+    summary, tasks, baselines, log, _ = workbook(cli, tmp_path, "en").worksheets
     actual = column(tasks, "Actual")
     assert actual["IND-01"].value == 120 and isinstance(actual["IND-01"].value, int)
     assert actual["IND-01"].number_format == "#,##0"
@@ -311,6 +312,24 @@ def test_xlsx_lights_are_filled_cells_with_a_word(cli, marked, tmp_path, lang):
     for index, code in enumerate(words.LIGHTS, start=3):
         assert summary.cell(1, index).value == words.heading(words.light(code, lang), lang)
         assert summary.cell(1, index).fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR[code][1:].upper()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_xlsx_trend_sheet_has_a_row_per_task_and_a_column_per_month_end(cli, marked, tmp_path, lang):
+    trend = workbook(cli, tmp_path, lang).worksheets[4]
+    # The plan starts 2006-02-16; the report is as of 2006-07-01: five month ends, then the day itself.
+    dates = ["2006-02-28", "2006-03-31", "2006-04-30", "2006-05-31", "2006-06-30", "2006-07-01"]
+    assert [c.value for c in trend[1]] == [t("id", lang), t("title", lang), *dates]
+    assert trend.max_row == 1 + len(PLAN.tasks)
+    ind01 = {trend.cell(1, c).value: trend.cell(2, c) for c in range(1, trend.max_column + 1)}
+    assert trend.cell(2, 1).value == "IND-01"
+    # IND-01: 120 of 200 on 06-30 is 60 %, ahead of 42.1 % expected: green there; before, grey.
+    assert ind01["2006-06-30"].value == f"60.0% {words.light('green', lang)}"
+    assert ind01["2006-06-30"].fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR["green"][1:].upper()
+    assert ind01["2006-05-31"].value == words.light("grey", lang)
+    # EGOV-01 was done on 05-10: grey at the end of April, done from the end of May.
+    egov01 = next(r for r in trend.iter_rows(min_row=2) if r[0].value == "EGOV-01")
+    assert [c.value for c in egov01[4:7]] == [words.light("grey", lang)] + [f"100.0% {words.light('done', lang)}"] * 2
 
 
 def test_xlsx_column_widths_count_chinese_characters_twice(cli, marked, tmp_path):

@@ -19,20 +19,22 @@ LIGHTS = {"yellow_behind", "red_behind"}
 TARGET = {"kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event"}
 # problems, next_steps and source: what an imported monthly return adds to a record (issue 12).
 RECORD = {
-    "id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "problems", "next_steps", "source",
-    "recorded_at",
+    "id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "problems", "next_steps",
+    "source", "recorded_at",
 }
 LOG_ROW = RECORD | {"in_effect", "retracted_by", "superseded_by"}
 TASK_ROW = {
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en", "target", "baseline",
     "baseline_value", "start", "deadline", "actual", "state", "percent", "expected", "behind", "light",
-    "reason", "latest", "forecast",
+    "reason", "latest", "forecast", "nodes",
 }
+NODE = {"date", "zh", "en", "share", "reached"}
 FORECAST = {"value", "status", "method", "from"}
 # `reason` is {"code": …} plus the numbers its sentence needs, by code.
 REASON = {
     "met": set(), "blocked": set(), "no-record": set(), "not-begun": {"start"}, "in-progress": {"expected"},
     "overdue": {"deadline", "days"}, "on-track": {"behind", "expected", "actual"}, "behind": {"behind", "expected", "actual"},
+    "node-missed": {"node_zh", "node_en", "date", "days"}, "nodes-met": {"reached", "nodes"},
 }
 SOURCE = {"document", "section", "quote"}
 INDICATOR = {
@@ -51,13 +53,15 @@ TOP = {
     "status --area": {"format", "as_of", "plan", "area", "areas", "total", "tasks"},
     "log": {"format", "item", "records"},
     "compare": {"format", "as_of", "indicators"},
-    "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log", "units"},
+    "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log", "trend", "units"},
     "status --by unit": {"format", "as_of", "period", "units"},
     "trend ID": {"format", "every", "from", "to", "task", "points", "forecast"},
     "trend": {"format", "every", "from", "to", "area", "unit", "points"},
 }
-TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "light", "reason"}
+TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "light", "reason", "nodes"}
 TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
+REPORT_TREND = {"every", "dates", "lights", "tasks"}
+REPORT_TREND_POINT = {"date", "actual", "percent", "expected", "light"}
 SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history", "assignments"}
 # The office's units (issue 12): a row of status --by unit and the report's units table, an entry of
 # show's assignment history, and what list --unit adds to a task row.
@@ -100,6 +104,7 @@ def check_task_row(row: dict) -> None:
     assert set(row["reason"]) == {"code"} | REASON[code], (code, row["reason"])
     if row["latest"] is not None:
         assert set(row["latest"]) == RECORD
+    assert all(set(node) == NODE for node in row["nodes"])
     if row["forecast"] is not None:
         assert set(row["forecast"]) == FORECAST
         assert row["forecast"]["status"] in ("on-track", "at-risk")
@@ -209,6 +214,11 @@ def test_report(cli, records):
     assert view["log"]
     for row in view["log"]:
         assert set(row) == LOG_ROW
+    assert set(view["trend"]) == REPORT_TREND
+    assert view["trend"]["dates"] and all(set(p) == TREND_COUNTS for p in view["trend"]["lights"])
+    for task in view["trend"]["tasks"]:
+        assert set(task) == {"id", "points"}
+        assert all(set(p) == REPORT_TREND_POINT for p in task["points"])
 
 
 def test_trend(cli, records):
@@ -239,7 +249,7 @@ def test_every_pinned_key_is_documented_in_the_readme():
     section = readme.split("## JSON output", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]+)`", section))))
     pinned = set().union(
-        *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT,
+        *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT, NODE, REPORT_TREND, REPORT_TREND_POINT,
         TREND_COUNTS, UNIT_ROW, ASSIGNMENT, UNIT_ROLE,
     )
     assert sorted(pinned - documented) == []

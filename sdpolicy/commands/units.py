@@ -107,11 +107,13 @@ def units_add(
 
 @command(
     "assign",
-    epilog="Example: sdpolicy assign EGOV-10 --lead 省信息产业厅 --with 济南 --with 青岛 --note '2006年分工'",
+    epilog="Examples: sdpolicy assign EGOV-10 --lead 省信息产业厅 --with 济南 --with 青岛 --note '2006年分工' ; "
+    "sdpolicy assign ENV-05 --node 2006-06-30:送审稿/draft:40 --node 2006-10-31:印发/issued:100",
 )
 def assign(
     task_id: Annotated[str, typer.Argument(metavar="TASK", help="The task id, such as EGOV-10 (any case).")],
-    lead: Annotated[str, typer.Option("--lead", help="The lead unit (牵头单位): its name or any alias.")],
+    lead: Annotated[Optional[str], typer.Option("--lead", show_default=False, help="The lead unit (牵头单位): its name or any alias (default with --node: the lead in effect).")] = None,
+    node: Annotated[Optional[List[str]], typer.Option("--node", show_default=False, help="A time node DATE:名称[/English][:SHARE%]; repeatable, in date order; replaces the task's nodes.")] = None,
     with_: Annotated[Optional[List[str]], typer.Option("--with", show_default=False, help="A cooperating unit (配合单位); repeatable.")] = None,
     note: Annotated[str, typer.Option("--note", help="Why, or the document that made the assignment.")] = "",
     on: Annotated[Optional[str], typer.Option("--date", show_default=False, help="From when it holds, YYYY-MM-DD (default: today).")] = None,
@@ -131,16 +133,52 @@ def assign(
     plan = load_catalogue(catalogue)
     task = find_task(plan, task_id)
     units = load_units(workspace(home))
+    nodes = _nodes(task, node)
+    if lead is None:
+        lead, with_ = _lead_in_effect(task.id, home, with_, nodes)
     lead_unit = units.find(lead, "--lead")
     cooperating = [units.find(name, "--with").zh for name in with_ or ()]
     day = parse_day(on) if on is not None else date.today()
     entry = make_assignment(task.id, lead_unit.zh, cooperating, on=day, note=note, by=units.canonical(by.strip()))
+    if nodes is not None:
+        from sdpolicy.trajectory import node_field
+
+        entry = entry._replace(extra=(("nodes", node_field(nodes)),))
     (stored,) = append_assignments(workspace(home), [entry])
     sep = "、" if language == "zh" else ", "
     print(t(
         "assigned" if stored.cooperating else "assigned_alone", language,
         task=stored.task, lead=stored.lead, cooperating=sep.join(stored.cooperating), id=stored.id, date=stored.date.isoformat(),
     ))
+    if nodes is not None:
+        print(t("nodes_set", language, task=stored.task, count=len(nodes), id=stored.id))
+
+
+def _nodes(task: Any, given: Optional[List[str]]) -> Any:
+    """The nodes typed after --node, checked against the task; None when none were given."""
+    if not given:
+        return None
+    from sdpolicy.trajectory import check_nodes, parse_node
+
+    nodes = [parse_node(text) for text in given]
+    check_nodes(nodes, task)
+    return nodes
+
+
+def _lead_in_effect(task_id: str, home: Optional[Path], with_: Optional[List[str]], nodes: Any) -> Any:
+    """`assign TASK --node …` alone keeps the lead and cooperating units already in effect."""
+    from sdpolicy.errors import UsageError
+    from sdpolicy.units import in_effect, read_assignments
+
+    if nodes is None:
+        raise UsageError(f"give --lead (or --node) for task {task_id}", zh=f"请为任务 {task_id} 给出 --lead（或 --node）")
+    current = in_effect(read_assignments(workspace(home))).get(task_id)
+    if current is None:
+        raise UsageError(
+            f"task {task_id} has no lead unit yet; give --lead with --node",
+            zh=f"任务 {task_id} 还没有牵头单位；请与 --node 一起给出 --lead",
+        )
+    return current.lead, (with_ if with_ else list(current.cooperating))
 
 
 def resolve_by(home: Optional[Path], by: str, lang: str) -> str:

@@ -20,8 +20,8 @@ REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start")
 # The two reports a forecast runs through are a list: they stay in the JSON, one row per task here.
 FORECAST_KEYS = ("value", "status", "method")
 LATEST_KEYS = (
-    "id", "kind", "item", "date", "value", "state", "retracts", "note", "by", "problems", "next_steps", "source",
-    "recorded_at",
+    "id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "problems", "next_steps",
+    "source", "recorded_at",
 )
 COLUMNS = (
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en",
@@ -44,6 +44,8 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
                 if isinstance(item, list):
                     continue
                 flat[key if (key, sub) == ("reason", "code") else f"{key}_{sub}"] = item
+        elif isinstance(value, list):
+            continue  # a task's time nodes are in the JSON; the CSV keeps one row per task
         elif value is None and key in ("latest", "forecast"):
             continue  # no record (or no forecast) yet: those cells stay empty
         else:

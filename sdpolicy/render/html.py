@@ -124,6 +124,15 @@ def _charts(view: dict[str, Any], lang: str) -> list[str]:
     out = [f"<h2>{escape(t('charts', lang))}</h2>", _figure(t("chart.lights", lang), None, svg.lights_chart(view, lang))]
     if svg.quantified(view):
         out.append(_figure(t("chart.progress", lang), t("chart.progress.note", lang), svg.progress_chart(view, lang)))
+    if view["trend"]["dates"]:
+        out.append(_figure(t("chart.lights_trend", lang), t("chart.lights_trend.note", lang), svg.lights_trend_chart(view, lang)))
+    paths = svg.trajectory_tasks(view)
+    if paths:
+        out.append(f"<h3>{escape(t('chart.trajectory', lang))}</h3>")
+        out.append(svg.trajectory_legend(lang))
+        out.append('<div class="groups">')
+        out += [f'<figure class="group">{svg.trajectory_chart(r, view, lang)}</figure>' for r in paths]
+        out.append("</div>")
     groups, awaiting = svg.baseline_groups(view), svg.awaiting(view)
     if groups or awaiting:
         out.append(f"<h3>{escape(t('chart.baselines', lang))}</h3>")

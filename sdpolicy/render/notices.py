@@ -23,7 +23,10 @@ def unit_of(plan: Plan, kind: str, item: str) -> dict[str, Any]:
 
 
 def what(plan: Plan, record: Record, lang: str) -> str:
-    """A record's figure with its unit (1,200 万户, 12 million subscribers), or its state."""
+    """A record's figure with its unit (1,200 万户, 12 million subscribers), its state, or the time node
+    it reports reached."""
+    if record.node is not None:
+        return t("node_reached", lang, node=record.node)
     if record.value is not None:
         return words.amount(record.value, unit_of(plan, record.kind, record.item), lang)
     return words.state(record.state, lang)

@@ -127,7 +127,9 @@ def lights_chart(view: dict[str, Any], lang: str) -> str:
 
 
 def quantified(view: dict[str, Any]) -> list[dict[str, Any]]:
-    return [r for a in view["areas"] for r in a["tasks_list"] if r["target"]["kind"] in words.QUANTIFIED]
+    """Tasks with a percentage to chart: numeric targets, and milestones whose time nodes carry shares."""
+    return [r for a in view["areas"] for r in a["tasks_list"]
+            if r["target"]["kind"] in words.QUANTIFIED or any(n["share"] is not None for n in r.get("nodes") or ())]
 
 
 def _ticks(top: float) -> list[float]:
@@ -274,3 +276,212 @@ def baseline_chart(indicator: dict[str, Any], view: dict[str, Any], lang: str) -
         body.append(_text(label_w + width + 5, mid, clip(b["text"], value_w, size), size=size))
     label = f"{t('chart.baselines', lang)}: {name} ({indicator['id']})"
     return _svg(top + len(bars) * row + 4, label, body, "baseline", GROUP_WIDTH)
+
+
+# ---------------------------------------------------------------------------------------------
+# Over the year: the plan's lights at each month end, and each quantified task's path.
+
+# Printed in black and white a fill colour is lost: every light but green also has a texture of its
+# own (done crosses, yellow dots, red diagonals, grey stripes), drawn as plain paths rather than SVG
+# patterns so that the file refers to nothing, not even to itself. Segments tall enough carry their
+# count as well.
+_TEXTURE = {
+    "done": ("#ffffff", 0.7, 1.0),
+    "yellow": ("#000000", 0.55, 2.4),
+    "red": ("#000000", 0.5, 1.6),
+    "grey": ("#000000", 0.3, 1.0),
+}
+_STEP = 6.0
+
+
+def _texture(code: str, x: float, y: float, width: float, height: float) -> str:
+    if code not in _TEXTURE or width <= 0 or height <= 0:
+        return ""
+    colour, opacity, stroke = _TEXTURE[code]
+    parts: list[str] = []
+    if code == "red":
+        # Diagonals x + y = c, each cut to the rectangle.
+        c = _STEP
+        while c < width + height:
+            x1, y1 = x + min(c, width), y + max(c - width, 0)
+            x2, y2 = x + max(c - height, 0), y + min(c, height)
+            parts.append(f"M{x1:.1f} {y1:.1f}L{x2:.1f} {y2:.1f}")
+            c += _STEP
+    elif code == "grey":
+        row = y + _STEP / 4
+        while row < y + height:
+            parts.append(f"M{x:.1f} {row:.1f}H{x + width:.1f}")
+            row += _STEP
+    else:
+        # Dots (yellow) or small crosses (done) on a grid inside the rectangle.
+        row = y + _STEP / 2
+        while row < y + height:
+            col = x + _STEP / 2
+            while col < x + width:
+                parts.append(f"M{col:.1f} {row:.1f}h0.01" if code == "yellow"
+                             else f"M{col - 1.5:.1f} {row:.1f}h3M{col:.1f} {row - 1.5:.1f}v3")
+                col += _STEP
+            row += _STEP
+    if not parts:
+        return ""
+    return (f'<path class="texture texture-{code}" d="{"".join(parts)}" stroke="{colour}" stroke-opacity="{opacity}" '
+            f'stroke-width="{stroke}" stroke-linecap="round" fill="none" pointer-events="none"/>')
+
+
+def _light_block(code: str, x: float, y: float, width: float, height: float, extra: str = "", tip: str = "") -> str:
+    """A rectangle in a light's colour with the light's texture over it."""
+    title = f"<title>{escape(tip)}</title>" if tip else ""
+    return (f'<rect class="seg light-{code}"{extra} x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
+            f'fill="{words.LIGHT_COLOUR[code]}">{title}</rect>' + _texture(code, x, y, width, height))
+
+
+def period_label(day: str, lang: str) -> str:
+    """A month end as a reader says it (6月末, end Jun); any other day as MM-DD."""
+    import calendar
+    from datetime import date
+
+    found = date.fromisoformat(day)
+    if found.day == calendar.monthrange(found.year, found.month)[1]:
+        return f"{found.month}月末" if lang == "zh" else f"end {calendar.month_abbr[found.month]}"
+    return day[5:]
+
+
+def lights_trend_chart(view: dict[str, Any], lang: str) -> str:
+    """Stacked bars, one per month end: how many tasks had each light there."""
+    points = view["trend"]["lights"]
+    total = max((p["tasks"] for p in points), default=0) or 1
+    axis_w, legend_h, plot_h, label_h = 44, 30, 260, 22
+    span = WIDTH - axis_w - 10
+    slot = span / max(len(points), 1)
+    bar = min(slot * 0.7, 60)
+    body: list[str] = []
+    x = axis_w
+    for code in words.LIGHTS:
+        word = words.light(code, lang)
+        body.append(_light_block(code, x, 4, 14, 14))
+        body.append(_text(x + 19, 11, word))
+        x += 19 + text_width(word) + 18
+    top = legend_h
+    for tick in sorted({0, total // 2, total}):
+        y = top + plot_h - tick / total * plot_h
+        # Paler than a table's rules, so that print checks (and readers) do not take it for one.
+        body.append(f'<line class="grid" x1="{axis_w}" y1="{y:.1f}" x2="{WIDTH - 10}" y2="{y:.1f}" stroke="#f1f3f5"/>')
+        body.append(_text(axis_w - 6, y, str(tick), anchor="end", fill=MUTED, size=11))
+    for i, point in enumerate(points):
+        cx = axis_w + slot * i + slot / 2
+        y = top + plot_h
+        for code in words.LIGHTS:
+            count = point[code]
+            if not count:
+                continue
+            height = count / total * plot_h
+            y -= height
+            tip = f"{point['date']}: {words.light(code, lang)} {count}"
+            extra = f' data-date="{point["date"]}" data-light="{code}" data-count="{count}"'
+            body.append(_light_block(code, cx - bar / 2, y, bar, height, extra, tip))
+            if height >= 13:
+                # Count labels sit on a white chip, so they read over any colour or pattern.
+                chip = text_width(str(count), 11) + 6
+                body.append(f'<rect x="{cx - chip / 2:.1f}" y="{y + height / 2 - 7:.1f}" width="{chip:.1f}" height="14" '
+                            f'rx="3" fill="#ffffff" fill-opacity="0.85"/>')
+                body.append(_text(cx, y + height / 2, str(count), anchor="middle", size=11))
+        body.append(_text(cx, top + plot_h + label_h / 2 + 2, period_label(point["date"], lang), anchor="middle", size=11))
+    return _svg(top + plot_h + label_h + 4, t("chart.lights_trend", lang), body, "lights-trend")
+
+
+def trajectory_tasks(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """Quantified tasks in report order, each with its points from the report's trend."""
+    points = {task["id"]: task["points"] for task in view["trend"]["tasks"]}
+    rows = [r for a in view["areas"] for r in a["tasks_list"] if r["target"]["kind"] in words.QUANTIFIED]
+    return [{**r, "points": points.get(r["id"], [])} for r in rows] if view["trend"]["dates"] else []
+
+
+def _day_number(day: str) -> int:
+    from datetime import date
+
+    return date.fromisoformat(day).toordinal()
+
+
+def trajectory_legend(lang: str) -> str:
+    body = []
+    x = 0.0
+    for css, dash, word in (("actual", "", t("traj.actual", lang)), ("expected", ' stroke-dasharray="7 4"', t("traj.expected", lang)),
+                            ("target", ' stroke-dasharray="2 3"', t("traj.target", lang))):
+        body.append(f'<line class="{css}" x1="{x:.1f}" y1="11" x2="{x + 28:.1f}" y2="11" stroke="{INK}" stroke-width="2"{dash}/>')
+        if css == "actual":
+            body.append(f'<circle cx="{x + 14:.1f}" cy="11" r="3.5" fill="#ffffff" stroke="{INK}" stroke-width="2"/>')
+        body.append(_text(x + 34, 11, word))
+        x += 34 + text_width(word) + 24
+    return _svg(22, t("chart.trajectory", lang), body, "trajectory-legend")
+
+
+def trajectory_chart(row: dict[str, Any], view: dict[str, Any], lang: str) -> str:
+    """One quantified task over the year: figures at each month end (solid line, dots), the line
+    from its baseline at the start to its target at the deadline (dashed), and the target (dotted)."""
+    target = row["target"]
+    goal = target["min"] if target["kind"] == "range" else target["value"]
+    high = target["max"] if target["kind"] == "range" else goal
+    base = row["baseline_value"] or 0
+    known = [p for p in row["points"] if p["actual"] is not None]
+    top = max([high or 0, base] + [p["actual"] for p in known]) * 1.1 or 1
+    name = f"{row['id']}  {words.title(row, lang)}"
+    heading = wrap(name, GROUP_WIDTH)
+    size = 11
+    left, right = 46, 140  # the y figures; the target and the latest figure, written at the right
+    first = min(_day_number(view["plan"]["start"]), _day_number(row["start"]))
+    last = max(_day_number(view["plan"]["end"]), _day_number(row["deadline"]))
+    head_h = 6 + len(heading) * 17
+    plot_h = 130
+    span = GROUP_WIDTH - left - right
+
+    def x_of(day: str) -> float:
+        return left + (_day_number(day) - first) / max(last - first, 1) * span
+
+    def y_of(value: float) -> float:
+        return head_h + plot_h - value / top * plot_h
+
+    body = [_text(0, 10 + i * 17, line, weight="bold") for i, line in enumerate(heading)]
+    body.append(f'<rect class="frame" x="{left}" y="{head_h}" width="{span:.1f}" height="{plot_h}" fill="none" stroke="#dee2e6"/>')
+    for value in sorted({0, base, goal or 0}):
+        # Bare figures on the axis: the unit is in the target's label at the right.
+        body.append(_text(left - 5, y_of(value), clip(words.num(value), left - 8, size), anchor="end", fill=MUTED, size=size))
+    year = view["plan"]["year"]
+    for day in (f"{year}-03-31", f"{year}-06-30", f"{year}-09-30", f"{year}-12-31"):
+        if first <= _day_number(day) <= last:
+            x = x_of(day)
+            body.append(f'<line class="grid" x1="{x:.1f}" y1="{head_h}" x2="{x:.1f}" y2="{head_h + plot_h}" stroke="#f1f3f5"/>')
+            body.append(_text(x, head_h + plot_h + 10, period_label(day, lang), anchor="middle", fill=MUTED, size=size))
+    # The target, with a band for a range.
+    if target["kind"] == "range" and high != goal:
+        body.append(f'<rect class="target-band" x="{left}" y="{y_of(high):.1f}" width="{span:.1f}" '
+                    f'height="{y_of(goal) - y_of(high):.1f}" fill="#e9ecef"/>')
+    body.append(f'<line class="target" x1="{left}" y1="{y_of(goal):.1f}" x2="{left + span:.1f}" y2="{y_of(goal):.1f}" '
+                f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="2 3"/>')
+    # The target with its unit where it fits, else the bare figure: a cut-off unit reads worse than none.
+    said = f"{t('traj.target', lang)} {words.target(target, lang)}"
+    if text_width(said, size) > right - 8:
+        span_text = f"{words.num(goal)}–{words.num(high)}" if high != goal else words.num(goal)
+        said = f"{t('traj.target', lang)} {span_text}{'%' if target['kind'] == 'percent' else ''}"
+    body.append(_text(left + span + 6, y_of(goal), clip(said, right - 8, size), size=size))
+    body.append(
+        f'<line class="expected" data-task="{escape(row["id"])}" x1="{x_of(row["start"]):.1f}" y1="{y_of(base):.1f}" '
+        f'x2="{x_of(row["deadline"]):.1f}" y2="{y_of(goal):.1f}" stroke="{MUTED}" stroke-width="2" stroke-dasharray="7 4"/>'
+    )
+    if known:
+        path = " ".join(f"{x_of(p['date']):.1f},{y_of(p['actual']):.1f}" for p in known)
+        body.append(f'<polyline class="actual" data-task="{escape(row["id"])}" points="{path}" fill="none" stroke="{INK}" stroke-width="2"/>')
+        for p in known:
+            tip = f"{p['date']}: {words.amount(p['actual'], target, lang)} · {words.light(p['light'], lang)}"
+            body.append(
+                f'<circle class="point light-{p["light"]}" data-date="{p["date"]}" data-value="{p["actual"]}" '
+                f'cx="{x_of(p["date"]):.1f}" cy="{y_of(p["actual"]):.1f}" r="3.5" fill="{words.LIGHT_COLOUR[p["light"]]}" '
+                f'stroke="{INK}" stroke-width="1.5"><title>{escape(tip)}</title></circle>'
+            )
+        latest = known[-1]
+        label = f"{words.num(latest['actual'])}{'%' if target['kind'] == 'percent' else ''} · {words.light(latest['light'], lang)}"
+        label_y = y_of(latest["actual"]) + (14 if abs(y_of(latest["actual"]) - y_of(goal)) < 12 else 0)
+        body.append(_text(left + span + 6, label_y, clip(label, right - 8, size), size=size, weight="bold"))
+    else:
+        body.append(_text(left + 8, head_h + plot_h / 2, t("not_recorded", lang), fill=MUTED, size=12))
+    label = f"{t('chart.trajectory', lang)}: {name}"
+    return _svg(head_h + plot_h + 20, label, body, "trajectory", GROUP_WIDTH)

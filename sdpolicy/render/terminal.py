@@ -139,6 +139,14 @@ def render_task(view: dict[str, Any], lang: str, out: Screen) -> None:
     if task.get("forecast"):
         facts.append((t("forecast", lang), words.forecast(task["forecast"], task, lang)))
     out.pairs(facts)
+    if task.get("nodes"):
+        columns = [Column(t(name, lang), fold=name == "node") for name in ("date", "node", "node_share", "reached")]
+        rows = [
+            [node["date"], words.node_name(node, lang), words.pct(node["share"]) if node["share"] is not None else "—",
+             node["reached"] or "—"]
+            for node in task["nodes"]
+        ]
+        out.table(columns, rows, title=t("nodes", lang))
     if task["indicators"]:
         columns = [Column(t(name, lang), fold=name in ("indicator", "source"))
                    for name in ("id", "indicator", "baseline", "as_of", "source")]
@@ -163,10 +171,8 @@ def _history(out: Screen, rows: list[dict[str, Any]], lang: str, title: str | No
     for row in rows:
         if row["retracts"]:
             what = ("撤回 " if lang == "zh" else "retracts ") + row["retracts"]
-        elif row["value"] is not None:
-            what = words.num(row["value"])
         else:
-            what = words.state(row["state"], lang)
+            what = words.recorded(row["value"], row["state"], row.get("node"), lang)
         style = "" if row["in_effect"] and not row.get("superseded_by") else "strike dim"
         if row["retracted_by"]:
             what += (" (已被 " if lang == "zh" else " (retracted by ") + row["retracted_by"] + ")"

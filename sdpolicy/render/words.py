@@ -94,6 +94,18 @@ def actual(row: dict[str, Any], lang: str) -> str:
     return "—"
 
 
+def node_name(node: dict[str, Any], lang: str) -> str:
+    """A time node's name in the reader's language; a node may have only its Chinese name."""
+    return node["en"] or node["zh"] if lang == "en" else node["zh"]
+
+
+def recorded(value: float | int | None, state_code: str | None, node: str | None, lang: str) -> str:
+    """What a record reports: a figure, a state, or a time node reached."""
+    if node is not None:
+        return t("node_reached", lang, node=node)
+    return num(value) if value is not None else state(state_code, lang)
+
+
 def state(value: str | None, lang: str) -> str:
     return "—" if value is None else t(f"state.{value}", lang)
 

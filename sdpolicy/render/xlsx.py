@@ -167,7 +167,7 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
             r["id"], _day(r["date"]), r["item"], t(f"record_kind.{r['kind']}", lang),
             _figure(r["value"], unit_of.get("unit_zh")),
             _unit(unit_of, lang) if r["value"] is not None else None,
-            words.state(r["state"], lang) if r["state"] else None,
+            words.state(r["state"], lang) if r["state"] else (t("node_reached", lang, node=r["node"]) if r.get("node") else None),
             r["note"] or None, r["by"] or None, _utc(r["recorded_at"]),
             _standing(r, lang), r["retracts"], r["retracted_by"] or r.get("superseded_by"),
         ])
@@ -179,6 +179,23 @@ def _standing(row: dict[str, Any], lang: str) -> str:
     if not row["in_effect"]:
         return t("no", lang)
     return t("superseded", lang) if row.get("superseded_by") else t("yes", lang)
+
+
+def trend_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """One row per task, one column per month end: the light there (its fill and its word, so that
+    a black-and-white print still reads) and the done % where the task has one."""
+    rows_by_id = {r["id"]: r for a in view["areas"] for r in a["tasks_list"]}
+    headers = [t("id", lang), t("title", lang), *view["trend"]["dates"]]
+    rows = []
+    for task in view["trend"]["tasks"]:
+        row = rows_by_id[task["id"]]
+        cells: list[Any] = [task["id"], words.title(row, lang)]
+        for point in task["points"]:
+            word = words.light(point["light"], lang)
+            shown = f"{words.pct(point['percent'])} {word}" if point["percent"] is not None else word
+            cells.append(briefing.Light(point["light"], shown))
+        rows.append(cells)
+    return headers, rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,6 +305,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ("sheet.tasks", tasks_sheet, "B2"),
         ("sheet.baselines", baselines_sheet, "B2"),
         ("sheet.log", log_sheet, "B2"),
+        ("sheet.trend", trend_sheet, "C2"),
     ]
     if view.get("units"):
         sheets.insert(2, ("sheet.units", units_sheet, "B2"))

@@ -1,0 +1,109 @@
+"""The report's charts over the year: the plan's lights at each month end (stacked bars) and each
+quantified task's path. Counted from the marks by hand, parsed as XML, and drawn by Chromium."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sdpolicy.render import words
+from sdpolicy.render.html import render_report
+from test_render_html import (  # noqa: F401  (view is a fixture)
+    PLAN, SVG_NS, marks, needs_chromium, png_pixels, screenshot, svgs, view,
+)
+
+NUMERIC = ("count", "range", "percent")
+DATES = ["2006-02-28", "2006-03-31", "2006-04-30", "2006-05-31", "2006-06-30", "2006-07-01"]
+
+
+def test_the_report_trend_agrees_with_status_as_of(cli, view):
+    assert view["trend"]["dates"] == DATES  # month ends from the plan's start (02-16), then the as-of day
+    for point in view["trend"]["lights"]:
+        total = json.loads(cli("status", "--as-of", point["date"], "--json").stdout)["total"]
+        assert {k: point[k] for k in total if k in point} == {k: total[k] for k in total if k in point}
+
+
+def test_lights_trend_has_a_bar_per_month_end_counted_by_hand(view):
+    (chart,) = svgs(render_report(view, "en"))["lights-trend"]
+    segments = {}
+    for seg in marks(chart, "rect", "seg"):
+        if seg.get("data-date"):
+            segments.setdefault(seg.get("data-date"), {})[seg.get("data-light")] = int(seg.get("data-count"))
+    # Nothing is recorded before EGOV-01 is done on 05-10; on 06-30 IND-01 (60 % against 42.1 %
+    # expected) and EGOV-10 (52 %) are green, IND-11 (25 %, 17 behind) yellow, PUB-04 (0 %) and the
+    # blocked ENV-05 red. The 81 tasks less those are grey.
+    assert segments == {
+        "2006-02-28": {"grey": 81}, "2006-03-31": {"grey": 81}, "2006-04-30": {"grey": 81},
+        "2006-05-31": {"done": 1, "grey": 80},
+        "2006-06-30": {"done": 1, "green": 2, "yellow": 1, "red": 2, "grey": 75},
+        "2006-07-01": {"done": 1, "green": 2, "yellow": 1, "red": 2, "grey": 75},
+    }
+    # Heights are shares of the 81 tasks: each bar is the whole plan, so all bars are as tall.
+    heights = {}
+    for seg in marks(chart, "rect", "seg"):
+        if seg.get("data-date"):
+            heights[seg.get("data-date")] = heights.get(seg.get("data-date"), 0) + float(seg.get("height"))
+    assert max(heights.values()) - min(heights.values()) < 0.5
+    # Black and white: every light but green carries a texture, drawn over its segments and swatches
+    # (in the legend too: 5 swatches, 4 textured).
+    textures = [p.get("class").split()[1] for p in chart.iter(SVG_NS + "path") if "texture" in (p.get("class") or "")]
+    expected = {"texture-done": 1 + 3, "texture-yellow": 1 + 2, "texture-red": 1 + 2, "texture-grey": 1 + 6}
+    assert {k: textures.count(k) for k in expected} == expected
+    # The month labels are in the reader's language.
+    texts = ["".join(e.itertext()) for e in chart.iter(SVG_NS + "text")]
+    assert "end Jun" in texts and "07-01" in texts
+    zh = svgs(render_report(view, "zh"))["lights-trend"][0]
+    assert "6月末" in ["".join(e.itertext()) for e in zh.iter(SVG_NS + "text")]
+
+
+def test_a_trajectory_chart_per_quantified_task(view):
+    charts = svgs(render_report(view, "en"))["trajectory"]
+    quantified = [t.id for t in PLAN.tasks if t.target.kind in NUMERIC]
+    assert [c.get("aria-label").split(": ", 1)[1].split()[0] for c in charts] == quantified
+    by_id = dict(zip(quantified, charts))
+    # IND-01: 120 on 06-30; at the month ends before it nothing, so two points (06-30 and 07-01).
+    points = marks(by_id["IND-01"], "circle", "point")
+    assert [(p.get("data-date"), p.get("data-value")) for p in points] == [("2006-06-30", "120"), ("2006-07-01", "120")]
+    assert [p.get("class").split()[1] for p in points] == ["light-green", "light-green"]
+    # Every chart has the expected path and the target line, and a task without figures none of its own.
+    for chart in charts:
+        assert len(marks(chart, "line", "expected")) == 1 and len(marks(chart, "line", "target")) == 1
+    assert marks(by_id["IND-06"], "polyline", "actual") == []
+    # The expected path runs from the baseline at the start to the target at the deadline: for
+    # EGOV-10 from 75 % (the 2005 baseline) up to 100 %, so it rises (SVG y grows downwards).
+    line = marks(by_id["EGOV-10"], "line", "expected")[0]
+    assert float(line.get("y2")) < float(line.get("y1"))
+    target = marks(by_id["EGOV-10"], "line", "target")[0]
+    assert float(target.get("y1")) == pytest.approx(float(line.get("y2")))
+    # Black and white: the three lines differ by dash, not by colour alone.
+    assert {marks(by_id["IND-01"], "line", "expected")[0].get("stroke-dasharray"),
+            marks(by_id["IND-01"], "line", "target")[0].get("stroke-dasharray"),
+            marks(by_id["IND-01"], "polyline", "actual")[0].get("stroke-dasharray")} == {"7 4", "2 3", None}
+
+
+def test_before_the_plan_starts_there_is_no_trend_chart(cli):
+    html = cli("report", "--html", "--as-of", "2006-01-31").stdout
+    assert "lights-trend" not in html and 'class="chart trajectory"' not in html
+
+
+@needs_chromium
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chromium_draws_the_trend_charts(view, tmp_path, lang):
+    # Only the charts over the year, on a page of their own, so the screenshot is all of them.
+    report = render_report(view, lang)
+    head, body = report.split("<main>", 1)
+    start = body.index("<figure><figcaption>" + ("全部任务" if lang == "zh" else "Lights of the whole plan"))
+    end = body.index("</div>", body.index('class="chart trajectory"')) + len("</div>")
+    source = tmp_path / f"trend-{lang}.html"
+    source.write_text(head + "<main>" + body[start:end] + "</main></body></html>", encoding="utf-8")
+    png = tmp_path / f"trend-{lang}.png"
+    assert screenshot(source, png, tmp_path / "profile", "1100,2400") == []
+    width, height, rows = png_pixels(png.read_bytes())
+    pixels = [row[i:i + 3] for row in rows[::4] for i in range(0, len(row), 12)]
+    inked = sum(1 for p in pixels if p != b"\xff\xff\xff") / len(pixels)
+    assert 0.03 < inked < 0.7, inked
+    present = set(pixels)
+    for code in words.LIGHTS:
+        colour = bytes.fromhex(words.LIGHT_COLOUR[code][1:])
+        assert any(all(abs(a - b) <= 3 for a, b in zip(colour, p)) for p in present), code
