@@ -140,3 +140,38 @@ def test_an_import_killed_at_any_moment_leaves_all_its_rows_or_none(tmp_path):
         assert len(store.read_records(home)) == count
         assert sdp(home, "check").returncode == 0
     print(f"seed {SEED}: {seen}")
+
+
+def test_a_return_saved_again_by_libreoffice_imports_with_its_formula_results(tmp_path):
+    """Compatibility: LibreOffice opens the template and saves it back (headless, as a unit's office
+    suite would), keeping the sheets, the header row and protection, and the results of formulas."""
+    import shutil
+
+    import pytest
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    home = tmp_path / "office"
+    assert sdp(home, "units", "add", "省经济贸易委员会", "--alias", "省经贸委").returncode == 0
+    for task in ("IND-01", "ENV-05"):
+        assert sdp(home, "assign", task, "--lead", "省经贸委", "--date", "2006-03-01").returncode == 0
+    book = tmp_path / "aug.xlsx"
+    assert sdp(home, "template", "--unit", "省经贸委", "--period", "2006-08", "--lang", "zh", "-o", str(book)).returncode == 0
+    wb = openpyxl.load_workbook(book)
+    ws = wb["填报"]
+    ws["I4"], ws["J5"] = "=100+50", "已完成"  # a formula LibreOffice computes and saves the result of
+    wb.save(book)
+    out = tmp_path / "saved"
+    converted = subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+         "--convert-to", "xlsx", "--outdir", str(out), str(book)],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert converted.returncode == 0, converted.stderr
+    saved = openpyxl.load_workbook(out / "aug.xlsx")
+    assert saved.sheetnames == ["填报", "填报说明", "sdpolicy"]
+    assert saved["sdpolicy"].sheet_state != "visible" and saved["填报"].protection.sheet
+    result = sdp(home, "import", str(out / "aug.xlsx"))
+    assert result.stdout == "2 recorded, 0 unchanged, 0 left blank, 0 problems\n", result.stderr
+    assert 'task = "IND-01", value = 150,' in (home / "progress.toml").read_text(encoding="utf-8")
