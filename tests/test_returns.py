@@ -395,3 +395,50 @@ def test_cell_text_never_reaches_the_terminal_raw(cli, tmp_path, office):
     stderr = cli("import", str(path), "--unit", "省经贸委").stderr
     assert "\x1b" not in stderr
     assert "\\x1b[31mred" in stderr
+
+
+# -- the breakdown sheet
+
+
+def test_a_breakdown_sheet_assigns_every_task_at_once_and_again_changes_nothing(cli, tmp_path, sdpolicy_home):
+    path = template(cli, tmp_path, "--assignments", "--lang", "zh", name="分工.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["分工"]
+    row = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    ws.cell(row["IND-01"], 4).value = "省安监局"  # an alias
+    ws.cell(row["IND-01"], 5).value = "济南、青岛"
+    ws.cell(row["EGOV-10"], 4).value = "Weihai"
+    ws.cell(row["EGOV-10"], 6).value = "2006年分工"
+    wb.save(path)
+    first = cli("import", str(path))
+    blank = len(load_catalogue().tasks) - 2
+    assert first.stdout == f"2 recorded, 0 unchanged, {blank} left blank, 0 problems\n", first.stderr
+    listed = __import__("json").loads(cli("list", "--unit", "青岛", "--json").stdout)["tasks"]
+    assert [(r["id"], r["role"], r["lead_zh"]) for r in listed] == [("IND-01", "cooperating", "省安全生产监督管理局")]
+    again = cli("import", str(path))
+    assert again.stdout == f"0 recorded, 2 unchanged, {blank} left blank, 0 problems\n"
+    entries = (sdpolicy_home / "assignments.toml").read_text(encoding="utf-8").splitlines()[3:]
+    assert len(entries) == 2 and '"EGOV-10", lead = "威海市"' in entries[1] and 'note = "2006年分工"' in entries[1]
+
+
+def test_a_breakdown_sheet_with_an_unknown_unit_names_its_cell(cli, tmp_path, sdpolicy_home):
+    path = template(cli, tmp_path, "--assignments", name="a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Assignments"]
+    ws["D4"], ws["E4"] = "省安监局", "济南；Qingdoa"
+    ws["D5"] = "省经委"
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 65
+    assert result.stderr.split("\n")[:2] == [
+        f"{path}:Assignments!E4: unknown unit 'Qingdoa'; did you mean 青岛市? (add it with sdpolicy units add)",
+        f"{path}:Assignments!D5: unknown unit '省经委' (add it with sdpolicy units add)",
+    ]
+    assert not (sdpolicy_home / "assignments.toml").exists()
+
+
+def test_returns_and_breakdown_sheets_go_in_separate_imports(cli, tmp_path):
+    sheet = template(cli, tmp_path, "--assignments", name="a.xlsx")
+    ret = template(cli, tmp_path, "--period", "2006-06", name="r.xlsx")
+    message = assert_refused(cli("import", str(sheet), str(ret)))
+    assert message == "returns and breakdown sheets go in separate imports: import the breakdown sheet first, then the returns"
