@@ -8,7 +8,7 @@ from typing import Annotated, Any, List, Optional
 
 import typer
 
-from sdpolicy.cli import CatalogueOption, DebugOption, HomeOption, LangOption, _open, check_lang, command, workspace
+from sdpolicy.cli import CatalogueOption, DebugOption, HomeOption, LangOption, _open, check_lang, command
 
 
 @command(

@@ -17,7 +17,7 @@ from sdpolicy.errors import UsageError
 from sdpolicy.progress import MAX_NOTE, effective, make_update, state_code
 from sdpolicy.returns import (
     ASSIGNMENT_COLUMNS, KIND_ASSIGNMENTS, KIND_RETURN, RETURN_COLUMNS, STATE_CHOICES, UNIT_SEPARATORS, Period,
-    catalogue_digest, month, parse_period,
+    catalogue_digest, parse_period,
 )
 from sdpolicy.returns.reader import Cell, Table, as_day
 from sdpolicy.store import Record
@@ -340,17 +340,6 @@ def _unit(units: Units, name: str, where: str, problems: list[str]) -> Unit | No
         hint = f"; did you mean {' or '.join(u.zh for u in close)}?" if close else ""
         problems.append(f"{where}: unknown unit '{name.strip()}'{hint} (add it with sdpolicy units add)")
     return found
-
-
-class Summary(NamedTuple):
-    recorded: int
-    unchanged: int
-    blank: int
-    problems: int
-
-
-def default_period(today: date) -> Period:
-    return month(today)
 
 
 def tables_of(paths: Iterable[tuple[Path, str]]) -> tuple[list[Table], list[str]]:

@@ -16,8 +16,8 @@ from sdpolicy.i18n import pair, t
 from sdpolicy.progress import expected_percent, latest
 from sdpolicy.render import words
 from sdpolicy.returns import (
-    ASSIGNMENT_COLUMNS, KIND_ASSIGNMENTS, KIND_RETURN, META_SHEET, RETURN_COLUMNS, STATE_CHOICES, TEMPLATE_VERSION,
-    Column, Period, catalogue_digest, header,
+    ASSIGNMENT_COLUMNS, META_SHEET, RETURN_COLUMNS, STATE_CHOICES, TEMPLATE_VERSION, Column, Period, catalogue_digest,
+    header,
 )
 from sdpolicy.store import Record
 from sdpolicy.units import Assignment, Unit, Units
