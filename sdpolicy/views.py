@@ -436,8 +436,7 @@ def unit_rows(
 ) -> list[dict[str, Any]]:
     """One row per unit that leads or cooperates on a task, or has reported: the lights of the tasks
     it leads, its last report up to `as_of`, and whether it reported within `period`."""
-    from sdpolicy.asof import dated_by
-    from sdpolicy.progress import effective
+    from sdpolicy.progress import LIGHTS, effective
 
     last: dict[str, date] = {}
     for record in dated_by(effective(records), as_of):
@@ -467,7 +466,7 @@ def unit_rows(
             "kind": unit.kind if unit else None,
             "led": len(mine),
             "cooperating": helping.get(name, 0),
-            **{light: sum(1 for r in mine if r["light"] == light) for light in ("done", "green", "yellow", "red", "grey")},
+            **{light: sum(1 for r in mine if r["light"] == light) for light in LIGHTS},
             "last_report": last[name].isoformat() if name in last else None,
             "reported": name in last and period[0] <= last[name] <= period[1],
         })

@@ -12,6 +12,8 @@ import re
 
 import pytest
 
+from sdpolicy.progress import LIGHTS as LIGHT_NAMES
+
 FORMAT = 1
 
 PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights"}
@@ -65,7 +67,7 @@ REPORT_TREND_POINT = {"date", "actual", "percent", "expected", "light"}
 SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history", "assignments"}
 # The office's units (issue 12): a row of status --by unit and the report's units table, an entry of
 # show's assignment history, and what list --unit adds to a task row.
-UNIT_ROW = {"unit_zh", "unit_en", "kind", "led", "cooperating", "done", "green", "yellow", "red", "grey", "last_report", "reported"}
+UNIT_ROW = {"unit_zh", "unit_en", "kind", "led", "cooperating", *LIGHT_NAMES, "last_report", "reported"}
 ASSIGNMENT = {"id", "lead_zh", "lead_en", "with", "date", "note", "by", "recorded_at"}
 UNIT_ROLE = {"role", "plan_role"}
 

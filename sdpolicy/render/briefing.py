@@ -147,4 +147,4 @@ def units(view: dict[str, Any], lang: str) -> Table | None:
          u["last_report"] or "—", t("yes" if u["reported"] else "no", lang)]
         for u in view["units"]
     ]
-    return Table(headers, rows, ["l"] + ["r"] * 6 + ["l", "l"], nowrap=(7,))
+    return Table(headers, rows, ["l"] + ["r"] * (1 + len(words.LIGHTS)) + ["l", "l"], nowrap=(2 + len(words.LIGHTS),))
