@@ -96,3 +96,16 @@ def test_mark_by_keeps_an_unknown_name_as_typed_with_a_warning(cli, store_file):
         "add it with sdpolicy units add\n"
     )
     assert 'by = "济南市经委"' in store_file.read_text(encoding="utf-8")
+
+
+def test_check_reports_the_units_and_assignments_files(cli, sdpolicy_home):
+    assert cli("assign", "EGOV-10", "--lead", "济南", "--date", "2006-03-01").exit_code == 0
+    log = sdpolicy_home / "assignments.toml"
+    with log.open("a", encoding="utf-8") as f:
+        f.write('a-0000000001 = { task = "EGOV-99", lead = "某局", date = 2006-03-01, recorded_at = 2006-03-01T08:00:00Z }\n')
+    result = cli("check")
+    assert result.exit_code == 65
+    lines = result.stderr.split("\n")
+    # Line 5: three header lines, the assign above, then this one.
+    assert f"Warning: {log}:5:1: entry 'a-0000000001': unit '某局' is not in the list of units; add it with sdpolicy units add" in lines
+    assert any(line.startswith(f"{log}:5:1: entry 'a-0000000001': unknown task 'EGOV-99'") for line in lines)
