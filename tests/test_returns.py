@@ -73,6 +73,8 @@ def test_the_zh_template_has_the_agreed_headers_protection_validation_and_metada
     # Expected at 2006-06-30 of a task running 2006-02-16..2006-12-31: 134 of 318 days = 42.1%.
     assert ws["H4"].value == 0.421
     assert ws["E4"].value == "牵头"
+    assert ws["D4"].value == "200 家（截至日期的累计数（家），不是本月新增数；0 或以上）"
+    assert ws["D6"].value == "文件出台"
     assert ws.protection.sheet
     assert ws["A4"].protection.locked and ws["H4"].protection.locked
     assert not ws["I4"].protection.locked and not ws["N6"].protection.locked
@@ -109,7 +111,11 @@ def test_the_csv_template_has_a_bom_metadata_and_the_headers(cli, tmp_path, offi
     assert lines[0] == f"kind=sdpolicy-return,version=1,unit=省经济贸易委员会,period=2006-06,lang=en,plan=shandong-2006,catalogue={digest},made={TODAY}"
     assert lines[1] == "ID,Area,Task,Target,Role,Last reported,Last date,Expected by period end,Value,State,Date,Note,Problems,Next steps"
     assert lines[2].startswith("IND-01,IT transformation of traditional industries,")
-    assert lines[2].endswith(",200 enterprises,lead,,,42.1%,,,,,,")
+    assert lines[2].endswith(
+        # quoted: the words hold a comma
+        ',"200 enterprises (the cumulative figure in enterprises by the date, not this month\'s increase; 0 or more)",'
+        "lead,,,42.1%,,,,,,"
+    )
 
 
 def test_a_unit_that_leads_nothing_gets_no_template(cli, tmp_path, office):

@@ -34,6 +34,12 @@ def value_hint(task: Task, lang: str) -> str:
     return t("hint.count", lang, unit=unit_text or t("hint.number", lang))
 
 
+def _with_hint(target: str, task: Task, lang: str) -> str:
+    if not task.target.numeric:
+        return target
+    return f"{target}（{value_hint(task, lang)}）" if lang == "zh" else f"{target} ({value_hint(task, lang)})"
+
+
 def _role(task: Task, unit: Unit | None, current: Mapping[str, Assignment], units: Units, lang: str) -> str:
     entry = current.get(task.id)
     if unit is None:
@@ -68,7 +74,8 @@ def return_rows(
             "id": task.id,
             "area": area.name_zh if lang == "zh" else area.name_en,
             "task": pair(task, "title", lang),
-            "target": words.target(target_json(task.target), lang),
+            # A numeric task's row says in words what its Value means (also the cell's input prompt).
+            "target": _with_hint(words.target(target_json(task.target), lang), task, lang),
             "role": _role(task, unit, current, units, lang),
             "last": last,
             "last_date": found.date if found else None,
