@@ -402,7 +402,7 @@ class _Builder:
         "areas": {"slug", "name_zh", "name_en", "section"},
         "tasks": {
             "id", "area", "title_zh", "title_en", "lead_zh", "lead_en", "start", "deadline", "target",
-            "baseline", "links", "note_zh", "note_en", "source",
+            "baseline", "links", "note_zh", "note_en", "source", "nodes",
         },
         "indicators": {
             "id", "area", "name_zh", "name_en", "value", "unit_zh", "unit_en", "as_of", "as_of_label_zh",
@@ -798,12 +798,33 @@ class _Builder:
                         self.problem(entry, f"link '{link}' is not a known indicator{hint}", "links")
             optional = {k: self.text(entry, k, required=False) for k in ("lead_zh", "lead_en", "note_zh", "note_en")}
             if ok and area and None not in titles and start and deadline and target and source:
-                result.append(Task(
+                task = Task(
                     id=id_, area=area, title_zh=titles[0], title_en=titles[1], start=start, deadline=deadline,
                     target=self._shared.setdefault(target, target), source=self._shared.setdefault(source, source),
                     baseline=baseline, links=self._shared.setdefault(tuple(links), tuple(links)), **optional,
-                ))
+                )
+                if "nodes" in entry.data:
+                    task = self.nodes(entry, task)
+                if task is not None:
+                    result.append(task)
         return result
+
+    def nodes(self, entry: _Entry, task: Task) -> Task | None:
+        """The task with the time nodes its entry gives (trajectory.py checks them as `assign --node` does)."""
+        from sdpolicy.trajectory import check_nodes, node_field_problem, nodes_of_field
+
+        value = entry.data["nodes"]
+        shape = node_field_problem(value)
+        if shape is not None:
+            self.problem(entry, f"field 'nodes': {shape}", "nodes")
+            return None
+        nodes = nodes_of_field(value)
+        try:
+            check_nodes(nodes, task)
+        except UsageError as exc:
+            self.problem(entry, f"field 'nodes': {exc.message}", "nodes")
+            return None
+        return task._replace(nodes=nodes)
 
     def check_baseline(self, entry: _Entry, baseline: str, target: Target | None, indicators: dict[str, Indicator]) -> bool:
         indicator = indicators.get(baseline)

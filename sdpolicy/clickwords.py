@@ -105,7 +105,7 @@ HELP_ZH: dict[str, str] = {
     "counts of each light of an area, a unit or the whole plan.":
         "每月（或每季度）末的亮灯和进度：一项任务的实际与序时进度，或一个领域、一个单位或全部任务各色灯的数目。",
     "One task (IND-01); default: the whole plan.": "一项任务（IND-01）；默认：全部任务。",
-    "Only the tasks whose lead unit contains this text.": "只看牵头单位含有此文字的任务。",
+    "Only the tasks this unit leads or cooperates on (its name or any alias).": "只看此单位牵头或配合的任务（全称或任一简称）。",
     "month or quarter: the period whose ends are the columns.": "month 或 quarter：以每月或每季度末为列。",
     "First day, YYYY-MM-DD (default: the start of the plan).": "起始日，格式 YYYY-MM-DD（默认：要点开始之日）。",
     "Last day, YYYY-MM-DD (default: the end of the plan, or today if earlier).":

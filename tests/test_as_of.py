@@ -193,3 +193,19 @@ def test_a_change_of_a_percentage_is_in_percentage_points(cli, mark):
         assert cells[-2:] == [change, "—"]
     share = _indicator(json.loads(cli("compare", "--json", "--as-of", JUNE).stdout), "county-portal-share")
     assert (share["change"], share["growth"]) == (23, None)
+
+
+def test_xlsx_change_of_a_percentage_is_in_points(cli, mark, tmp_path):
+    # 75 % → 98 %: the Change cell holds 23 with a points format, not 0.23 shown as 23.0 %.
+    mark("county-portal-share", "--value", "98", "--date", JUNE)
+    mark("internet-users", "--value", "1200", "--date", JUNE)
+    for lang, sheet, unit in (("en", "Baselines", " percentage points"), ("zh", "基数", "个百分点")):
+        target = tmp_path / f"{lang}.xlsx"
+        assert cli("report", "--xlsx", "-o", str(target), "--as-of", JUNE, "--lang", lang).exit_code == 0
+        ws = openpyxl.load_workbook(target)[sheet]
+        header = [c.value for c in ws[1]]
+        change = header.index("Change" if lang == "en" else "变化") + 1
+        rows = {ws.cell(r, 1).value: ws.cell(r, change) for r in range(2, ws.max_row + 1)}
+        share = rows["county-portal-share"]
+        assert share.value == 23 and share.number_format == f'+0.0"{unit}";-0.0"{unit}";0.0"{unit}"'
+        assert rows["internet-users"].value == 200 and rows["internet-users"].number_format == "#,##0"

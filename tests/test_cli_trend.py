@@ -103,8 +103,21 @@ def test_sparkline():
         (("--from", "2006-06-01", "--to", "2006-05-01"), "before it starts"),
         (("--from", "2006-13-01"), "not a real date"),
         (("IND-99",), "IND-09"),
-        (("--unit", "no such unit"), "no task"),
+        (("--unit", "no such unit"), "unknown unit"),
+        (("--unit", "济南"), "no task yet"),
     ],
 )
 def test_bad_input_is_refused(cli, args, words):
     assert words in assert_refused(cli("trend", *args))
+
+
+def test_a_unit_trend_counts_the_tasks_it_leads_or_cooperates_on(cli, marked):
+    # 济南 leads IND-01 (green at 06-30: 45 % against 42.1 %) and cooperates on IND-11 (yellow:
+    # 25 %, 17 behind); PUB-04, assigned to another unit, is not counted.
+    assert cli("assign", "IND-01", "--lead", "济南", "--date", "2006-03-01").exit_code == 0
+    assert cli("assign", "IND-11", "--lead", "青岛", "--with", "济南市", "--date", "2006-03-01").exit_code == 0
+    assert cli("assign", "PUB-04", "--lead", "青岛", "--date", "2006-03-01").exit_code == 0
+    view = as_json(cli, "trend", "--unit", "Jinan", "--from", "2006-06-01", "--to", "2006-06-30")
+    assert view["unit"] == "济南市"  # the canonical name, whatever name was typed
+    (point,) = view["points"]
+    assert (point["tasks"], point["green"], point["yellow"], point["red"]) == (2, 1, 1, 0)

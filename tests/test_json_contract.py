@@ -229,7 +229,8 @@ def test_trend(cli, records):
     assert set(view["task"]) == TASK_ROW - TREND_POINT - {"latest", "forecast"}
     assert view["points"] and all(set(p) == TREND_POINT for p in view["points"])
     assert set(view["forecast"]) == FORECAST
-    for scope in ((), ("--area", "e-gov"), ("--unit", "省")):
+    assert cli("assign", "IND-01", "--lead", "济南").exit_code == 0
+    for scope in ((), ("--area", "e-gov"), ("--unit", "济南")):
         view = run_json(cli, "trend", *scope, "--every", "quarter")
         assert set(view) == TOP["trend"]
         assert view["points"] and all(set(p) == TREND_COUNTS for p in view["points"])

@@ -179,3 +179,35 @@ def test_an_unknown_node_name_is_refused_with_the_names(cli):
     message = assert_refused(cli("mark", "ENV-05", "--node", "drat", "--date", "2006-06-30"))
     assert "送审稿" in message and "draft" in message
     assert "--value" in assert_refused(cli("mark", "ENV-05", "--node", "draft", "--done"))
+
+
+def _catalogue_with_nodes(tmp_path, nodes: str):
+    from pathlib import Path
+
+    source = (Path(__file__).parent / "data" / "catalogue" / "valid" / "minimal.toml").read_text(encoding="utf-8")
+    marker = 'target = { kind = "milestone", event = "event" }\n'
+    assert marker in source
+    path = tmp_path / "plan.toml"
+    path.write_text(source.replace(marker, marker + f"nodes = {nodes}\n"), encoding="utf-8")
+    return path
+
+
+def test_a_catalogue_may_carry_nodes(tmp_path, cli):
+    from sdpolicy.catalogue import load_catalogue
+
+    # IND-03 runs 2006-03-01 to 2006-09-30 (213 days): a venue booked by 05-31, the expo itself.
+    path = _catalogue_with_nodes(tmp_path, '[{ date = 2006-05-31, zh = "落实场馆", en = "venue booked" }, '
+                                           '{ date = 2006-09-20, zh = "开幕", en = "opening" }]')
+    task = load_catalogue(path).tasks_by_id["IND-03"]
+    assert task.nodes == (Node(date(2006, 5, 31), "落实场馆", "venue booked"), Node(date(2006, 9, 20), "开幕", "opening"))
+    # On 06-30 the venue is 30 days late: 30/213 = 14 % of the period, past 10: red, naming the node.
+    row = json.loads(cli("show", "IND-03", "--catalogue", str(path), "--as-of", "2006-06-30", "--json").stdout)["task"]
+    assert (row["light"], row["reason"]["node_en"], row["reason"]["days"]) == ("red", "venue booked", 30)
+
+
+def test_bad_catalogue_nodes_are_reported_with_their_line(tmp_path, cli):
+    path = _catalogue_with_nodes(tmp_path, '[{ date = 2006-10-31, zh = "开幕" }]')  # after the 09-30 deadline
+    result = cli("validate", str(path))
+    assert result.exit_code == 65
+    assert "nodes" in result.stderr and "outside task IND-03's period" in result.stderr
+    assert f"{path}:" in result.stderr

@@ -19,7 +19,7 @@ from sdpolicy.errors import UsageError
 def trend(
     task_id: Annotated[Optional[str], typer.Argument(metavar="[ID]", show_default=False, help="One task (IND-01); default: the whole plan.")] = None,
     area: AreaOption = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", show_default=False, help="Only the tasks whose lead unit contains this text.")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", show_default=False, help="Only the tasks this unit leads or cooperates on (its name or any alias).")] = None,
     every: Annotated[str, typer.Option("--every", help="month or quarter: the period whose ends are the columns.")] = "month",
     since: Annotated[Optional[str], typer.Option("--from", show_default=False, help="First day, YYYY-MM-DD (default: the start of the plan).")] = None,
     until: Annotated[Optional[str], typer.Option("--to", show_default=False, help="Last day, YYYY-MM-DD (default: the end of the plan, or today if earlier).")] = None,
@@ -59,12 +59,25 @@ def trend(
         if chosen_area is not None:
             tasks = plan.tasks_in(chosen_area.slug)
         elif unit is not None:
-            needle = unit.strip().casefold()
-            tasks = tuple(t for t in plan.tasks if needle and any(needle in (x or "").casefold() for x in (t.lead_zh, t.lead_en)))
-            if not tasks:
-                raise UsageError(f"no task has a lead unit matching '{unit}'", zh=f"没有牵头单位与“{unit}”相符的任务")
+            tasks, unit = _unit_tasks(plan, opened.home, unit)
         else:
             tasks = plan.tasks
         summaries = group_trend(plan, tasks, opened.records, dates)
         view = group_trend_view(plan, dates, summaries, every, area=chosen_area, unit=unit)
     emit(view, as_json, language, render_trend)
+
+
+def _unit_tasks(plan: Any, home: Any, name: str) -> tuple[tuple[Any, ...], str]:
+    """The tasks a unit leads or cooperates on in the assignments in effect now (`sdpolicy assign`)."""
+    from sdpolicy.units import in_effect, load_units, read_assignments, roles_of
+
+    units = load_units(home)
+    unit = units.find(name, "--unit")
+    roles = roles_of(unit.zh, in_effect(read_assignments(home)), units)
+    tasks = tuple(t for t in plan.tasks if t.id in roles)
+    if not tasks:
+        raise UsageError(
+            f"{unit.zh} leads or cooperates on no task yet; assign tasks with sdpolicy assign",
+            zh=f"{unit.zh} 尚未牵头或配合任何任务；请先用 sdpolicy assign 分工",
+        )
+    return tasks, unit.zh

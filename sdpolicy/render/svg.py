@@ -431,7 +431,7 @@ def trajectory_chart(row: dict[str, Any], view: dict[str, Any], lang: str) -> st
     first = min(_day_number(view["plan"]["start"]), _day_number(row["start"]))
     last = max(_day_number(view["plan"]["end"]), _day_number(row["deadline"]))
     head_h = 6 + len(heading) * 17
-    plot_h = 130
+    plot_h = 110
     span = GROUP_WIDTH - left - right
 
     def x_of(day: str) -> float:

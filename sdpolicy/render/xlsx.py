@@ -25,6 +25,24 @@ class Percent(float):
     """A percentage in points (42.5), written as the fraction 0.425 with a 0.0% format."""
 
 
+class Points(float):
+    """A change of a percentage, in percentage points: 23 shown as +23.0 points / +23.0个百分点, not as
+    23.0 %, which would read as a growth."""
+
+    unit = ""
+
+    @classmethod
+    def of(cls, value: float, lang: str) -> "Points":
+        points = cls(value)
+        points.unit = t("points", lang, value="").strip()
+        return points
+
+    @property
+    def number_format(self) -> str:
+        spaced = f' {self.unit}' if self.unit.isascii() else self.unit
+        return f'+0.0"{spaced}";-0.0"{spaced}";0.0"{spaced}"'
+
+
 INT_FORMAT = "#,##0"
 FLOAT_FORMAT = "#,##0.0#"
 PERCENT_FORMAT = "0.0%"
@@ -145,7 +163,8 @@ def baselines_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[li
             linked or None,
             _figure(i["actual"], i["unit_zh"]),
             _day(i["actual_date"]),
-            _figure(i["change"], i["unit_zh"]),
+            Points.of(i["change"], lang) if i["change"] is not None and i["unit_zh"] == "%"
+            else _figure(i["change"], i["unit_zh"]),
             Percent(i["growth"]) if i["growth"] is not None else None,
         ])
     return headers, rows
@@ -208,6 +227,8 @@ def _shown(value: Any) -> str:
         return value.word
     if isinstance(value, Percent):
         return f"{value:.1f}%"
+    if isinstance(value, Points):
+        return f"+{value:.1f} {value.unit}"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -235,12 +256,18 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
     }
     widths = [words.display_width(h) for h in headers]
     for values in rows:
-        ws.append([v.word if isinstance(v, briefing.Light) else (fraction(v) if isinstance(v, Percent) else v) for v in values])
+        ws.append([
+            v.word if isinstance(v, briefing.Light) else fraction(v) if isinstance(v, Percent)
+            else float(v) if isinstance(v, Points) else v
+            for v in values
+        ])
         for column, (cell, value) in enumerate(zip(ws[ws.max_row], values)):
             if isinstance(value, briefing.Light):
                 cell.fill, cell.font = fills[value.code]
             elif isinstance(value, Percent):
                 cell.number_format = PERCENT_FORMAT
+            elif isinstance(value, Points):
+                cell.number_format = value.number_format
             elif isinstance(value, datetime):
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(value, date):
