@@ -565,7 +565,7 @@ def report(
     elif as_csv:
         from sdpolicy.render.csvfile import render_csv
 
-        text = render_csv(view, for_file=output is not None)
+        text = render_csv(view, for_file=output is not None, lang=language)
     elif html:
         from sdpolicy.render.html import render_report
 

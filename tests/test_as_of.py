@@ -144,9 +144,10 @@ def test_xlsx_summary_filter_leaves_out_the_total_row(cli, mark, tmp_path):
     target = tmp_path / "r.xlsx"
     assert cli("report", "--xlsx", "-o", str(target), "--as-of", JUNE).exit_code == 0
     summary = openpyxl.load_workbook(target)["Summary"]
-    # A header and seven areas in rows 1-8, the total in row 9: the filter stops at row 8.
-    assert summary.cell(9, 1).value == "Total"
-    assert summary.auto_filter.ref == "A1:H8"  # eight columns: area, tasks, five lights, overall
+    # Under the title (row 1) and the date (row 2), a header and seven areas in rows 4-11, the
+    # total in row 12: the filter stops at row 11.
+    assert summary.cell(12, 1).value == "Total"
+    assert summary.auto_filter.ref == "A4:H11"  # eight columns: area, tasks, five lights, overall
 
 
 def test_xlsx_percentages_are_stored_as_shown(cli, mark, tmp_path):

@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -186,6 +188,39 @@ def test_csv_columns_are_exactly_the_flattened_list_json_keys(cli, mark, marked)
     assert len(COLUMNS) == len(set(COLUMNS))
 
 
+def test_chinese_csv_has_chinese_headers_and_words(cli, marked, tmp_path):
+    # Issue 14: the Chinese CSV was byte-identical to the English one. Now --lang zh writes the
+    # Tasks sheet as text, in Chinese; --lang en keeps the JSON keys (checked above).
+    target = tmp_path / "tasks.csv"
+    ok(cli("report", "--csv", "-o", str(target), "--as-of", AS_OF, "--lang", "zh"))
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == len(PLAN.tasks) + 1
+    with target.open(encoding="utf-8-sig", newline="") as stream:
+        header, *rows = list(csv.reader(stream))
+    assert header[:10] == ["编号", "领域", "任务", "目标", "实际", "完成率", "亮灯", "评价依据", "期限", "牵头单位"]
+    by_id = {row[0]: dict(zip(header, row)) for row in rows}
+    assert len(by_id) == len(PLAN.tasks)
+    # IND-01: 120 of 200 enterprises is 60.0%, green; EGOV-10: 88% of a 75% → 100% way is 52.0%.
+    ind01 = by_id["IND-01"]
+    assert (ind01["领域"], ind01["目标"], ind01["实际"], ind01["完成率"], ind01["亮灯"]) == (
+        "传统产业信息技术改造", "200 家", "120", "60.0%", "绿灯")
+    assert (ind01["最新说明"], ind01["报送单位"], ind01["最新记录日期"]) == ("首批验收完成", "省经贸委", "2006-06-30")
+    egov10 = by_id["EGOV-10"]
+    assert (egov10["实际"], egov10["完成率"], egov10["亮灯"], egov10["单位"]) == ("88.0%", "52.0%", "绿灯", "%")
+    assert (by_id["EGOV-01"]["亮灯"], by_id["IND-02"]["亮灯"], by_id["PUB-04"]["亮灯"]) == ("完成", "灰灯", "红灯")
+    assert by_id["IND-02"]["类型"] == "里程碑" and by_id["IND-02"]["目标"] == "会议召开"
+    # No English words but ids and what the catalogue's Chinese itself holds (CMM, IT, …).
+    ids = sorted([t.id for t in PLAN.tasks] + [i.id for i in PLAN.indicators], key=len, reverse=True)
+    allowed = set(re.findall(r"[A-Za-z]+", " ".join(t.title_zh for t in PLAN.tasks)))
+    text = re.sub("|".join(map(re.escape, ids)), " ", data.decode("utf-8-sig"))
+    assert [w for w in re.findall(r"[A-Za-z]+", text) if w not in allowed] == []
+    # English keys stay behind --lang en, which is what a C locale gives without --lang.
+    english = ok(cli("report", "--csv", "--as-of", AS_OF, "--lang", "en"))
+    assert english == ok(cli("report", "--csv", "--as-of", AS_OF))
+    assert next(csv.reader(io.StringIO(english)))[:3] == ["id", "area", "area_zh"]
+    assert english != ok(cli("report", "--csv", "--as-of", AS_OF, "--lang", "zh"))
+
+
 # ---------------------------------------------------------------------------------------------
 # XLSX
 
@@ -206,15 +241,17 @@ def test_xlsx_sheets_and_headers_follow_the_language(cli, marked, tmp_path, lang
     assert book.sheetnames == [t(s, lang) for s in SHEETS]
     summary, tasks, baselines, log, trend = book.worksheets
     header = [c.value for c in tasks[1]]
-    assert header[:5] == [t(k, lang) for k in ("id", "area", "title", "kind", "target")]
+    # The printed columns come first (issue 14: twenty columns printed at about 4 pt).
+    assert header[:5] == [t(k, lang) for k in ("id", "area", "title", "target", "actual")]
     assert t("light", lang) in header and t("percent", lang) in header
-    assert [c.value for c in summary[1]][:2] == [t("area", lang), t("tasks", lang)]
+    assert [c.value for c in summary[4]][:2] == [t("area", lang), t("tasks", lang)]  # under title and date
     assert [c.value for c in baselines[1]][:4] == [t(k, lang) for k in ("id", "indicator", "area", "baseline")]
     assert [c.value for c in log[1]][:3] == [t(k, lang) for k in ("record", "date", "item")]
-    for sheet in book.worksheets:
-        # The header row and the first column (in Trend, the id and the title) stay in view.
-        assert sheet.freeze_panes == ("C2" if sheet is trend else "B2")
-        first_row = [c.value for c in sheet[1] if c.value]
+    for sheet, head in zip(book.worksheets, (4, 1, 1, 1, 1)):
+        # The header row and the first column (in Trend, the id and the title) stay in view; the
+        # Summary's header is in row 4, under its title and date.
+        assert sheet.freeze_panes == ("C2" if sheet is trend else f"B{head + 1}")
+        first_row = [c.value for c in sheet[head] if c.value]
         if lang == "zh":
             # Chinese headers carry no English words (UTC is the name of the time scale).
             assert not [w for c in first_row for w in re.findall(r"[A-Za-z]+", c) if w != "UTC"], first_row
@@ -248,15 +285,19 @@ def test_xlsx_row_counts(cli, marked, tmp_path):
     assert tasks.max_row == 1 + len(PLAN.tasks)
     assert baselines.max_row == 1 + len(PLAN.indicators)
     assert log.max_row == 1 + len(MARKS)
-    names = [summary.cell(r, 1).value for r in range(2, 2 + len(PLAN.areas) + 1)]
+    # Above the table (issue 14: they stood below it), the title in A1 and the date in row 2, so
+    # that a sheet passed on alone, or printed, says what it is and when before its figures.
+    assert summary.cell(1, 1).value == "Key points of Shandong's 2006 informatization work: progress report"
+    assert [summary.cell(2, c).value for c in (1, 2)] == ["As of", datetime(2006, 7, 1)]
+    assert summary.cell(3, 1).value is None
+    names = [summary.cell(r, 1).value for r in range(5, 5 + len(PLAN.areas) + 1)]
     assert names == [a.name_en for a in PLAN.areas] + ["Total"]
-    assert summary.cell(2 + len(PLAN.areas), 2).value == len(PLAN.tasks)
-    # Below the table: which plan and when, so a sheet passed on alone keeps its date.
-    as_of_row = [summary.cell(summary.max_row, c).value for c in (1, 2)]
-    assert as_of_row == ["As of", datetime(2006, 7, 1)]
+    assert summary.cell(5 + len(PLAN.areas), 2).value == len(PLAN.tasks)
+    assert summary.max_row == 5 + len(PLAN.areas)  # nothing below the total
     assert summary.column_dimensions["B"].width >= len("2006-07-01")  # a narrower column shows ###
-    assert summary.cell(1, 2).alignment.horizontal == "right"  # over figures
-    assert summary.cell(1, 1).alignment.horizontal is None
+    assert summary.cell(4, 2).alignment.horizontal == "right"  # over figures
+    assert summary.cell(4, 1).alignment.horizontal is None
+    assert summary.print_title_rows == "$4:$4"
 
 
 def column(sheet, header: str) -> dict[str, object]:
@@ -310,8 +351,8 @@ def test_xlsx_lights_are_filled_cells_with_a_word(cli, marked, tmp_path, lang):
     assert len({c.fill.fgColor.rgb for c in lights.values()}) == 5
     summary = workbook(cli, tmp_path, lang).worksheets[0]
     for index, code in enumerate(words.LIGHTS, start=3):
-        assert summary.cell(1, index).value == words.heading(words.light(code, lang), lang)
-        assert summary.cell(1, index).fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR[code][1:].upper()
+        assert summary.cell(4, index).value == words.heading(words.light(code, lang), lang)
+        assert summary.cell(4, index).fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR[code][1:].upper()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -340,8 +381,68 @@ def test_xlsx_column_widths_count_chinese_characters_twice(cli, marked, tmp_path
     assert widths["编号"] == max(len(t.id) for t in PLAN.tasks) + 2
     # 领域: the longest area name in Chinese, 10 characters, needs 20 columns.
     assert widths["领域"] == max(words.display_width(a.name_zh) for a in PLAN.areas) + 2
-    assert widths["任务"] == 60  # long titles are capped and wrap
+    assert widths["任务"] == 36  # long titles are capped at their printed width and wrap
     assert tasks.cell(2, 3).alignment.wrap_text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_xlsx_tasks_sheet_prints_readably_by_area(cli, marked, tmp_path, lang):
+    # Issue 14: the Tasks sheet printed its twenty-odd columns on one landscape page at about 4 pt.
+    tasks = workbook(cli, tmp_path, lang).worksheets[1]
+    printed = ("id", "area", "title", "target", "actual", "percent", "light", "why", "deadline", "lead")
+    assert [c.value for c in tasks[1]][:10] == [t(k, lang) for k in printed]
+    assert tasks.print_area == f"'{tasks.title}'!$A$1:$J${1 + len(PLAN.tasks)}"
+    assert tasks.print_title_rows == "$1:$1"  # the header on every page
+    # A page break after each area but the last: the areas hold 13, 10, 14, 9, 12, 11 and 12
+    # tasks, so after rows 1 + 13 = 14, 24, 38, 47, 59 and 70.
+    assert [b.id for b in tasks.row_breaks.brk] == [14, 24, 38, 47, 59, 70]
+    assert [len(PLAN.tasks_in(a.slug)) for a in PLAN.areas] == [13, 10, 14, 9, 12, 11, 12]
+    # Excel ignores manual breaks under "fit to page": a fixed scale instead, which fits the ten
+    # columns (about 8 px a character and 5 px of padding each) into landscape A4 less 0.5-inch
+    # margins, 271.6 mm = 1026 px at 96 dpi, and stays readable (11 pt at 70 % is 7.7 pt).
+    assert not tasks.sheet_properties.pageSetUpPr.fitToPage
+    assert tasks.page_setup.orientation == "landscape" and int(tasks.page_setup.paperSize) == 9  # A4
+    scale = int(tasks.page_setup.scale)
+    widths = [tasks.column_dimensions[letter].width for letter in "ABCDEFGHIJ"]
+    assert sum(8 * w + 5 for w in widths) * scale / 100 <= 1026.5
+    assert scale >= 70
+    # Long text wraps within its printed width, and its row is tall enough for the lines.
+    title = column(tasks, t("title", lang))["IND-05"]
+    assert title.alignment.wrap_text and tasks.column_dimensions["C"].width == 36
+    lines = -(-words.display_width(title.value) // 35)
+    assert tasks.row_dimensions[title.row].height >= 16 * lines > 16
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext)")
+def test_xlsx_prints_in_libreoffice_as_intended(cli, marked, tmp_path):
+    # The workbook converted to PDF by LibreOffice, read back page by page.
+    ok(cli("report", "--xlsx", "-o", str(tmp_path / "report.xlsx"), "--as-of", AS_OF, "--lang", "en"))
+    subprocess.run([soffice(), "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "report.xlsx")],
+                   capture_output=True, timeout=180, check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    # The Summary's first page: its title and date, then the table.
+    first = pages[0]
+    assert first.index("progress report") < first.index("As of") < first.index("Tasks") < first.index("Total")
+    # The Tasks sheet: the pages whose header has Why; each starts with its header, holds one
+    # area's tasks only, and none shows the columns after the printed ten.
+    ids = {task.id: task.area for task in PLAN.tasks}
+    task_pages = [p for p in pages if re.search(r"^\s*ID\s+Area\s+Task\s+Target.*Why", p, flags=re.M)]
+    assert len(task_pages) >= len(PLAN.areas)
+    seen = []
+    for page_text in task_pages:
+        areas = {ids[i] for i in re.findall(r"^\s*([A-Z]+-\d\d)\b", page_text, flags=re.M) if i in ids}
+        assert len(areas) == 1, areas
+        seen += areas
+        assert "Range high end" not in page_text and "Forecast" not in page_text
+    assert sorted(set(seen)) == sorted(a.slug for a in PLAN.areas)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,15 +1,20 @@
-"""The CSV report: one row per task, the columns of `list --json` with nested objects flattened.
+"""The CSV report: one row per task.
 
-The columns are the JSON keys, not words of either language: the CSV is for programs and pivot
-tables, and it carries both the zh and en fields. Named csvfile so that `import csv` inside the
-package still finds the standard library.
+In English (`--lang en`), the columns of `list --json` with nested objects flattened: the JSON
+keys, for programs, carrying both the zh and en fields. In Chinese, the spreadsheet's Tasks sheet
+as text: Chinese headers and words (area names, lights, states, reasons), for the clerk who opens
+it in Excel or WPS. Named csvfile so that `import csv` inside the package still finds the
+standard library.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
+
+from sdpolicy.render import briefing, words
 
 # The flattened schema. It is written out rather than discovered from the rows so that the header
 # never depends on the data: `latest` is null until a task has a record, and `reason` carries
@@ -57,12 +62,41 @@ def tasks(view: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for area in view["areas"] for r in area["tasks_list"]]
 
 
-def render_csv(view: dict[str, Any], *, for_file: bool) -> str:
+def localised(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The Tasks sheet's headers and rows in `lang`, each value as text a spreadsheet reads back:
+    lights and states as words, percentages as 42.5%, dates ISO, figures without separators."""
+    from sdpolicy.render.xlsx import Percent, tasks_sheet
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, briefing.Light):
+            return value.word
+        if isinstance(value, Percent):
+            return words.pct(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else str(round(value, 6))
+        return str(value)
+
+    headers, rows = tasks_sheet(view, lang)
+    return headers, [[text(v) for v in row] for row in rows]
+
+
+def render_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str:
     """The CSV text. A file gets the BOM (without it Excel reads UTF-8 as the local code page and
     garbles Chinese) and CRLF line ends; stdout gets neither, for pipes into Unix tools."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n" if for_file else "\n")
-    writer.writeheader()
-    for row in tasks(view):
-        writer.writerow(flatten(row))
+    ending = "\r\n" if for_file else "\n"
+    if lang == "zh":
+        headers, rows = localised(view, lang)
+        plain = csv.writer(buffer, lineterminator=ending)
+        plain.writerow(headers)
+        plain.writerows(rows)
+    else:
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator=ending)
+        writer.writeheader()
+        for row in tasks(view):
+            writer.writerow(flatten(row))
     return (BOM if for_file else "") + buffer.getvalue()

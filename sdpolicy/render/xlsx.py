@@ -53,6 +53,7 @@ HEADER_FILL = "E9ECEF"
 # falls back to a serif face for those cells alone.
 FONT = {"name": "Calibri", "size": 11}
 MAX_WIDTH = 60  # wider text wraps inside the cell
+LINE_HEIGHT = 16  # points: a line of 11-point text with its leading, CJK fonts being the tallest
 
 
 def _day(text: str | None) -> date | None:
@@ -108,11 +109,21 @@ def units_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[A
     return (table.headers if table else []), rows
 
 
+# The Tasks sheet's columns. Twenty-odd columns fitted to one landscape A4 page came out at about
+# 4 pt, so the ones a printed page needs come first and the print area stops after PRINTED of
+# them; the figures behind them (kind, target figures, unit, forecast, dates, latest record)
+# follow, for filtering and sums on screen. In the printed columns long text wraps at PRINT_WIDTH.
+TASK_COLUMNS = (
+    "id", "area", "title", "target", "actual", "percent", "light", "why", "deadline", "lead",
+    "kind", "target_value", "target_max", "unit", "state", "expected", "forecast", "forecast_status",
+    "start", "latest_date", "latest_note", "by",
+)
+PRINTED = 10
+PRINT_WIDTH = {"area": 22, "title": 36, "target": 14, "why": 28, "lead": 14}
+
+
 def tasks_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
-    headers = [t(k, lang) for k in (
-        "id", "area", "title", "kind", "target", "target_value", "target_max", "unit", "actual", "state",
-        "percent", "expected", "light", "why", "forecast", "forecast_status", "start", "deadline", "lead", "latest_date", "latest_note", "by",
-    )]
+    headers = [t(k, lang) for k in TASK_COLUMNS]
     rows = []
     for area in view["areas"]:
         for r in area["tasks_list"]:
@@ -121,24 +132,29 @@ def tasks_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[A
             unit_zh = target["unit_zh"]
             latest = r["latest"] or {}
             forecast = r["forecast"]
-            rows.append([
-                r["id"], words.name(area, lang), words.title(r, lang), t(f"kind.{kind}", lang),
-                words.target(target, lang),
-                _figure(target["min"] if kind == "range" else target["value"], unit_zh),
-                _figure(target["max"], unit_zh),
-                _unit(target, lang),
-                _figure(r["actual"], unit_zh),
-                words.state(r["state"], lang) if r["state"] else None,
-                Percent(r["percent"]) if r["percent"] is not None else None,
-                Percent(r["expected"]) if r["expected"] is not None else None,
-                briefing.light(r["light"], lang),
-                words.reason(r["reason"], lang),
-                _figure(forecast["value"], unit_zh) if forecast else None,
-                t(f"forecast.{forecast['status']}", lang) if forecast else None,
-                _day(r["start"]), _day(r["deadline"]),
-                pair(r, "lead", lang) or None,
-                _day(latest.get("date")), latest.get("note") or None, latest.get("by") or None,
-            ])
+            cells = {
+                "id": r["id"], "area": words.name(area, lang), "title": words.title(r, lang),
+                "target": words.target(target, lang),
+                "actual": _figure(r["actual"], unit_zh),
+                "percent": Percent(r["percent"]) if r["percent"] is not None else None,
+                "light": briefing.light(r["light"], lang),
+                "why": words.reason(r["reason"], lang),
+                "deadline": _day(r["deadline"]),
+                "lead": pair(r, "lead", lang) or None,
+                "kind": t(f"kind.{kind}", lang),
+                "target_value": _figure(target["min"] if kind == "range" else target["value"], unit_zh),
+                "target_max": _figure(target["max"], unit_zh),
+                "unit": _unit(target, lang),
+                "state": words.state(r["state"], lang) if r["state"] else None,
+                "expected": Percent(r["expected"]) if r["expected"] is not None else None,
+                "forecast": _figure(forecast["value"], unit_zh) if forecast else None,
+                "forecast_status": t(f"forecast.{forecast['status']}", lang) if forecast else None,
+                "start": _day(r["start"]),
+                "latest_date": _day(latest.get("date")),
+                "latest_note": latest.get("note") or None,
+                "by": latest.get("by") or None,
+            }
+            rows.append([cells[k] for k in TASK_COLUMNS])
     return headers, rows
 
 
@@ -238,14 +254,17 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str, total: bool = False) -> None:
-    """The sheet with its header, cells, widths and print setup; `total`: the last row sums the others
-    and stays out of the filter, so sorting never moves it among them."""
+def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str, *, head: int = 1,
+                 caps: dict[int, int] | None = None, total: bool = False) -> None:
+    """The table with its header in row `head` (the rows above hold a title). `caps` gives columns
+    (0-based) a width beyond which their text wraps, narrower than the general MAX_WIDTH. `total`:
+    the last row sums the others and stays out of the filter, so sorting never moves it among them."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws.append(headers)
-    for cell in ws[1]:
+    caps = caps or {}
+    for column, text in enumerate(headers, start=1):
+        cell = ws.cell(head, column, text)
         cell.font = Font(bold=True, **FONT)
         cell.fill = PatternFill(fill_type="solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -255,13 +274,11 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
         for code, colour in words.LIGHT_COLOUR.items()
     }
     widths = [words.display_width(h) for h in headers]
-    for values in rows:
-        ws.append([
-            v.word if isinstance(v, briefing.Light) else fraction(v) if isinstance(v, Percent)
-            else float(v) if isinstance(v, Points) else v
-            for v in values
-        ])
-        for column, (cell, value) in enumerate(zip(ws[ws.max_row], values)):
+    for number, values in enumerate(rows, start=head + 1):
+        for column, value in enumerate(values):
+            shown = (value.word if isinstance(value, briefing.Light) else fraction(value) if isinstance(value, Percent)
+                     else float(value) if isinstance(value, Points) else value)
+            cell = ws.cell(number, column + 1, shown)
             if isinstance(value, briefing.Light):
                 cell.fill, cell.font = fills[value.code]
             elif isinstance(value, Percent):
@@ -285,21 +302,63 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
         letter = get_column_letter(column)
         if numeric and numeric[column - 1]:
             # Over figures, which Excel aligns right, the header goes right too.
-            ws.cell(1, column).alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
-        ws.column_dimensions[letter].width = min(width + 2, MAX_WIDTH)
-        if width + 2 > MAX_WIDTH:
-            for cell in ws[letter][1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(head, column).alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
+        cap = caps.get(column - 1, MAX_WIDTH)
+        ws.column_dimensions[letter].width = min(width + 2, cap)
+        if width + 2 > cap:
+            for number in range(head + 1, head + len(rows) + 1):
+                ws.cell(number, column).alignment = Alignment(wrap_text=True, vertical="top")
+    # Neither Excel nor LibreOffice grows a row for wrapped text written by a program: without a
+    # height the second line is hidden under the next row. Count the lines each wrapped cell needs
+    # (a little generously, as English wraps between words) and size the row.
+    for number, values in enumerate(rows, start=head + 1):
+        lines = max([
+            -(-words.display_width(_shown(value)) * 11 // (10 * (ws.column_dimensions[get_column_letter(c)].width - 1)))
+            for c, value in enumerate(values, start=1) if ws.cell(number, c).alignment.wrap_text
+        ] + [1])
+        if lines > 1:
+            ws.row_dimensions[number].height = LINE_HEIGHT * lines
+            # A row of several lines reads from its top line, every cell of it.
+            for cell in ws[number]:
+                cell.alignment = Alignment(horizontal=cell.alignment.horizontal, wrap_text=cell.alignment.wrap_text,
+                                           vertical="top")
     ws.freeze_panes = freeze
     if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + (0 if total else 1)}"
+        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{head + len(rows) - (1 if total else 0)}"
     # Printed, a sheet fits the page's width, landscape, its header row repeated on every page.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    ws.print_title_rows = f"{head}:{head}"
+
+
+# Landscape A4 less 0.5-inch side margins, in pixels at 96 dpi. A column of width w (in characters
+# of Calibri 11) is about 7w + 5 pixels wide in Excel; LibreOffice draws it a little wider, so the
+# scale is worked out at 8w + 5.
+PAGE_PIXELS = (297 - 25.4) / 25.4 * 96
+
+
+def _print_tasks(ws: Any, view: dict[str, Any]) -> None:
+    """The Tasks sheet on paper: the first PRINTED columns at a fixed scale that fits them to the
+    page's width, and a page break after each area, so that an area's tasks can be handed to the
+    unit that carries them. Excel ignores manual page breaks under "fit to page", hence the scale."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
+    last = 1 + sum(len(a["tasks_list"]) for a in view["areas"])
+    ws.print_area = f"A1:{get_column_letter(PRINTED)}{last}"
+    pixels = sum(8 * ws.column_dimensions[get_column_letter(c)].width + 5 for c in range(1, PRINTED + 1))
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None  # LibreOffice reads these over the scale
+    ws.page_setup.scale = max(10, min(100, int(100 * PAGE_PIXELS / pixels)))
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    row = 1
+    for area in view["areas"][:-1]:
+        row += len(area["tasks_list"])
+        if area["tasks_list"]:
+            ws.row_breaks.append(Break(id=row))
 
 
 def _finish_summary(summary: Any, view: dict[str, Any], lang: str) -> None:
@@ -307,18 +366,21 @@ def _finish_summary(summary: Any, view: dict[str, Any], lang: str) -> None:
 
     # The light columns' headers in their colours: the sheet reads like the lights chart.
     for offset, code in enumerate(words.LIGHTS):
-        cell = summary.cell(1, 3 + offset)
+        cell = summary.cell(SUMMARY_HEAD, 3 + offset)
         cell.fill = PatternFill(fill_type="solid", fgColor=words.LIGHT_COLOUR[code].lstrip("#").upper())
         cell.font = Font(bold=True, color=words.LIGHT_INK[code].lstrip("#").upper(), **FONT)
     for cell in summary[summary.max_row]:  # the total row
         cell.font = Font(bold=True, **FONT)
-    # Below the table, what it is and when: a sheet passed on alone keeps its date.
-    summary.append([])
-    summary.append([t("plan", lang), pair(view["plan"], "name", lang)])
-    summary.append([t("as_of", lang), _day(view["as_of"])])
-    summary.cell(summary.max_row, 2).number_format = DATE_FORMAT
+    # Above the table, what it is and when, as a page begins: a sheet passed on alone keeps its date.
+    summary.cell(1, 1, briefing.title(view, lang)).font = Font(bold=True, **{**FONT, "size": 14})
+    summary.cell(2, 1, t("as_of", lang)).font = Font(bold=True, **FONT)
+    summary.cell(2, 2, _day(view["as_of"])).number_format = DATE_FORMAT
     width = summary.column_dimensions["B"].width or 0
     summary.column_dimensions["B"].width = max(width, len(view["as_of"]) + 2)  # else Calc shows ###
+
+
+# The Summary sheet's table starts in row 4, under its title (row 1) and date (row 2).
+SUMMARY_HEAD = 4
 
 
 def render_workbook(view: dict[str, Any], lang: str) -> bytes:
@@ -328,20 +390,23 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
     book.properties.title = briefing.title(view, lang)
     book.properties.creator = "sdpolicy"
     sheets = [
-        ("sheet.summary", summary_sheet, "B2"),
-        ("sheet.tasks", tasks_sheet, "B2"),
-        ("sheet.baselines", baselines_sheet, "B2"),
-        ("sheet.log", log_sheet, "B2"),
-        ("sheet.trend", trend_sheet, "C2"),
+        # Each sheet's header row, and the first cell of the table that does not scroll away.
+        ("sheet.summary", summary_sheet, SUMMARY_HEAD, f"B{SUMMARY_HEAD + 1}"),
+        ("sheet.tasks", tasks_sheet, 1, "B2"),
+        ("sheet.baselines", baselines_sheet, 1, "B2"),
+        ("sheet.log", log_sheet, 1, "B2"),
+        ("sheet.trend", trend_sheet, 1, "C2"),
     ]
     if view.get("units"):
-        sheets.insert(2, ("sheet.units", units_sheet, "B2"))
-    for index, (name, build, freeze) in enumerate(sheets):
+        sheets.insert(2, ("sheet.units", units_sheet, 1, "B2"))
+    for index, (name, build, head, freeze) in enumerate(sheets):
         ws = book.active if index == 0 else book.create_sheet()
         ws.title = t(name, lang)
         headers, rows = build(view, lang)
-        _write_sheet(ws, headers, rows, freeze, total=build is summary_sheet)
+        caps = {TASK_COLUMNS.index(k): w for k, w in PRINT_WIDTH.items()} if build is tasks_sheet else None
+        _write_sheet(ws, headers, rows, freeze, head=head, caps=caps, total=build is summary_sheet)
     _finish_summary(book.worksheets[0], view, lang)
+    _print_tasks(book.worksheets[1], view)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
