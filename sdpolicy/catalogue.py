@@ -25,6 +25,11 @@ NUMERIC_KINDS = ("count", "range", "percent")
 DIRECTIONS = ("increase", "decrease")
 MILESTONE_EVENTS = ("document", "meeting", "system", "event", "report")
 QUALIFIERS = ("over", "nearly", "about", "forecast")
+# The roles the plan's own words give the units it names. It names no lead unit (牵头单位): the
+# office assigns those, outside the catalogue.
+UNIT_ROLES = ("co-organiser", "platform", "object", "pilot", "all-localities-departments")
+# The plan's words that soften a task: the target is what it strives for, not what it promises.
+HEDGES = ("力争", "争取", "逐步", "初步", "适时", "试点")
 MAX_QUOTE = 60
 _TASK_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 _INDICATOR_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -62,6 +67,15 @@ class Target(NamedTuple):
         return self.min if self.kind == "range" else self.value
 
 
+class NamedUnit(NamedTuple):
+    """A unit the plan itself names in a task, with the part the text gives it (one of UNIT_ROLES)."""
+
+    name_zh: str
+    name_en: str
+    role: str
+    quote: str
+
+
 class Node(NamedTuple):
     """A time node (时间节点): a dated step of a milestone or qualitative task (see trajectory.py)."""
 
@@ -80,12 +94,12 @@ class Task(NamedTuple):
     deadline: date
     target: Target
     source: Source
-    lead_zh: str | None = None
-    lead_en: str | None = None
     baseline: str | None = None
     links: tuple[str, ...] = ()
     note_zh: str | None = None
     note_en: str | None = None
+    units: tuple[NamedUnit, ...] = ()
+    hedge: str | None = None
     nodes: tuple[Node, ...] = ()  # from the catalogue or the office's assignments, in date order
 
 
@@ -104,6 +118,8 @@ class Indicator(NamedTuple):
     as_of_label_en: str | None = None
     state_zh: str | None = None
     state_en: str | None = None
+    note_zh: str | None = None
+    note_en: str | None = None
 
 
 class Area(NamedTuple):
@@ -119,6 +135,10 @@ class Document(NamedTuple):
     title_en: str
     date: date
     file: str | None = None
+    # A document whose text gives no exact date stands at an approximate one, and says why.
+    date_approximate: bool = False
+    date_note_zh: str | None = None
+    date_note_en: str | None = None
 
 
 class Lights(NamedTuple):
@@ -142,9 +162,13 @@ class Plan:
     tasks: tuple[Task, ...]
     indicators: tuple[Indicator, ...]
     path: str = ""
+    # Ids the catalogue once had, each with the id that now stands for it (a merged or renumbered
+    # task), so that records written under the old id still read.
+    renames: tuple[tuple[str, str], ...] = ()
     tasks_by_id: Mapping[str, Task] = field(init=False, repr=False, compare=False)
     indicators_by_id: Mapping[str, Indicator] = field(init=False, repr=False, compare=False)
     areas_by_slug: Mapping[str, Area] = field(init=False, repr=False, compare=False)
+    renamed: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # The mappings are views that pickle cannot hold; they are rebuilt from the tuples.
@@ -154,6 +178,11 @@ class Plan:
         object.__setattr__(self, "tasks_by_id", MappingProxyType({t.id: t for t in self.tasks}))
         object.__setattr__(self, "indicators_by_id", MappingProxyType({i.id: i for i in self.indicators}))
         object.__setattr__(self, "areas_by_slug", MappingProxyType({a.slug: a for a in self.areas}))
+        object.__setattr__(self, "renamed", MappingProxyType(dict(self.renames)))
+
+    def current_id(self, item: str) -> str:
+        """The id an item has now: itself, or what a renamed id became."""
+        return self.renamed.get(item, item)
 
     def tasks_in(self, area: str) -> tuple[Task, ...]:
         return tuple(t for t in self.tasks if t.area == area)
@@ -194,7 +223,7 @@ def suggest_zh(close: list[str]) -> str:
 
 
 def find_task(plan: Plan, text: str) -> Task:
-    task = plan.tasks_by_id.get(text.strip().upper())
+    task = plan.tasks_by_id.get(plan.current_id(text.strip().upper()))
     if task is None:
         close = closest(text, list(plan.tasks_by_id))
         raise UsageError(
@@ -204,7 +233,7 @@ def find_task(plan: Plan, text: str) -> Task:
 
 
 def find_indicator(plan: Plan, text: str) -> Indicator:
-    indicator = plan.indicators_by_id.get(text.strip().lower())
+    indicator = plan.indicators_by_id.get(plan.current_id(text.strip().lower()))
     if indicator is None:
         close = closest(text, list(plan.indicators_by_id))
         raise UsageError(
@@ -217,6 +246,7 @@ def find_indicator(plan: Plan, text: str) -> Indicator:
 def find_item(plan: Plan, text: str) -> Task | Indicator:
     """A task or, failing that, an indicator: `mark` records progress on either."""
     key = text.strip()
+    key = plan.renamed.get(key.upper(), plan.renamed.get(key.lower(), key))
     if key.upper() in plan.tasks_by_id:
         return plan.tasks_by_id[key.upper()]
     if key.lower() in plan.indicators_by_id:
@@ -384,6 +414,16 @@ class _Entry:
             return first + 1 if lines else 0
         return 0
 
+    def locate(self, value: str) -> tuple[int, int]:
+        """The 1-based line and column of `value` written as a TOML string in this entry; (0, 0) if not found."""
+        lines, first, stop = self.block()
+        for written in (f'"{value}"', f"'{value}'"):
+            for number in range(first, stop):
+                column = lines[number].find(written)
+                if column >= 0:
+                    return number + 1, column + 1
+        return 0, 0
+
     def where(self, key: str | None = None) -> str:
         """file:line of this entry (of `key` in it when the key is there), or just the file."""
         line = self.line(key)
@@ -398,18 +438,18 @@ class _Builder:
 
     _KNOWN = {
         "plan": {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights"},
-        "documents": {"id", "title_zh", "title_en", "date", "file"},
+        "documents": {"id", "title_zh", "title_en", "date", "file", "date_approximate", "date_note_zh", "date_note_en"},
         "areas": {"slug", "name_zh", "name_en", "section"},
         "tasks": {
-            "id", "area", "title_zh", "title_en", "lead_zh", "lead_en", "start", "deadline", "target",
+            "id", "area", "title_zh", "title_en", "units", "hedge", "start", "deadline", "target",
             "baseline", "links", "note_zh", "note_en", "source", "nodes",
         },
         "indicators": {
             "id", "area", "name_zh", "name_en", "value", "unit_zh", "unit_en", "as_of", "as_of_label_zh",
-            "as_of_label_en", "qualifier", "state_zh", "state_en", "source",
+            "as_of_label_en", "qualifier", "state_zh", "state_en", "note_zh", "note_en", "source",
         },
     }
-    _TOP_LEVEL = ("schema", "plan", "documents", "areas", "tasks", "indicators")
+    _TOP_LEVEL = ("schema", "plan", "renamed", "documents", "areas", "tasks", "indicators")
 
     def __init__(self, documents: list[tuple[Path, dict[str, Any], str]], path: Path | str = ""):
         self.documents = documents
@@ -434,6 +474,14 @@ class _Builder:
         line = entry.line(key)
         where = f"{entry.file}:{line}" if line else str(entry.file)
         self.note(f"{where}: {entry.label}: {message}", entry.order, line)
+
+    def problem_at(self, entry: _Entry, message: str, key: str, value: str) -> None:
+        """A problem with a value the entry spells out: file:line:col of that value, else of `key`."""
+        line, column = entry.locate(value)
+        if not line:
+            self.problem(entry, message, key)
+            return
+        self.note(f"{entry.file}:{line}:{column}: {entry.label}: {message}", entry.order, line)
 
     def file_problem(self, order: int, file: Path, text: str, message: str, key: str | None = None) -> None:
         line = 0
@@ -582,6 +630,7 @@ class _Builder:
         areas = self.areas()
         indicators = self.indicators({a.slug for a in areas}, {d.id for d in documents})
         tasks = self.tasks(start, end, {a.slug for a in areas}, {d.id for d in documents}, indicators)
+        renames = self.renames(tasks, indicators)
         year = head.data.get("year")
         if "year" not in head.data:
             self.problem(head, "missing field 'year'")
@@ -592,7 +641,7 @@ class _Builder:
             return None
         return Plan(
             year=year, start=start, end=end, lights=lights, documents=tuple(documents), areas=tuple(areas),
-            tasks=tuple(tasks), indicators=tuple(indicators.values()), path=label, **values,
+            tasks=tuple(tasks), indicators=tuple(indicators.values()), path=label, renames=renames, **values,
         )
 
     def lights(self, head: _Entry) -> Lights | None:
@@ -610,6 +659,14 @@ class _Builder:
             )
             return None
         return Lights(yellow_behind=yellow, red_behind=red)
+
+    def pair(self, entry: _Entry, stem: str) -> tuple[str | None, str | None]:
+        """An optional bilingual field: both languages or neither."""
+        zh, en = (self.text(entry, f"{stem}_{lang}", required=False) for lang in ("zh", "en"))
+        if (zh is None) != (en is None):
+            missing = f"{stem}_en" if en is None else f"{stem}_zh"
+            self.problem(entry, f"'{stem}_zh' and '{stem}_en' go together; '{missing}' is missing", f"{stem}_zh" if en is None else f"{stem}_en")
+        return zh, en
 
     def unique(self, entry: _Entry, value: str | None, seen: dict[str, _Entry], pattern: re.Pattern[str], what: str) -> bool:
         if value is None:
@@ -630,8 +687,16 @@ class _Builder:
             ok = self.unique(entry, id_, seen, _SLUG, "document id")
             fields = [self.text(entry, "title_zh"), self.text(entry, "title_en"), self.day(entry, "date")]
             file = self.text(entry, "file", required=False)
+            approximate = entry.data.get("date_approximate", False)
+            if not isinstance(approximate, bool):
+                self.problem(entry, f"field 'date_approximate' must be true or false, not {tomlfile.describe(approximate)}", "date_approximate")
+                ok, approximate = False, False
+            notes = self.pair(entry, "date_note")
+            if approximate and notes == (None, None):
+                self.problem(entry, "an approximate date needs 'date_note_zh' and 'date_note_en' saying why it is not known", "date_approximate")
+                ok = False
             if ok and None not in fields:
-                result.append(Document(id_, fields[0], fields[1], fields[2], file))
+                result.append(Document(id_, fields[0], fields[1], fields[2], file, approximate, *notes))
         self.declared["documents"] = set(seen)
         return result
 
@@ -694,6 +759,7 @@ class _Builder:
             source = self.source(entry, documents)
             qualifier = self.choice(entry, "qualifier", QUALIFIERS, required=False)
             optional = {k: self.text(entry, k, required=False) for k in ("as_of_label_zh", "as_of_label_en")}
+            note_zh, note_en = self.pair(entry, "note")
             if "value" in entry.data:
                 value = self.number(entry, "value")
                 units = [self.text(entry, "unit_zh"), self.text(entry, "unit_en")]
@@ -706,11 +772,17 @@ class _Builder:
                 if None in states:
                     self.problem(entry, "needs either 'value' with 'unit_zh' and 'unit_en', or 'state_zh' and 'state_en'")
                     ok = False
+            if value is not None and source and note_zh is None and not _figure_in(value, source.quote):
+                self.problem(
+                    entry, f"the value {_plain_number(value)} is not in the quote; say in 'note_zh' and 'note_en' how it was read",
+                    "value",
+                )
+                ok = False
             if ok and area and None not in names and as_of and source:
                 result[id_] = Indicator(
                     id=id_, area=area, name_zh=names[0], name_en=names[1], as_of=as_of, source=source,
                     value=value, unit_zh=units[0], unit_en=units[1], qualifier=qualifier,
-                    state_zh=states[0], state_en=states[1], **optional,
+                    state_zh=states[0], state_en=states[1], note_zh=note_zh, note_en=note_en, **optional,
                 )
         self.declared["indicators"] = set(seen)
         return result
@@ -796,18 +868,94 @@ class _Builder:
                     if link not in self.declared["indicators"]:
                         hint = suggest_en(link, sorted(self.declared["indicators"]))
                         self.problem(entry, f"link '{link}' is not a known indicator{hint}", "links")
-            optional = {k: self.text(entry, k, required=False) for k in ("lead_zh", "lead_en", "note_zh", "note_en")}
-            if ok and area and None not in titles and start and deadline and target and source:
+            note_zh, note_en = self.pair(entry, "note")
+            units = self.units(entry)
+            hedge = self.text(entry, "hedge", required=False)
+            if hedge is not None and hedge not in HEDGES:
+                self.problem_at(entry, f"hedge '{hedge}' is not one of {_or_list(HEDGES)}", "hedge", hedge)
+                hedge, ok = None, False
+            if hedge and source and hedge not in source.quote:
+                self.problem_at(entry, f"hedge '{hedge}' is not in the task's quote; quote the words that hedge", "hedge", hedge)
+                ok = False
+            if target and target.numeric and source and note_zh is None:
+                figures = (target.min, target.max) if target.kind == "range" else (target.value,)
+                missing = [f for f in figures if f is not None and not _figure_in(f, source.quote)]
+                if missing:
+                    self.problem(
+                        entry, f"the target {_plain_number(missing[0])} is not in the quote; say in 'note_zh' and "
+                        "'note_en' how it was read", "target",
+                    )
+                    ok = False
+            if ok and units is not None and area and None not in titles and start and deadline and target and source:
                 task = Task(
                     id=id_, area=area, title_zh=titles[0], title_en=titles[1], start=start, deadline=deadline,
                     target=self._shared.setdefault(target, target), source=self._shared.setdefault(source, source),
-                    baseline=baseline, links=self._shared.setdefault(tuple(links), tuple(links)), **optional,
+                    baseline=baseline, links=self._shared.setdefault(tuple(links), tuple(links)),
+                    note_zh=note_zh, note_en=note_en, units=units, hedge=hedge,
                 )
                 if "nodes" in entry.data:
                     task = self.nodes(entry, task)
                 if task is not None:
                     result.append(task)
         return result
+
+    def units(self, entry: _Entry) -> tuple[NamedUnit, ...] | None:
+        """The units the plan names in this task; None when one of them is unusable."""
+        value = entry.data.get("units", [])
+        if not isinstance(value, list) or not all(isinstance(u, dict) for u in value):
+            self.problem(entry, "field 'units' must be a list of tables such as {name_zh = …, name_en = …, role = …, quote = …}", "units")
+            return None
+        found: list[NamedUnit] = []
+        for unit in value:
+            self.unknown_keys(entry, unit, {"name_zh", "name_en", "role", "quote"}, "units.")
+            fields = [self.text(entry, k, data=unit, prefix="units.") for k in ("name_zh", "name_en", "role", "quote")]
+            name_zh, _, role, quote = fields
+            if role is not None and role not in UNIT_ROLES:
+                self.problem_at(entry, f"unit role '{role}' is not one of {_or_list(UNIT_ROLES)}", "units", role)
+                fields[2] = None
+            if name_zh is not None and quote is not None and name_zh not in quote:
+                self.problem_at(entry, f"unit '{name_zh}' is not in its quote; quote the words that name it", "units", quote)
+                fields[3] = None
+            if quote is not None and len(quote) > MAX_QUOTE:
+                self.problem_at(entry, f"a unit's quote is {len(quote)} characters long; keep it to at most {MAX_QUOTE}", "units", quote)
+                fields[3] = None
+            if None in fields:
+                return None
+            found.append(NamedUnit(*fields))
+        return tuple(found)
+
+    def renames(self, tasks: list[Task], indicators: dict[str, Indicator]) -> tuple[tuple[str, str], ...]:
+        """The `renamed` tables: each old id with the id of the task or indicator that stands for it now."""
+        current = {t.id for t in tasks} | set(indicators)
+        task_ids = {t.id for t in tasks}
+        declared = {t.id for t in tasks} | self.declared["indicators"]
+        found: dict[str, str] = {}
+        for order, (file, parsed, text) in enumerate(self.documents):
+            table = parsed.get("renamed")
+            if table is None:
+                continue
+            if not isinstance(table, dict):
+                self.file_problem(order, file, text, f"'renamed' must be a table of old id = \"new id\", not {tomlfile.describe(table)}", "renamed")
+                continue
+            for old, new in table.items():
+                where = (order, file, text)
+                if not isinstance(new, str):
+                    self.file_problem(*where, f"renamed {old} must name the new id as text, not {tomlfile.describe(new)}", old)
+                elif old in found:
+                    self.file_problem(*where, f"{old} is renamed twice", old)
+                elif old in declared:
+                    self.file_problem(*where, f"renamed {old} is still an id of the catalogue; only a retired id can be renamed", old)
+                elif new in table or new in found:
+                    self.file_problem(*where, f"renamed {old} points to {new}, which is itself renamed; point to the id in use", old)
+                elif new not in current:
+                    hint = suggest_en(new, sorted(declared))
+                    self.file_problem(*where, f"renamed {old} points to {new}, which is not a task or indicator{hint}", old)
+                elif bool(_TASK_ID.match(old)) != (new in task_ids):
+                    # A record names a task or an indicator; its kind cannot change with the id.
+                    self.file_problem(*where, f"renamed {old} must point to the same kind of item: a task id to a task, an indicator id to an indicator", old)
+                else:
+                    found[old] = new
+        return tuple(found.items())
 
     def nodes(self, entry: _Entry, task: Task) -> Task | None:
         """The task with the time nodes its entry gives (trajectory.py checks them as `assign --node` does)."""
@@ -851,6 +999,29 @@ class _Builder:
             )
             return False
         return True
+
+
+_CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_numeral(value: int) -> str:
+    """Whole numbers below 100 as Chinese text writes them: 8 八, 14 十四, 19 十九, 20 二十."""
+    tens, ones = divmod(value, 10)
+    if value < 10:
+        return _CHINESE_DIGITS[value]
+    return ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" + (_CHINESE_DIGITS[ones] if ones else "")
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def _figure_in(value: float, quote: str) -> bool:
+    """Whether the quote spells out the figure, in digits or (below 100) in Chinese numerals."""
+    if _plain_number(value) in quote:
+        return True
+    whole = float(value).is_integer() and 0 <= value < 100
+    return whole and (_chinese_numeral(int(value)) in quote or (value == 2 and "两" in quote))
 
 
 _PATTERN_WORDS = {

@@ -97,7 +97,7 @@ def reference_problems(plan: Plan, records: tuple[Record, ...], path: Path) -> l
         return record.line, keys.get(key, value_column)
 
     for index, record in enumerate(records):
-        if record.item not in known[record.kind]:
+        if plan.current_id(record.item) not in known[record.kind]:
             line, column = where(record, record.kind)
             hint = suggest_en(record.item, list(known[record.kind]))
             found.append((line, column, (
@@ -123,7 +123,7 @@ def reference_problems(plan: Plan, records: tuple[Record, ...], path: Path) -> l
             )))
         else:
             target = earlier[-1]
-            if (target.kind, target.item) != (record.kind, record.item):
+            if (target.kind, plan.current_id(target.item)) != (record.kind, plan.current_id(record.item)):
                 line, column = where(record, record.kind)
                 found.append((line, column, (
                     f"record '{record.id}' retracts '{target.id}' (line {target.line}), which is about "

@@ -194,6 +194,7 @@ class ChineseFormatter(_click.formatting.HelpFormatter):
     """Click's help formatter, writing every text through zh()."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
         super().write_usage(prog, args, "用法：" if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:

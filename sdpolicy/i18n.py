@@ -189,6 +189,23 @@ _WORDS: dict[str, tuple[str, str]] = {
     "qualifier.nearly": ("近", "nearly"),
     "qualifier.about": ("约", "about"),
     "qualifier.forecast": ("预计", "forecast"),
+    # what the plan's words make of the units it names (catalogue.UNIT_ROLES)
+    "units": ("要点点名的单位", "Units the plan names"),
+    "role.co-organiser": ("联合召开单位", "co-organiser"),
+    "role.platform": ("依托的平台", "platform relied on"),
+    "role.object": ("任务对象", "object of the task"),
+    "role.pilot": ("试点地区", "pilot locality"),
+    "role.all-localities-departments": ("各地、各部门", "all localities and departments"),
+    # the plan's hedges (catalogue.HEDGES)
+    "hedge": ("措辞", "Hedge"),
+    "hedge.力争": ("力争", "力争, strive to"),
+    "hedge.争取": ("争取", "争取, seek to"),
+    "hedge.逐步": ("逐步", "逐步, step by step"),
+    "hedge.初步": ("初步", "初步, in a first stage"),
+    "hedge.适时": ("适时", "适时, when the time is right"),
+    "hedge.试点": ("试点", "试点, as a pilot"),
+    "figures_from": ("2005年数字出处", "2005 figures from"),
+    "approximate_date": ("约 {date}，非确切日期：{note}", "about {date}, not a known date: {note}"),
     # reasons a light has
     "reason.met": ("已达到目标", "target met"),
     "reason.done": ("已报完成", "reported done"),

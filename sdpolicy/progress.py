@@ -693,12 +693,7 @@ def make_update(
         hint_zh = f"是否要找 {close[0]}？" if close else f"可用的状态有 {'、'.join(STATES)}（或 未开始、进行中、已完成、受阻）"
         raise UsageError(f"unknown state '{state}' for {what}; {hint}", zh=f"{_zh(what)}没有状态“{state}”；{hint_zh}")
 
-    day = today if on is None else parse_day(on)
-    if day > today:
-        raise UsageError(
-            f"date {day} for {what} is in the future (today is {today}); give today or earlier",
-            zh=f"{_zh(what)}的日期 {day} 在未来（今天是 {today}）；请给出今天或更早的日期",
-        )
+    day = _report_day(on, today, what)
     if is_task and day < plan.start:
         raise UsageError(
             f"date {day} for {what} is before the plan began on {plan.start}; give {plan.start} or later",
@@ -718,6 +713,17 @@ def make_update(
     )
 
 
+def _report_day(on: str | None, today: date, what: str) -> date:
+    """The date a report refers to: --date, else today; never in the future."""
+    day = today if on is None else parse_day(on)
+    if day > today:
+        raise UsageError(
+            f"date {day} for {what} is in the future (today is {today}); give today or earlier",
+            zh=f"{_zh(what)}的日期 {day} 在未来（今天是 {today}）；请给出今天或更早的日期",
+        )
+    return day
+
+
 def _node_update(
     plan: Plan, item: Task | Indicator, name: str, *, given: tuple[Any, ...], on: str | None, note: str, by: str,
     today: date, now: datetime | None,
@@ -732,12 +738,7 @@ def _node_update(
             zh=f"--node 只记录任务 {item.id} 的某个时间节点已完成；--value、--state 或 --done 请另行记录",
         )
     found = find_node(item, name)
-    day = today if on is None else parse_day(on)
-    if day > today:
-        raise UsageError(
-            f"date {day} for task {item.id} is in the future (today is {today}); give today or earlier",
-            zh=f"任务 {item.id} 的日期 {day} 在未来（今天是 {today}）；请给出今天或更早的日期",
-        )
+    day = _report_day(on, today, f"task {item.id}")
     if day < item.start:
         raise UsageError(
             f"date {day} for task {item.id} is before its period began on {item.start}",

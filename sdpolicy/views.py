@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from sdpolicy.catalogue import Area, Indicator, Plan, Source, Target
+from sdpolicy.catalogue import Area, Document, Indicator, NamedUnit, Plan, Source, Target
 from sdpolicy.asof import dated_by
 from sdpolicy.numbers import half_up
 from sdpolicy.progress import (
@@ -94,8 +94,11 @@ def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
         "area_en": area.name_en,
         "title_zh": task.title_zh,
         "title_en": task.title_en,
-        "lead_zh": task.lead_zh,
-        "lead_en": task.lead_en,
+        # The plan names no lead unit; the office's assignments fill these in.
+        "lead_zh": None,
+        "lead_en": None,
+        "units": [unit_json(u) for u in task.units],
+        "hedge": task.hedge,
         "target": target_json(task.target),
         "baseline": task.baseline,
         "baseline_value": number(progress.baseline_value),
@@ -111,6 +114,22 @@ def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
         "latest": record_json(latest) if latest is not None else None,
         "forecast": forecast_json(forecast(progress)),
         "nodes": nodes_json(progress),
+    }
+
+
+def unit_json(unit: NamedUnit) -> dict[str, Any]:
+    return {"name_zh": unit.name_zh, "name_en": unit.name_en, "role": unit.role, "quote": unit.quote}
+
+
+def document_json(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "title_zh": document.title_zh,
+        "title_en": document.title_en,
+        "date": document.date.isoformat(),
+        "date_approximate": document.date_approximate,
+        "date_note_zh": document.date_note_zh,
+        "date_note_en": document.date_note_en,
     }
 
 
@@ -176,6 +195,8 @@ def indicator_json(indicator: Indicator) -> dict[str, Any]:
         "qualifier": indicator.qualifier,
         "state_zh": indicator.state_zh,
         "state_en": indicator.state_en,
+        "note_zh": indicator.note_zh,
+        "note_en": indicator.note_en,
         "source": source_json(indicator.source),
     }
 
@@ -188,6 +209,7 @@ def task_detail(plan: Plan, progress: TaskProgress, records: Sequence[Record], a
     task = progress.task
     document = next((d for d in plan.documents if d.id == task.source.document), None)
     linked = ([task.baseline] if task.baseline else []) + list(task.links)
+    cited = [task.source.document] + [plan.indicators_by_id[i].source.document for i in linked]
     return {
         "format": JSON_FORMAT,
         "as_of": as_of.isoformat(),
@@ -204,6 +226,7 @@ def task_detail(plan: Plan, progress: TaskProgress, records: Sequence[Record], a
                 {**indicator_json(plan.indicators_by_id[i]), "role": "baseline" if i == task.baseline else "link"}
                 for i in linked
             ],
+            "documents": [document_json(d) for d in plan.documents if d.id in cited],
             "history": log_rows(records, kind="task", item=task.id, as_of=as_of, plan=plan),
         },
     }

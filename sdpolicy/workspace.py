@@ -44,8 +44,15 @@ class Workspace(NamedTuple):
 
     @property
     def records(self) -> tuple[Record, ...]:
-        """Every record of the store in file order, built on first use: many commands never need them."""
-        return self.snapshot.records()
+        """Every record of the store in file order, built on first use: many commands never need them.
+
+        A record naming an id the catalogue has renamed reads as naming the id that stands for it now.
+        """
+        records = self.snapshot.records()
+        renamed = self.plan.renamed
+        if renamed and any(item in renamed for _, item in self.snapshot.items):
+            return tuple(r._replace(item=renamed[r.item]) if r.item in renamed else r for r in records)
+        return records
 
     @property
     def torn_line(self) -> int | None:
@@ -80,7 +87,7 @@ def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
     known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
     # The distinct items named are few beside the records; only when one is unknown are the records
     # needed, to name each record that names it.
-    if any(item not in known[kind] for kind, item in snapshot.items):
+    if any(plan.current_id(item) not in known[kind] for kind, item in snapshot.items):
         # The same findings, in the same words, as `sdpolicy check` gives.
         from sdpolicy.checking import reference_problems
 

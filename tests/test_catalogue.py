@@ -89,10 +89,10 @@ def test_a_task_without_dates_takes_the_plans_and_its_own_dates_win(mini: Plan):
 
 def test_optional_fields_are_none_when_absent_and_kept_when_present(mini: Plan):
     portal, expo = mini.tasks_by_id["EGOV-01"], mini.tasks_by_id["IND-03"]
-    assert (portal.lead_en, portal.baseline, portal.links) == (
-        "Provincial Informatization Office", "county-portal-share", ("city-portal-share",),
+    assert (portal.baseline, portal.links, portal.note_en) == (
+        "county-portal-share", ("city-portal-share",), "\"Every county\" is recorded as 100%.",
     )
-    assert (expo.lead_zh, expo.lead_en, expo.baseline, expo.links, expo.note_en) == (None, None, None, (), None)
+    assert (expo.units, expo.hedge, expo.baseline, expo.links, expo.note_en) == ((), None, None, (), None)
     users = mini.indicators_by_id["internet-users"]
     assert (users.value, users.unit_zh, users.qualifier, users.as_of) == (1000, "万户", "over", date(2005, 11, 30))
     law = mini.indicators_by_id["informatization-regulation"]

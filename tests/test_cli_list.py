@@ -106,12 +106,12 @@ def test_unknown_light_is_refused(cli):
     assert message == "unknown light 'purple'; use one of done, green, yellow, red, grey"
 
 
-@pytest.mark.parametrize(
-    ("needle", "expected"),
-    [("省安全生产", ["PUB-10"]), ("certificate authority", ["SEC-05"]), ("nobody-leads-this", [])],
-)
-def test_lead_filter(cli, needle, expected):
-    assert [r["id"] for r in listed(cli, "--lead", needle)] == expected
+# The plan names no lead unit: the units it does name are a co-organiser (PUB-10), a platform (SEC-05),
+# an object (SEC-03), not leads. Until the office assigns leads, --lead matches nothing. (Before
+# issue 11 these units were listed as leads, and the filter found PUB-10 and SEC-05.)
+@pytest.mark.parametrize("needle", ["省安全生产", "certificate authority", "nobody-leads-this"])
+def test_lead_filter_finds_no_lead_the_plan_does_not_name(cli, needle):
+    assert listed(cli, "--lead", needle) == []
 
 
 def test_search_matches_id_and_titles_ignoring_case(cli):
@@ -132,9 +132,9 @@ def test_search_matches_the_task_remark_and_the_latest_note(cli, mark):
 
 
 def test_filters_combine(cli):
-    rows = listed(cli, "--area", "public-service", "--lead", "省安全生产", "--search", "coal")
+    rows = listed(cli, "--area", "public-service", "--search", "coal-mine safety")
     assert [r["id"] for r in rows] == ["PUB-10"]
-    assert listed(cli, "--area", "industry", "--lead", "省安全生产") == []
+    assert listed(cli, "--area", "industry", "--search", "coal-mine safety") == []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -129,7 +129,11 @@ def flat(row: dict) -> dict[str, str]:
     """A list --json row flattened by hand, each value as the csv module reads it back."""
     out = {}
     for key, value in row.items():
-        if isinstance(value, dict):
+        if key == "units":  # the plan's units: names and roles, each list joined by "; "
+            out["units_zh"] = "; ".join(u["name_zh"] for u in value)
+            out["units_en"] = "; ".join(u["name_en"] for u in value)
+            out["units_role"] = "; ".join(u["role"] for u in value)
+        elif isinstance(value, dict):
             for sub, item in value.items():
                 if not isinstance(item, list):  # a forecast's two reports stay in the JSON
                     out["reason" if (key, sub) == ("reason", "code") else f"{key}_{sub}"] = item
@@ -156,6 +160,8 @@ def test_csv_on_stdout_has_no_bom_and_one_row_per_task(cli, marked):
         "count", "200", "首批验收完成", "on-track"
     )
     assert ind01["latest_by"] == "省经贸委" and ind01["latest_date"] == "2006-06-30"
+    pub10 = next(r for r in rows if r["id"] == "PUB-10")
+    assert (pub10["lead_zh"], pub10["units_zh"], pub10["units_role"]) == ("", "省安全生产监督管理局", "co-organiser")
 
 
 def test_csv_file_starts_with_the_bom_that_excel_needs(cli, marked, tmp_path):
@@ -409,8 +415,23 @@ def test_xlsx_tasks_sheet_prints_readably_by_area(cli, marked, tmp_path, lang):
     # Long text wraps within its printed width, and its row is tall enough for the lines.
     title = column(tasks, t("title", lang))["IND-05"]
     assert title.alignment.wrap_text and tasks.column_dimensions["C"].width == 36
-    lines = -(-words.display_width(title.value) // 35)
-    assert tasks.row_dimensions[title.row].height >= 16 * lines > 16
+    from sdpolicy.render.xlsx import wrapped_lines  # counted as test_wrapped_lines… checks
+
+    lines = wrapped_lines(title.value, 35)
+    assert tasks.row_dimensions[title.row].height == 16 * lines and lines >= 2
+
+
+@pytest.mark.parametrize("text,width,lines", [
+    ("Urban informatization", 21, 1),  # 21 letters at about 0.9 of a digit each: 18.9
+    ("IT transformation of traditional industries", 21, 2),  # breaks before "traditional"
+    ("传统产业信息技术改造", 21, 1),  # ten CJK characters, two digits each: 20
+    ("传统产业信息技术改造", 19, 2),
+    ("", 10, 1),
+])
+def test_wrapped_lines_counts_the_lines_a_cell_needs(text, width, lines):
+    from sdpolicy.render.xlsx import wrapped_lines
+
+    assert wrapped_lines(text, width) == lines
 
 
 def soffice() -> str | None:

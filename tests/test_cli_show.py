@@ -41,7 +41,7 @@ def test_show_text(cli, mark):
     out = result.stdout
     assert not ANSI.search(out)
     lines = out.splitlines()
-    assert lines[0] == "EGOV-10  A government portal in every county and county-level city"
+    assert lines[0] == "EGOV-10  Strive for a government portal in every county and county-level city"
     assert lines[1] == "力争所有县市都建立政府门户网站"
     assert "2006-02-16 → 2006-12-31" in out
     # From the 2005 baseline 75 % to 100 %, 90 % is 60 % of the way; 135 of 318 days gone: 42.5 %.
@@ -93,3 +93,19 @@ def test_chinese_interface(cli):
 
 def test_unsupported_language_is_refused(cli):
     assert assert_refused(cli("show", "EGOV-10", "--lang", "fr")) == "language 'fr' is not supported; use zh or en"
+
+
+def test_show_names_the_plans_units_with_their_roles_and_no_lead(cli):
+    out = cli("show", "PUB-10", "--as-of", "2006-07-01").stdout
+    lines = out.splitlines()
+    assert next(l for l in lines if l.startswith("Lead unit")).split()[-1] == "—"
+    assert "Shandong Provincial Administration of Work Safety (co-organiser)" in out
+    zh = cli("show", "SEC-05", "--as-of", "2006-07-01", "--lang", "zh").stdout
+    assert "省数字证书认证管理中心（依托的平台）" in zh
+
+
+def test_show_says_the_reviews_date_is_approximate(cli):
+    out = cli("show", "EGOV-10", "--as-of", "2006-07-01").stdout
+    line = next(l for l in out.splitlines() if l.startswith("2005 figures from:"))
+    assert "(about 2006-01-01, not a known date:" in line
+    assert "Hedge" in out and "力争, strive to" in out

@@ -26,7 +26,7 @@ def test_help_is_chinese_under_lang_zh(cli):
 
 
 def test_help_follows_sdpolicy_lang_and_the_option_wins(cli):
-    assert cli("--help", env={"SDPOLICY_LANG": "zh"}).stdout.startswith("用法：")
+    assert cli("--help", env={"SDPOLICY_LANG": "zh"}).stdout.startswith("用法：sdpolicy [选项] 命令 [参数]...")
     english = cli("report", "--help", "--lang", "en", env={"SDPOLICY_LANG": "zh"}).stdout
     assert english.startswith("Usage:") and "A briefing for leaders" in english and not CJK.search(english.split("Options:")[0])
 
@@ -42,7 +42,7 @@ def test_the_command_list_is_chinese(cli):
 def test_usage_errors_are_chinese(cli):
     result = cli("mark", "--bogus", "--lang", "zh")
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr.splitlines()[0].startswith("用法：") and "mark [OPTIONS]" in result.stderr
+    assert result.stderr.splitlines()[0].startswith("用法：") and "mark [选项] {ID}" in result.stderr
     assert "查看帮助" in result.stderr and result.stderr.endswith("错误: 没有选项 --bogus\n")
     missing = cli("mark", env={"SDPOLICY_LANG": "zh"})
     assert missing.exit_code == 2 and missing.stderr.endswith("错误: 缺少参数 ID\n")

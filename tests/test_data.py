@@ -241,3 +241,43 @@ def test_the_kinds_of_target(plan: Plan):
     assert Counter(t.target.kind for t in plan.tasks) == {
         "qualitative": 42, "milestone": 29, "count": 7, "range": 2, "percent": 1,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The units the plan names, the hedges it uses, the review's date (issue 11)
+
+
+def test_the_plan_names_no_lead_unit(plan: Plan, raw: dict[str, list[dict]]):
+    # 牵头单位 appears nowhere in the plan: every unit it names is there in another role.
+    assert not any("lead" in key for t in raw["tasks"] for key in t)
+    assert not any(u.role == "lead" for t in plan.tasks for u in t.units)
+
+
+def test_the_units_the_plan_names_and_their_roles(plan: Plan):
+    named = {t.id: [(u.name_zh, u.role) for u in t.units] for t in plan.tasks if t.units}
+    # 与省安全生产监督管理局联合召开 (PUB-10): a co-organiser; 健全省信息安全产品测评中心 (SEC-03):
+    # the object of the task; 依托省数字证书认证管理中心 (SEC-05): the platform; 各地、各部门要参照制定 (ENV-02).
+    assert named["PUB-10"] == [("省安全生产监督管理局", "co-organiser")]
+    assert named["SEC-03"] == [("省信息安全产品测评中心", "object")]
+    assert named["SEC-05"] == [("省数字证书认证管理中心", "platform")]
+    assert named["ENV-02"] == [("各地、各部门", "all-localities-departments")]
+    for task in plan.tasks:
+        for unit in task.units:
+            assert unit.name_zh in unit.quote
+
+
+def test_hedges_are_recorded_where_the_plan_softens_a_task(plan: Plan):
+    hedged = {t.id: t.hedge for t in plan.tasks if t.hedge}
+    # 力争所有县市都建立政府门户网站; 争取建成…电子政务网络体系; 争取出台《山东省信息化促进条例》.
+    assert (hedged["EGOV-10"], hedged["EGOV-02"], hedged["ENV-05"]) == ("力争", "争取", "争取")
+    assert all(hedge in plan.tasks_by_id[i].source.quote for i, hedge in hedged.items())
+
+
+def test_the_reviews_date_is_marked_approximate(plan: Plan):
+    documents = {d.id: d for d in plan.documents}
+    review, key_points = documents["review-2005"], documents["plan-2006"]
+    # The review says only 近日; 2006-01-01 stands for "after 2005-11-30, around the turn of the year".
+    assert (review.date, review.date_approximate) == (date(2006, 1, 1), True)
+    assert "2005-11-30" in review.date_note_en and "近日" in review.date_note_zh
+    # The plan's date is in its text: 2月16日 … 下发.
+    assert (key_points.date, key_points.date_approximate, key_points.date_note_en) == (date(2006, 2, 16), False, None)

@@ -26,7 +26,7 @@ RECORD = {
 }
 LOG_ROW = RECORD | {"in_effect", "retracted_by", "superseded_by"}
 TASK_ROW = {
-    "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en", "target", "baseline",
+    "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en", "units", "hedge", "target", "baseline",
     "baseline_value", "start", "deadline", "actual", "state", "percent", "expected", "behind", "light",
     "reason", "latest", "forecast", "nodes",
 }
@@ -41,8 +41,10 @@ REASON = {
 SOURCE = {"document", "section", "quote"}
 INDICATOR = {
     "id", "area", "name_zh", "name_en", "value", "unit_zh", "unit_en", "as_of", "as_of_label_zh",
-    "as_of_label_en", "qualifier", "state_zh", "state_en", "source",
+    "as_of_label_en", "qualifier", "state_zh", "state_en", "note_zh", "note_en", "source",
 }
+UNIT = {"name_zh", "name_en", "role", "quote"}
+DOCUMENT = {"id", "title_zh", "title_en", "date", "date_approximate", "date_note_zh", "date_note_en"}
 COMPARISON = INDICATOR | {"tasks", "actual", "actual_date", "recorded_state", "change", "growth"}
 LINKED_TASK = {"id", "title_zh", "title_en", "role", "target"}
 AREA = {"slug", "name_zh", "name_en", "section"}
@@ -64,7 +66,7 @@ TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "ligh
 TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
 REPORT_TREND = {"every", "dates", "lights", "tasks"}
 REPORT_TREND_POINT = {"date", "actual", "percent", "expected", "light"}
-SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "history", "assignments"}
+SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "documents", "history", "assignments"}
 # The office's units (issue 12): a row of status --by unit and the report's units table, an entry of
 # show's assignment history, and what list --unit adds to a task row.
 UNIT_ROW = {"unit_zh", "unit_en", "kind", "led", "cooperating", *LIGHT_NAMES, "last_report", "reported"}
@@ -102,6 +104,8 @@ def check_plan(plan: dict) -> None:
 def check_task_row(row: dict) -> None:
     assert set(row) == TASK_ROW, set(row) ^ TASK_ROW
     assert set(row["target"]) == TARGET
+    for unit in row["units"]:
+        assert set(unit) == UNIT
     code = row["reason"]["code"]
     assert set(row["reason"]) == {"code"} | REASON[code], (code, row["reason"])
     if row["latest"] is not None:
@@ -131,6 +135,7 @@ def test_list(cli, records):
     check_plan(view["plan"])
     for row in view["tasks"]:
         check_task_row(row)
+    assert any(r["units"] for r in view["tasks"])  # PUB-10, SEC-03, SEC-05, ENV-02
     # The rows exercise every reason whose keys differ, and a row with a latest record.
     codes = {r["reason"]["code"] for r in view["tasks"]}
     assert {"met", "blocked", "no-record", "in-progress", "on-track"} <= codes
@@ -159,6 +164,10 @@ def test_show(cli, records):
     assert task["indicators"]
     for indicator in task["indicators"]:
         check_indicator(indicator, INDICATOR | {"role"})
+    # The plan's own document and the review the 2005 figures come from.
+    assert [d["id"] for d in task["documents"]] == ["plan-2006", "review-2005"]
+    for document in task["documents"]:
+        assert set(document) == DOCUMENT
     assert len(task["history"]) == 2
     for row in task["history"]:
         assert set(row) == LOG_ROW

@@ -100,3 +100,19 @@ def test_chinese_states_are_shown_as_they_are_typed(cli, mark):
     mark("ENV-05", "--state", "进行中", "--date", JUNE)
     row = cli("list", "--as-of", JUNE, "--lang", "zh").stdout
     assert "| 进行中 " in next(line for line in row.splitlines() if line.startswith("ENV-05 "))
+
+
+def test_reasons_round_half_up_whatever_view_they_come_from():
+    from sdpolicy.render import words
+
+    # format() alone would write 12.2 and 42.2 (half to even on the binary value).
+    behind = {"code": "behind", "behind": 12.25, "expected": 42.25, "actual": 30.0}
+    assert words.reason(behind, "zh") == "滞后序时进度12.3个百分点（应完成42.3%，实际30.0%）"
+
+
+def test_every_date_in_a_reason_is_chinese_under_zh():
+    from sdpolicy.render import words
+
+    node = {"code": "node-missed", "node_zh": "完成招标", "node_en": "tender", "date": "2006-06-30", "days": 3}
+    assert words.reason(node, "zh") == "时间节点“完成招标”（2006年6月30日）已逾期 3 天未完成"
+    assert words.reason(node, "en") == "time node 'tender' due 2006-06-30 missed by 3 days"

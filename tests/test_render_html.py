@@ -582,3 +582,21 @@ def test_print_never_breaks_a_word_or_a_figure_with_its_unit(view, tmp_path):
             head, tail = whole[:cut].strip(), whole[cut:].strip()
             for line, following in zip(lines, lines[1:]):
                 assert not (line.endswith(head) and following.startswith(tail)), (whole, line, following)
+
+
+@pytest.mark.parametrize("cell,kept", [
+    ("会议召开", ["会议召开"]),  # a short word: the whole cell
+    ("80–100 家", ["80–100 家"]),
+    ("+13 percentage points", ["+13 percentage points"]),
+    ("over 10 million subscribers", ["10 million"]),
+    ("落后序时进度 17.5 个百分点（应完成 42.5%，实际 25.0%）", ["17.5 个百分点", "42.5%", "25.0%"]),
+    ("EGOV-10 (100%), RES-10 (qualitative)", ["EGOV-10", "100%", "RES-10"]),
+    ("Continue the IT retrofit of 200 key enterprises", ["200 key"]),
+])
+def test_cells_keep_words_and_figures_with_units_whole(cell, kept):
+    # What the browser may not break: the runs inside <span class="nb">, and the text unchanged.
+    from sdpolicy.render.html import text
+
+    rendered = text(cell)
+    assert re.findall(r'<span class="nb">(.*?)</span>', rendered) == [html.escape(k) for k in kept]
+    assert html.unescape(re.sub(r"</?span[^>]*>", "", rendered)) == cell

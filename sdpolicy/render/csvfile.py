@@ -30,6 +30,7 @@ LATEST_KEYS = (
 )
 COLUMNS = (
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en",
+    "units_zh", "units_en", "units_role", "hedge",
     *(f"target_{k}" for k in TARGET_KEYS),
     "baseline", "baseline_value", "start", "deadline", "actual", "state", "percent", "expected", "behind", "light",
     "reason", *(f"reason_{k}" for k in REASON_KEYS),
@@ -41,10 +42,14 @@ BOM = "\ufeff"
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    """target.kind → target_kind, latest.note → latest_note, reason.code → reason."""
+    """target.kind → target_kind, latest.note → latest_note, reason.code → reason; the units the
+    plan names become three cells, their names and roles in the same order, joined by '; '."""
     flat: dict[str, Any] = {}
     for key, value in row.items():
-        if isinstance(value, dict):
+        if key == "units":
+            for sub in ("name_zh", "name_en", "role"):
+                flat[f"units_{sub.removeprefix('name_')}"] = "; ".join(u[sub] for u in value)
+        elif isinstance(value, dict):
             for sub, item in value.items():
                 if isinstance(item, list):
                     continue

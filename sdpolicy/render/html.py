@@ -80,7 +80,7 @@ def _light(mark: briefing.Light) -> str:
 SHORT = 10
 # Inside longer text, an id (RES-10) and a number with its unit or range (1,180 万户, 80–100
 # enterprises, +23%).
-_FIGURE = re.compile(r"\b[A-Z]{2,}-\d+\b|[+−≤]?\d[\d,.]*(?:–\d[\d,.]*)?(?:%|\s?[\u4e00-\u9fff]{1,3}|\s[A-Za-z]+)")
+_FIGURE = re.compile(r"\b[A-Z]{2,}-\d+\b|[+−≤]?\d[\d,.]*(?:–\d[\d,.]*)?(?:%|\s?[\u4e00-\u9fff]{1,4}|\s(?:percentage points|[A-Za-z]+))")
 
 
 def text(value: str) -> str:

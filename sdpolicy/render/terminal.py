@@ -121,8 +121,10 @@ def render_task(view: dict[str, Any], lang: str, out: Screen) -> None:
     facts: list[tuple[str, Cell]] = [
         (t("area", lang), f"{area_name} ({task['area']})"),
         (t("target", lang), words.target(task["target"], lang)),
+        *([(t("hedge", lang), t(f"hedge.{task['hedge']}", lang))] if task["hedge"] else []),
         (t("start", lang) + " → " + t("deadline", lang), f"{task['start']} → {task['deadline']}"),
         (t("lead", lang), words.lead(task, lang)),
+        *([(t("units", lang), words.units(task["units"], lang))] if task["units"] else []),
         (t("actual", lang), words.actual(task, lang)),
         (t("percent", lang), words.pct(task["percent"])),
         (t("expected", lang), words.pct(task["expected"])),
@@ -158,6 +160,13 @@ def render_task(view: dict[str, Any], lang: str, out: Screen) -> None:
             for indicator in task["indicators"]
         ]
         out.table(columns, rows, title=t("links", lang))
+        for indicator in task["indicators"]:
+            note = words.pair(indicator, "note", lang)
+            if note:
+                out.line(f"{indicator['id']}{'：' if lang == 'zh' else ': '}{note}", "dim")
+        for document in task["documents"]:
+            if document["id"] != source["document"]:
+                out.line(f"{t('figures_from', lang)}{'：' if lang == 'zh' else ': '}{words.document(document, lang)}", "dim")
     _history(out, task["history"], lang, title=t("history", lang))
 
 

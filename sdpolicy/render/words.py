@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sdpolicy.i18n import pair, t
@@ -119,6 +120,9 @@ def heading(text: str, lang: str) -> str:
     return text[:1].upper() + text[1:] if lang == "en" else text
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def local_time(iso: str) -> str:
     """When a record was entered, in this machine's time zone with its offset: 2026-11-22 15:50:10 +08:00.
 
@@ -147,10 +151,11 @@ def reason(reason_json: dict[str, Any], lang: str) -> str:
     code = reason_json["code"]
     if code == "met":
         return t("reason.met", lang)
-    values = {k: v for k, v in reason_json.items() if k != "code"}
-    for key in ("deadline", "start"):
-        if key in values:
-            values[key] = day(values[key], lang)
+    # Rounded here too (half up), whatever view the figures came from: format() would round half even.
+    values = {k: half_up(v) if isinstance(v, float) else v for k, v in reason_json.items() if k != "code"}
+    for key, value in values.items():
+        if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+            values[key] = day(value, lang)  # a date in a sentence: 2006年9月30日 in Chinese
     if code == "on-track" and half_up(values["behind"]) > 0:
         code = "on-track-behind"
     return t(f"reason.{code}", lang, **values)
@@ -181,6 +186,23 @@ def name(row: dict[str, Any], lang: str) -> str:
 
 def lead(row: dict[str, Any], lang: str) -> str:
     return pair(row, "lead", lang) or "—"
+
+
+def units(named: list[dict[str, Any]], lang: str) -> str:
+    """The units the plan names, each with its role: '省安全生产监督管理局（联合召开单位）'."""
+    if lang == "zh":
+        return "；".join(f"{pair(u, 'name', lang)}（{t('role.' + u['role'], lang)}）" for u in named)
+    return "; ".join(f"{pair(u, 'name', lang)} ({t('role.' + u['role'], lang)})" for u in named)
+
+
+def document(doc: dict[str, Any], lang: str) -> str:
+    """A source document's title and date; a date the text does not give is said to be approximate."""
+    title_text = pair(doc, "title", lang)
+    if doc["date_approximate"]:
+        when = t("approximate_date", lang, date=doc["date"], note=pair(doc, "date_note", lang))
+    else:
+        when = doc["date"]
+    return f"{title_text}（{when}）" if lang == "zh" else f"{title_text} ({when})"
 
 
 def change(value: float | int | None, obj: dict[str, Any], lang: str) -> str:

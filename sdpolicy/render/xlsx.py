@@ -13,6 +13,7 @@ openpyxl is imported inside render_workbook, so that only `report --xlsx` pays f
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -254,6 +255,23 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a column `width` characters wide. Column widths count digits
+    of Calibri 11; a CJK character takes about two, an average letter about 0.9. English breaks
+    between words, Chinese between any two characters."""
+    def size(token: str) -> float:
+        return sum(2 if words.display_width(c) == 2 else 0.9 for c in token)
+
+    lines, used = 1, 0.0
+    for token in re.findall(r"[\u2e80-\uffef]|[^\s\u2e80-\uffef]+\s*|\s+", text):
+        if used and used + size(token.rstrip()) > width:
+            lines, used = lines + 1, 0.0
+        used += size(token)
+        while used > width:  # a word longer than the column is cut where it meets the edge
+            lines, used = lines + 1, used - width
+    return lines
+
+
 def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str, *, head: int = 1,
                  caps: dict[int, int] | None = None, total: bool = False) -> None:
     """The table with its header in row `head` (the rows above hold a title). `caps` gives columns
@@ -310,10 +328,10 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
                 ws.cell(number, column).alignment = Alignment(wrap_text=True, vertical="top")
     # Neither Excel nor LibreOffice grows a row for wrapped text written by a program: without a
     # height the second line is hidden under the next row. Count the lines each wrapped cell needs
-    # (a little generously, as English wraps between words) and size the row.
+    # and size the row.
     for number, values in enumerate(rows, start=head + 1):
         lines = max([
-            -(-words.display_width(_shown(value)) * 11 // (10 * (ws.column_dimensions[get_column_letter(c)].width - 1)))
+            wrapped_lines(_shown(value), ws.column_dimensions[get_column_letter(c)].width - 1)
             for c, value in enumerate(values, start=1) if ws.cell(number, c).alignment.wrap_text
         ] + [1])
         if lines > 1:
