@@ -380,9 +380,12 @@ def status(
         from sdpolicy.progress import area_summary, plan_progress
         from sdpolicy.views import status_view
 
+        if chosen is None:
+            # The lights alone make the summary, and they follow a mark without reading every record.
+            return status_view(plan, area_summary(plan, opened.task_lights(day)), [], day, None)
         progress = plan_progress(plan, opened.records, day)
         summary = area_summary(plan, progress)
-        shown = [p for p in progress if chosen is None or p.task.area == chosen.slug]
+        shown = [p for p in progress if p.task.area == chosen.slug]
         return status_view(plan, summary, shown, day, chosen)
 
     emit(opened.memo("status", compute, day, chosen.slug if chosen else None), as_json, language, render_status)
@@ -394,13 +397,14 @@ def status(
     "sdpolicy mark ENV-05 --state in-progress ; sdpolicy mark internet-users --value 1200",
 )
 def mark(
-    item: Annotated[str, typer.Argument(metavar="ID", help="A task id (IND-01) or a 2005 indicator id (internet-users).")],
+    item: Annotated[Optional[str], typer.Argument(metavar="ID", show_default=False, help="A task id (IND-01) or a 2005 indicator id (internet-users).")] = None,
     value: Annotated[Optional[str], typer.Option(show_default=False, help="Cumulative actual for count, range and percent targets, or an indicator's new figure.")] = None,
     state: Annotated[Optional[str], typer.Option(show_default=False, help="not-started, in-progress, done or blocked, or 未开始, 进行中, 已完成, 受阻 (milestone and qualitative tasks; blocked for any task).")] = None,
     done: Annotated[bool, typer.Option("--done", help="Mark the task done, whatever its target kind.")] = False,
     on: Annotated[Optional[str], typer.Option("--date", show_default=False, help="The date the progress refers to, YYYY-MM-DD (default: today).")] = None,
     note: Annotated[str, typer.Option(help="What was reported (up to 2000 characters).")] = "",
     by: Annotated[str, typer.Option(help="Who reported it: the unit or person.")] = "",
+    source: Annotated[Optional[str], typer.Option("--from", metavar="FILE", show_default=False, help="Record every row of a CSV file (- for stdin) with columns id,value,state,date,note,by: all rows or none.")] = None,
     node: Annotated[Optional[str], typer.Option("--node", show_default=False, help="A time node of the task reached on --date (its Chinese or English name).")] = None,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
@@ -415,6 +419,14 @@ def mark(
     from sdpolicy.commands.units import resolve_by
 
     language = check_lang(lang)
+    if source is not None:
+        from sdpolicy.commands.batch import mark_from
+
+        given = {"an ID": item, "--value": value, "--state": state, "--done": done or None, "--date": on, "--note": note or None, "--node": node}
+        mark_from(source, [name for name, found in given.items() if found is not None], by, catalogue, home, language)
+        return
+    if item is None:
+        raise UsageError("name the task or indicator to record, or give --from FILE", zh="请给出要记录的任务或指标编号，或用 --from 文件")
     opened = _open(catalogue, home, language)
     by = resolve_by(home, by, language)
     record = make_update(

@@ -67,6 +67,8 @@ HELP_ZH: dict[str, str] = {
     "The date the progress refers to, YYYY-MM-DD (default: today).": "进展所指的日期，格式 YYYY-MM-DD（默认：今天）。",
     "What was reported (up to 2000 characters).": "报送的内容（最多2000个字符）。",
     "Who reported it: the unit or person.": "报送单位或报送人。",
+    "Record every row of a CSV file (- for stdin) with columns id,value,state,date,note,by: all rows or none.":
+        "记录 CSV 文件（- 表示标准输入）的每一行，列为 id,value,state,date,note,by：要么全部记录，要么一行也不记录。",
     # log, undo, compare
     "The progress history, newest first, with record ids and retractions.": "进展记录，最新的在前，含记录编号和撤回。",
     "Only this task or indicator.": "只列出此任务或指标。",

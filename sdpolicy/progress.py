@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from sdpolicy import store
 from sdpolicy.asof import dated_by
@@ -412,19 +412,84 @@ class Summary:
     total: AreaSummary
 
 
-def _summarise(area: Area | None, items: list[TaskProgress]) -> AreaSummary:
+def _summarise(area: Area | None, items: Sequence[TaskLight]) -> AreaSummary:
     counts = {light: sum(1 for p in items if p.light == light) for light in LIGHTS}
     percent = sum(p.completion for p in items) / len(items) if items else None
     return AreaSummary(area=area, tasks=len(items), percent=percent, **counts)
 
 
-def area_summary(plan: Plan, progress_list: Sequence[TaskProgress]) -> Summary:
+def area_summary(plan: Plan, progress_list: Sequence[TaskProgress | TaskLight]) -> Summary:
     """Counts of each light and the mean completion per area and over all the tasks given."""
-    by_area: dict[str, list[TaskProgress]] = defaultdict(list)
+    by_area: dict[str, list[TaskProgress | TaskLight]] = defaultdict(list)
     for item in progress_list:
         by_area[item.task.area].append(item)
     areas = tuple(_summarise(a, by_area[a.slug]) for a in plan.areas if a.slug in by_area)
     return Summary(areas=areas, total=_summarise(None, list(progress_list)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lights kept up to date from appended records
+
+
+class TaskLight(NamedTuple):
+    """A task's light at one date, with the few records it was judged from.
+
+    _judge looks at three records of a task's history: the latest, the latest with a figure and the
+    latest with a state. Records appended later, none of them a retraction, can only replace each of
+    them by a newer one, so the light follows from these three and the new records alone.
+    """
+
+    task: Task
+    light: str
+    completion: float
+    latest: Record | None
+    figure: Record | None
+    stated: Record | None
+
+
+def task_light(progress: TaskProgress) -> TaskLight:
+    found = progress.history
+    return TaskLight(
+        progress.task, progress.light, progress.completion, found[0] if found else None,
+        next((r for r in found if r.value is not None), None), next((r for r in found if r.state is not None), None),
+    )
+
+
+def _newest_first(record: Record) -> tuple[date, datetime, int]:
+    # The order of _histories: log order (the line) breaks the last tie.
+    return record.date, _utc(record.recorded_at), record.line
+
+
+def advance_lights(plan: Plan, lights: Sequence[TaskLight], appended: Sequence[Record], as_of: date) -> list[TaskLight]:
+    """`lights` (every task's, in catalogue order) brought up to date with `appended`.
+
+    `appended` are records that follow, in the log, every record the lights were judged from, and
+    none is a retraction (a retraction can change any earlier record: then judge from the whole log).
+    A record judged before may be among them again; it changes nothing.
+    """
+    # A task's history also holds the figures of the indicator it shares its figure with.
+    partners: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for (kind, item), other in shared_figures(plan).items():
+        if kind == "task":
+            partners[other].append(item)
+    news: dict[str, list[Record]] = defaultdict(list)
+    for record in dated_by(appended, as_of):
+        if record.kind == "task":
+            news[record.item].append(record)
+        if record.value is not None:
+            for task_id in partners.get((record.kind, record.item), ()):
+                news[task_id].append(record)
+    if not news:
+        return list(lights)
+    result = list(lights)
+    for index, old in enumerate(lights):
+        added = news.get(old.task.id)
+        if added is None:
+            continue
+        known = {r.line: r for r in (old.latest, old.figure, old.stated, *added) if r is not None}
+        found = tuple(sorted(known.values(), key=_newest_first, reverse=True))
+        result[index] = task_light(_judge(plan, old.task, found, as_of))
+    return result
 
 
 # ---------------------------------------------------------------------------------------------

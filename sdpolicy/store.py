@@ -231,6 +231,27 @@ class Snapshot:
             self._records = _examine(self._data, self.path)[0].records
         return self._records
 
+    def complete_lines(self) -> tuple[int, int]:
+        """The size of the file's complete lines (up to its last line feed) and how many there are."""
+        cut = self._data.rfind(b"\n") + 1
+        return cut, self._data.count(b"\n", 0, cut)
+
+    def digest_of(self, size: int) -> bytes:
+        """The digest of the file's first `size` bytes."""
+        return self._hash(size).digest()
+
+    def records_after(self, size: int, digest: bytes, lines: int) -> tuple[Record, ...] | None:
+        """The records after the first `size` bytes (which hold `lines` line feeds), if the file still
+        begins with the bytes whose digest is `digest`; else None. The file was checked as a whole
+        when it was read, so these lines need no check of their own."""
+        if not 0 <= size <= len(self._data) or self.digest_of(size) != digest:
+            return None
+        known = _Prefix(size, digest, lines, 1, _Ids(""), frozenset())
+        try:
+            return _parse(self._data[size:].decode("utf-8"), self.path, known).records
+        except (UnicodeDecodeError, DataError):
+            return None
+
     def _hash(self, size: int) -> Any:
         found = self._hashes.get(size)
         if found is None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar
 
 from sdpolicy import cache, store
 from sdpolicy.catalogue import Plan, load_catalogue_keyed
 from sdpolicy.errors import DataError
 from sdpolicy.store import Record
+
+if TYPE_CHECKING:
+    from sdpolicy.progress import TaskLight
 
 T = TypeVar("T")
 
@@ -78,6 +82,47 @@ class Workspace(NamedTuple):
         value = compute()
         cache.write(entry, key, value)
         return value
+
+
+    def task_lights(self, day: date) -> list[TaskLight]:
+        """Every task's light at `day`, in catalogue order, judged from the whole log.
+
+        What an earlier run judged is kept in the cache with the part of the store it was judged
+        from; while the store still begins with those bytes and what follows retracts nothing, only
+        the tasks that the new lines name are judged again. Anything else (a retraction, a hand edit
+        before the end, another catalogue or code) judges every task from every record.
+        """
+        from sdpolicy import progress
+
+        tasks = self.plan.tasks
+        entry = cache.name("lights", self.plan.path, str(self.home.absolute()), day)
+        key = cache.key("lights", self.plan_key, day)
+        found = cache.read(entry, key)
+        if isinstance(found, tuple) and len(found) == 4 and len(found[3]) == len(tasks):
+            size, digest, lines, kept = found
+            appended = self.snapshot.records_after(size, digest, lines)
+            if appended is not None and not any(r.retracts is not None for r in appended):
+                lights = [progress.TaskLight(task, *rest) for task, rest in zip(tasks, kept)]
+                if not appended:
+                    return lights
+                lights = progress.advance_lights(self.plan, lights, appended, day)
+                # Rewritten once enough lines follow it that judging them again would show.
+                if len(appended) > _RELIGHT:
+                    self._keep_lights(entry, key, lights)
+                return lights
+        lights = [progress.task_light(p) for p in progress.plan_progress(self.plan, self.records, day)]
+        self._keep_lights(entry, key, lights)
+        return lights
+
+    def _keep_lights(self, entry: str, key: bytes, lights: list[TaskLight]) -> None:
+        size, lines = self.snapshot.complete_lines()
+        # The task itself is the catalogue's, which the key stands for: it is left out of the entry.
+        kept = tuple(tuple(light)[1:] for light in lights)
+        cache.write(entry, key, (size, self.snapshot.digest_of(size), lines, kept))
+
+
+# Appended records judged again by every run before the kept lights are brought up to date on disk.
+_RELIGHT = 200
 
 
 def open_workspace(catalogue: Path | None, home: Path) -> Workspace:

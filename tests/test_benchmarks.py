@@ -4,6 +4,7 @@ the figures they print are not checked, only that every measurement, goal and gr
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,7 @@ def test_run_measures_everything_and_writes_the_goals_as_json(tmp_path):
     result = subprocess.run(
         [
             sys.executable, str(BENCHMARKS / "run.py"), "--runs", "1", "--small", "14x20", "--large", "28x40",
+            "--huge", "30x45", "--batch", "12", "--others", "3,6",
             "--workdir", str(tmp_path / "work"), "--json", str(tmp_path / "bench.json"),
         ],
         capture_output=True, text=True, timeout=900,
@@ -44,11 +46,41 @@ def test_run_measures_everything_and_writes_the_goals_as_json(tmp_path):
     for size in ("14/20", "28/40"):
         for command in ("list", "status", "status --area", "report --md", "compare", "mark"):
             assert {f"{size}: {command}, cold", f"{size}: {command}, warm"} <= names
+        assert {
+            f"{size}: list, warm, on a terminal", f"{size}: status right after a mark", f"{size}: list right after a mark",
+        } <= names
     assert {
         "floor: import typer, rich", "shipped: list", "shipped: list, on a terminal", "shipped: status", "shipped: mark",
+        "shipped: mark --from, 12 rows", "30/45: status, cold", "30/45: status, warm",
     } <= names
     assert report["list_on_a_terminal_over_floor"] > 0
     assert all(len(t["seconds"]) == 1 and len(t["cpu_seconds"]) == 1 for t in report["timings"].values())
-    assert [goal["limit"] for goal in report["goals"]] == [1.5, 3.0, 2.0, 1.0, 300.0]
+    # The goals of issue 16, in its order, and the two the huge workspace adds.
+    assert [goal["limit"] for goal in report["goals"]] == [1.2, 1.5, 1.5, 3.0, 1.5, 0.75, 1000.0, 1.0]
     assert len(report["growth"]["commands"]) == 12
     assert "Goals (measured side by side in this run)" in result.stdout
+    # Taskwarrior and hledger are timed where installed, and said to be left out where not.
+    if shutil.which("task"):
+        assert {f"taskwarrior {n}: task {c}" for n in (3, 6) for c in ("list", "summary", "add")} <= names
+        assert "28/40: list, warm / taskwarrior 6: task list" in report["other_tools"]
+    else:
+        assert "Taskwarrior is not installed" in result.stderr
+    if shutil.which("hledger"):
+        assert "hledger 60 postings: hledger bal" in names
+    else:
+        assert "hledger is not installed" in result.stderr
+
+
+def test_run_leaves_out_the_huge_workspace_and_the_other_tools_when_asked(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable, str(BENCHMARKS / "run.py"), "--runs", "1", "--small", "14x20", "--large", "28x40",
+            "--huge", "none", "--batch", "5", "--others", "none",
+            "--workdir", str(tmp_path / "work"), "--json", str(tmp_path / "bench.json"),
+        ],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    assert [goal["limit"] for goal in report["goals"]] == [1.2, 1.5, 1.5, 3.0, 1.5, 0.75]
+    assert not any(name.startswith(("taskwarrior", "hledger")) for name in report["timings"])

@@ -20,7 +20,9 @@ def test_help_is_chinese_under_lang_zh(cli):
     out = result.stdout
     assert out.startswith("用法：") and "\n参数：\n" in out and "\n选项：\n" in out
     assert "记录任务进展，或2005年指标的新数据。" in out
-    assert "显示本帮助后退出。" in out and "[必填]" in out and "示例：sdpolicy mark" in out
+    assert "显示本帮助后退出。" in out and "示例：sdpolicy mark" in out
+    # mark's ID is optional (mark --from); show's is required.
+    assert "[必填]" in cli("show", "--help", "--lang", "zh").stdout
     for english in ("Usage:", "Options:", "Arguments:", "Show this message", "Record progress", "required"):
         assert english not in out
 
@@ -42,9 +44,9 @@ def test_the_command_list_is_chinese(cli):
 def test_usage_errors_are_chinese(cli):
     result = cli("mark", "--bogus", "--lang", "zh")
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr.splitlines()[0].startswith("用法：") and "mark [选项] {ID}" in result.stderr
+    assert result.stderr.splitlines()[0].startswith("用法：") and "mark [选项] [ID]" in result.stderr  # ID optional: mark --from
     assert "查看帮助" in result.stderr and result.stderr.endswith("错误: 没有选项 --bogus\n")
-    missing = cli("mark", env={"SDPOLICY_LANG": "zh"})
+    missing = cli("show", env={"SDPOLICY_LANG": "zh"})
     assert missing.exit_code == 2 and missing.stderr.endswith("错误: 缺少参数 ID\n")
     unknown = cli("nosuch", "--lang", "zh")
     assert unknown.exit_code == 2 and unknown.stderr.endswith("错误: 没有命令“nosuch”\n")

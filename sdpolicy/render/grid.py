@@ -133,24 +133,27 @@ def _fold(lines: list[str], width: int) -> list[str]:
     anywhere in a word longer than a line or a run without spaces (Chinese has none)."""
     folded: list[str] = []
     for line in lines:
+        # An ASCII line is measured by its length: the common case of English titles, and far faster.
+        ascii_only = line.isascii()
+        measure = len if ascii_only else text_width
         current, used = "", 0
         for token in _TOKEN.findall(line):
-            word = text_width(token.rstrip())
+            word = measure(token.rstrip())
             if used and used + word > width:
                 folded.append(current.rstrip())
                 current, used = "", 0
             if word <= width:
                 current += token
-                used += text_width(token)
+                used += measure(token)
                 continue
             for char in token:
-                size = cell_len(char)
+                size = 1 if ascii_only else cell_len(char)
                 if used and used + size > width and not char.isspace():
                     # Chinese typesetting never starts a line with a comma, a full stop or a closing
                     # bracket: the character before it goes down with it.
                     carried = current[-1] if char in _NO_LINE_START and len(current) > 1 else ""
                     folded.append(current[: len(current) - len(carried)].rstrip())
-                    current, used = carried, text_width(carried)
+                    current, used = carried, measure(carried)
                 current += char
                 used += size
         folded.append(current.rstrip())
@@ -159,16 +162,47 @@ def _fold(lines: list[str], width: int) -> list[str]:
 
 def _row(columns: Sequence[Column], widths: list[int], cells: list[_Laid], rules: Rules) -> list[Line]:
     last = len(cells) - 1
+    between = rules.between
+    # Each cell's lines padded to its column once; a folded row then costs a join per line. Unstyled
+    # text (padding, separators, plain cells) is gathered into one fragment, so that a terminal line
+    # of ten cells is a few fragments rather than thirty.
+    laid: list[tuple[list, str, str, int]] = []
+    for index, (lines, sizes, style) in enumerate(cells):
+        width = widths[index]
+        right = columns[index].right
+        # Nothing trails the last cell: padding there would only be spaces at the end of the line.
+        tail = index == last and not right
+        if style:
+            padded: list = [
+                (" " * (width - size), text, "") if right else ("", text, "" if tail else " " * (width - size))
+                for text, size in zip(lines, sizes)
+            ]
+        elif right:
+            padded = [" " * (width - size) + text for text, size in zip(lines, sizes)]
+        elif tail:
+            padded = lines
+        else:
+            padded = [text + " " * (width - size) for text, size in zip(lines, sizes)]
+        laid.append((padded, style, "" if tail else " " * width, len(padded)))
     out: list[Line] = []
     for number in range(max(len(lines) for lines, _, _ in cells)):
         line: Line = []
-        for index, (lines, sizes, style) in enumerate(cells):
-            text, size = (lines[number], sizes[number]) if number < len(lines) else ("", 0)
-            right = columns[index].right
-            # Nothing trails the last cell: padding there would only be spaces at the end of the line.
-            pad = "" if index == last and not right else " " * (widths[index] - size)
+        plain = ""
+        for index, (padded, style, blank, height) in enumerate(laid):
             if index:
-                line.append((rules.between, ""))
-            line.extend(((pad, ""), (text, style)) if right else ((text, style), (pad, "")))
+                plain += between
+            if number >= height:
+                plain += blank
+            elif style:
+                before, text, after = padded[number]
+                plain += before
+                if plain:
+                    line.append((plain, ""))
+                line.append((text, style))
+                plain = after
+            else:
+                plain += padded[number]
+        if plain:
+            line.append((plain, ""))
         out.append(line)
     return out

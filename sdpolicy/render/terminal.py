@@ -57,14 +57,42 @@ class Screen:
         if not self.is_terminal:
             sys.stdout.write(grid.plain(lines))
             return
-        from rich.text import Text
+        console = self.console
+        if console.legacy_windows or console.record:
+            # An old Windows console is coloured through its API, not escape codes: Rich does it all.
+            from rich.text import Text
 
-        text = Text()
+            text = Text()
+            for line in lines:
+                for fragment, style in line:
+                    text.append(fragment, style or None)
+                text.append("\n")
+            console.print(text, end="", soft_wrap=True)
+            return
+        # Rich renders each style once, as it would any text (colour system, NO_COLOR and all), and
+        # the rows are joined around those codes in bulk: building and rendering a Rich Text of
+        # 10,000 rows took most of the time of a `list` on a terminal.
+        codes = {style: self._codes(style) for style in {style for line in lines for _, style in line if style}}
+        out = []
         for line in lines:
             for fragment, style in line:
-                text.append(fragment, style or None)
-            text.append("\n")
-        self.console.print(text, end="", soft_wrap=True)
+                if style and fragment:
+                    before, after = codes[style]
+                    out.append(before + fragment + after)
+                else:
+                    out.append(fragment)
+            out.append("\n")
+        console.file.write("".join(out))
+        console.file.flush()
+
+    def _codes(self, style: str) -> tuple[str, str]:
+        """What Rich writes before and after a text in `style` on this console."""
+        from rich.text import Text
+
+        with self.console.capture() as captured:
+            self.console.print(Text("\0", style=style), end="", soft_wrap=True)
+        before, _, after = captured.get().partition("\0")
+        return before, after
 
 
 def light_cell(light: str, lang: str) -> Cell:

@@ -1,0 +1,225 @@
+"""The first look after a change: lights brought up to date from the appended lines equal the lights
+judged from the whole log, and every change that appending cannot explain falls back to the whole log.
+
+Nothing here times anything: timings live in benchmarks/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from sdpolicy import progress, store
+from sdpolicy.catalogue import load_catalogue, shipped_catalogue
+from sdpolicy.cli import app
+from sdpolicy.store import Record, append_record, new_record_id
+from sdpolicy.workspace import open_workspace
+
+AS_OF = date(2006, 6, 30)
+PLAN = load_catalogue(shipped_catalogue())
+# Two tasks judged by their figures and two by their states, so both branches of the judgement move.
+NUMERIC = [t.id for t in PLAN.tasks if t.target.numeric][:2]
+STATED = [t.id for t in PLAN.tasks if not t.target.numeric][:2]
+# A task and the indicator whose figure it shares (progress.shared_figures): a figure recorded for
+# the indicator moves the task's light too.
+(SHARED_TASK, SHARED_INDICATOR), = [(k[1], v[1]) for k, v in progress.shared_figures(PLAN).items() if k[0] == "task"][:1]
+ITEMS = [("task", i) for i in NUMERIC + STATED + [SHARED_TASK]] + [("indicator", SHARED_INDICATOR)]
+# Few dates and few instants, so that ties (same day, same recorded_at) are common; one date lies
+# after AS_OF, whose records the lights must not see.
+DAYS = [date(2006, 3, 1), date(2006, 5, 1), date(2006, 6, 30), date(2006, 8, 1)]
+INSTANTS = [datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc), datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)]
+
+
+def full_lights(home: Path, catalogue: Path | None = None) -> list[progress.TaskLight]:
+    """The lights judged from every record, with nothing kept from before."""
+    opened = open_workspace(catalogue, home)
+    return [progress.task_light(p) for p in progress.plan_progress(opened.plan, opened.records, AS_OF)]
+
+
+def looked(home: Path, catalogue: Path | None = None) -> list[progress.TaskLight]:
+    return open_workspace(catalogue, home).task_lights(AS_OF)
+
+
+def mark(home: Path, task: str, *, value=None, state=None, day=date(2006, 5, 1), at=INSTANTS[0], kind="task") -> Record:
+    record = Record(new_record_id(), kind, task, day, at, value=value, state=state)
+    return append_record(home, record)
+
+
+class Counter:
+    """Counts full judgements (every task from every record) and single tasks judged again."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.full = 0
+        self.judged: list[str] = []
+        real_full, real_judge = progress.plan_progress, progress._judge
+
+        def full(*args, **kwargs):
+            self.full += 1
+            return real_full(*args, **kwargs)
+
+        def judge(plan, task, found, as_of):
+            self.judged.append(task.id)
+            return real_judge(plan, task, found, as_of)
+
+        monkeypatch.setattr(progress, "plan_progress", full)
+        self.arm = lambda: monkeypatch.setattr(progress, "_judge", judge)
+
+    def reset(self) -> None:
+        self.full, self.judged = 0, []
+
+
+@pytest.fixture
+def counter(monkeypatch):
+    return Counter(monkeypatch)
+
+
+op = st.one_of(
+    st.tuples(
+        st.just("mark"), st.sampled_from(ITEMS),
+        st.one_of(st.none(), st.sampled_from([0, 10, 50, 120, 100000])),
+        st.one_of(st.none(), st.sampled_from(store.STATES)),
+        st.sampled_from(DAYS), st.sampled_from(INSTANTS),
+    ),
+    st.tuples(st.just("undo"), st.integers(0, 50)),
+    st.tuples(st.just("edit"), st.integers(0, 50)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(op, min_size=1, max_size=10))
+def test_lights_kept_and_brought_up_to_date_equal_lights_judged_from_everything(ops):
+    with tempfile.TemporaryDirectory() as scratch:
+        home, saved = Path(scratch) / "home", os.environ.get("SDPOLICY_CACHE")
+        os.environ["SDPOLICY_CACHE"] = str(Path(scratch) / "cache")
+        try:
+            for step in ops:
+                records = store.read_records(home)
+                if step[0] == "mark":
+                    _, (kind, item), value, state, day, at = step
+                    if kind == "indicator":
+                        value, state = (value if value is not None else 7), None
+                    elif value is None and state is None:
+                        state = "in-progress"
+                    mark(home, item, value=value, state=state, day=day, at=at, kind=kind)
+                elif step[0] == "undo" and records:
+                    # Any earlier record, a retraction included (a redo), or one retracted already.
+                    target = records[step[1] % len(records)]
+                    retraction = Record(new_record_id(), target.kind, target.item, date(2006, 7, 1), INSTANTS[1], retracts=target.id)
+                    append_record(home, retraction)
+                elif step[0] == "edit" and records:
+                    # A hand edit before the end: a figure changed in place.
+                    target = next((r for r in records if r.value is not None), None)
+                    if target is not None:
+                        path = store.progress_path(home)
+                        lines = path.read_text(encoding="utf-8").split("\n")
+                        old = store.record_line(target._replace(line=0))
+                        index = lines.index(old)
+                        lines[index] = store.record_line(target._replace(value=target.value + 1 + step[1]))
+                        path.write_text("\n".join(lines), encoding="utf-8")
+                assert looked(home) == full_lights(home)
+                assert looked(home) == full_lights(home)  # and once more, from what the first look kept
+        finally:
+            if saved is None:
+                del os.environ["SDPOLICY_CACHE"]
+            else:
+                os.environ["SDPOLICY_CACHE"] = saved
+
+
+def test_after_a_mark_only_the_task_it_names_is_judged_again(sdpolicy_home, counter):
+    home = sdpolicy_home
+    mark(home, NUMERIC[0], value=10)
+    looked(home)
+    counter.reset()
+    counter.arm()
+    mark(home, NUMERIC[1], value=20, day=date(2006, 6, 1))
+    mark(home, NUMERIC[1], value=30, day=date(2006, 6, 2))
+    assert looked(home) == full_lights(home)
+    # The look judged one task, NUMERIC[1], once; full_lights judged every task afterwards.
+    assert counter.judged[0] == NUMERIC[1] and counter.judged.count(NUMERIC[1]) == 2
+    assert counter.full == 1  # only full_lights's own
+    assert len(counter.judged) == 1 + len(PLAN.tasks)
+
+
+def test_a_figure_of_a_shared_indicator_judges_its_task_again(sdpolicy_home, counter):
+    mark(sdpolicy_home, SHARED_TASK, value=10)
+    looked(sdpolicy_home)
+    counter.reset()
+    counter.arm()
+    mark(sdpolicy_home, SHARED_INDICATOR, value=90, day=date(2006, 6, 1), kind="indicator")
+    lights = looked(sdpolicy_home)
+    assert counter.judged == [SHARED_TASK] and counter.full == 0
+    assert lights == full_lights(sdpolicy_home)
+    assert next(l for l in lights if l.task.id == SHARED_TASK).figure.value == 90
+
+
+def test_nothing_appended_judges_nothing(sdpolicy_home, counter):
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    first = looked(sdpolicy_home)
+    counter.arm()
+    counter.reset()
+    assert looked(sdpolicy_home) == first and counter.full == 0 and counter.judged == []
+
+
+def test_a_retraction_judges_everything_again(sdpolicy_home, counter):
+    old = mark(sdpolicy_home, NUMERIC[0], value=10)
+    mark(sdpolicy_home, NUMERIC[0], value=20, day=date(2006, 6, 1))
+    looked(sdpolicy_home)
+    counter.reset()
+    append_record(sdpolicy_home, Record(new_record_id(), "task", NUMERIC[0], date(2006, 7, 1), INSTANTS[1], retracts=old.id))
+    assert looked(sdpolicy_home) == full_lights(sdpolicy_home)
+    assert counter.full == 2  # the look's and full_lights's
+
+
+def test_a_hand_edit_before_the_end_judges_everything_again(sdpolicy_home, counter):
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    mark(sdpolicy_home, NUMERIC[1], value=10)
+    looked(sdpolicy_home)
+    path = store.progress_path(sdpolicy_home)
+    text = path.read_text(encoding="utf-8")
+    # Same length, so only the content tells: the first record's 10 becomes 90 (and 90 % is far ahead).
+    path.write_text(text.replace("value = 10,", "value = 90,", 1), encoding="utf-8")
+    counter.reset()
+    lights = looked(sdpolicy_home)
+    assert counter.full == 1
+    assert lights == full_lights(sdpolicy_home)
+    assert next(l for l in lights if l.task.id == NUMERIC[0]).figure.value == 90
+
+
+def test_another_catalogue_judges_everything_again(sdpolicy_home, counter, tmp_path):
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(shipped_catalogue(), catalogue)
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    looked(sdpolicy_home, catalogue)
+    plan_file = catalogue / "plan.toml"
+    # The yellow threshold moves: every light may change though no record did.
+    text = plan_file.read_text(encoding="utf-8")
+    assert text.count("yellow_behind = 10\n") == 1
+    plan_file.write_text(text.replace("yellow_behind = 10\n", "yellow_behind = 5\n"), encoding="utf-8")
+    counter.reset()
+    assert looked(sdpolicy_home, catalogue) == full_lights(sdpolicy_home, catalogue)
+    assert counter.full == 2
+
+
+def test_status_after_a_mark_says_what_a_status_from_nothing_says(sdpolicy_home, tmp_path, monkeypatch):
+    runner = CliRunner()
+
+    def status(cache: str) -> dict:
+        monkeypatch.setenv("SDPOLICY_CACHE", str(tmp_path / cache))
+        result = runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()])
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    status("kept")
+    for value, task in [(50, NUMERIC[0]), (100000, NUMERIC[1])]:
+        mark(sdpolicy_home, task, value=value, day=date(2006, 6, 1))
+        assert status("kept") == status(f"fresh-{value}")
