@@ -338,6 +338,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "replaced_by": ("被撤回或更正于", "Retracted or superseded by"),
     "superseded_by": ("已被 {id} 更正", "superseded by {id}"),
     "yes": ("是", "yes"),
+    "cell_cut": ("……（其后 {count} 字超出表格单元格上限，已截去）", "… ({count} more characters cut: a cell holds at most 32,767)"),
     "no": ("否", "no"),
     "record_kind.task": ("任务", "task"),
     "record_kind.indicator": ("指标", "indicator"),

@@ -448,3 +448,21 @@ def test_returns_and_breakdown_sheets_go_in_separate_imports(cli, tmp_path):
     ret = template(cli, tmp_path, "--period", "2006-06", name="r.xlsx")
     message = assert_refused(cli("import", str(sheet), str(ret)))
     assert message == "returns and breakdown sheets go in separate imports: import the breakdown sheet first, then the returns"
+
+
+def test_a_cell_that_would_fake_a_line_of_its_own_stays_on_its_line(cli, tmp_path, office):
+    path = tmp_path / "nl.csv"
+    path.write_text('ID,Value,Date\nIND-01,"1\nError: forged",2006-06-30\n', encoding="utf-8")
+    lines = cli("import", str(path), "--unit", "省经贸委").stderr.split("\n")
+    assert lines[0] == f"{path}:2:8: '1\\x0aError: forged' is not a number; type the figure alone, such as 120 (no units, no thousands separators)"
+    assert lines[1] == "Error: 1 problem found; nothing was recorded"
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_both_templates(cli, tmp_path, sdpolicy_home):
+    assert cli("units", "add", "=HYPERLINK(\"x\")单位", "--alias", "公式局").exit_code == 0
+    assert cli("assign", "IND-01", "--lead", "公式局", "--date", "2006-03-01").exit_code == 0
+    book = template(cli, tmp_path, "--period", "2006-06")
+    cell = openpyxl.load_workbook(book)["Return"]["E4"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("x")单位', "s")
+    text = template(cli, tmp_path, "--period", "2006-06", "--csv", name="r.csv").read_bytes().decode("utf-8-sig")
+    assert "'=HYPERLINK" in text

@@ -87,7 +87,7 @@ def import_returns(
     """Check filled returns (or breakdown sheets) and record them all in one write, or nothing."""
     from sdpolicy.errors import DataError
     from sdpolicy.i18n import t
-    from sdpolicy.render.grid import printable
+    from sdpolicy.sanitise import message
     from sdpolicy.returns import KIND_ASSIGNMENTS, parse_period
     from sdpolicy.returns.importer import check_tables, classify, classify_assignments, tables_of
     from sdpolicy.store import append_records
@@ -106,11 +106,11 @@ def import_returns(
         unit=chosen_unit, period=chosen_period,
     )
     for warning in checked.warnings:
-        sys.stderr.write(f"{t('warning', language)}: {printable(warning)}\n")
+        sys.stderr.write(f"{t('warning', language)}: {message(warning)}\n")
     problems += checked.problems
     if problems:
         for problem in problems:
-            sys.stderr.write(printable(problem) + "\n")
+            sys.stderr.write(message(problem) + "\n")
         count = len(problems)
         raise DataError(
             t("import_refused", language, count=count, s="s" if count != 1 else ""),

@@ -202,10 +202,10 @@ def resolve_by(home: Optional[Path], by: str, lang: str) -> str:
     if not (units_path(folder).exists() or assignments_path(folder).exists()):
         return by
     close = "、".join(u.zh for u in units.closest(text))
-    from sdpolicy.render.grid import printable
+    from sdpolicy.sanitise import message
 
     hint = t("by_unknown_hint", lang, close=close) if close else ""
-    sys.stderr.write(f"{t('warning', lang)}: {t('by_unknown', lang, by=printable(text), hint=hint)}\n")
+    sys.stderr.write(f"{t('warning', lang)}: {message(t('by_unknown', lang, by=text, hint=hint))}\n")
     return by
 
 

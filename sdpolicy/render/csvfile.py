@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from sdpolicy.render import briefing, words
+from sdpolicy.sanitise import printable
 
 # The flattened schema. It is written out rather than discovered from the rows so that the header
 # never depends on the data: `latest` is null until a task has a record, and `reason` carries
@@ -39,6 +40,23 @@ COLUMNS = (
 )
 
 BOM = "\ufeff"
+
+# A spreadsheet takes a field starting with one of these for a formula (or, for tab and CR, strips
+# them and looks again). OWASP's guidance on CSV injection: put a single quote before such a text
+# field, which Excel and LibreOffice then show as text (the quote itself is hidden by Excel, shown
+# by some other readers). Numbers are written by the csv module from ints and floats, never from
+# text, so a negative figure stays a number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def field(value: Any) -> Any:
+    """A value as a CSV field: text neutralised against formulas, control characters shown as \\xNN
+    (line breaks stay: the csv module quotes them), numbers untouched."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return printable(value)
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 from sdpolicy.i18n import pair, t
 from sdpolicy.numbers import fraction
 from sdpolicy.render import briefing, words
+from sdpolicy.sanitise import message, printable
 
 
 class Percent(float):
@@ -54,6 +55,7 @@ HEADER_FILL = "E9ECEF"
 # falls back to a serif face for those cells alone.
 FONT = {"name": "Calibri", "size": 11}
 MAX_WIDTH = 60  # wider text wraps inside the cell
+MAX_CELL = 32_767  # Excel's limit on the characters (UTF-16 units) of one cell
 LINE_HEIGHT = 16  # points: a line of 11-point text with its leading, CJK fonts being the tallest
 
 
@@ -253,6 +255,33 @@ def _shown(value: Any) -> str:
     if isinstance(value, (int, float)):
         return words.num(value)
     return "" if value is None else str(value)
+
+
+def text_cell(text: str, lang: str) -> str:
+    """Text from data as a workbook cell shows it: control characters as \\xNN (a workbook cannot
+    hold most of them at all), and a text longer than a cell may hold cut with a visible marker."""
+    text = printable(text)
+    if len(text) * 2 <= MAX_CELL or _units(text) <= MAX_CELL:
+        return text
+    kept = text[: MAX_CELL - 120]
+    while _units(kept) > MAX_CELL - 120:
+        kept = kept[: -(_units(kept) - (MAX_CELL - 120))]
+    return kept + t("cell_cut", lang, count=f"{len(text) - len(kept):,}")
+
+
+def _units(text: str) -> int:
+    """Length in UTF-16 units, as Excel counts: a character beyond the BMP is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def put(cell: Any, value: Any, lang: str) -> None:
+    """Set a cell from a value of the view. Text is always a string cell: openpyxl would store text
+    starting with '=' as a formula, so a note could be a live HYPERLINK or a clerk's '=以上…' #NAME?."""
+    if isinstance(value, str):
+        cell.value = text_cell(value, lang)
+        cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 def wrapped_lines(text: str, width: float) -> int:
