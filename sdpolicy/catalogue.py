@@ -356,6 +356,8 @@ def _or_list(words: Any) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
+_CONTROL_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SINGULAR = {"plan": "plan", "documents": "document", "areas": "area", "tasks": "task", "indicators": "indicator"}
 _HEADER = re.compile(r"^\s*\[")
 
@@ -507,6 +509,17 @@ class _Builder:
         if required and not value.strip():
             self.problem(entry, f"field '{name}' is empty", name)
             return None
+        if not value.isprintable():
+            # A name or title is shown in headings, table cells and messages: a line break there would
+            # start a heading of its own in Markdown, a control character would drive the terminal.
+            # Notes and quotes may run over several lines.
+            several = key.startswith("note_") or key == "quote"
+            found = (_CONTROL_IN_TEXT if several else _CONTROL_IN_NAME).search(value)
+            if found:
+                what = "a line break" if found.group() in "\n\r" else "a control character"
+                rule = "" if several else "; names and titles are one line of plain text"
+                self.problem(entry, f"field '{name}' holds {what} (\\x{ord(found.group()):02x}){rule}", name)
+                return None
         return value
 
     def number(self, entry: _Entry, key: str, *, data: Any = None, required: bool = True, prefix: str = "") -> float | None:

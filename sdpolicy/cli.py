@@ -64,8 +64,16 @@ def _say_error(error: SdpolicyError | str, lang: str | None = None) -> None:
     from sdpolicy.i18n import pick_lang, t
 
     language = pick_lang(lang)
-    message = error if isinstance(error, str) else error.text(language)
-    sys.stderr.write(f"{t('error', language)}: {message}\n")
+    text = error if isinstance(error, str) else error.text(language)
+    say(f"{t('error', language)}: {text}")
+
+
+def say(line: str, stream: Any = None) -> None:
+    """One line of a message on stderr (or `stream`), with whatever data or argument it quotes shown
+    safely: every message that might quote a note, an id or an argument goes out through here."""
+    from sdpolicy.sanitise import message
+
+    (stream or sys.stderr).write(message(line) + "\n")
 
 
 def guarded(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -178,13 +186,13 @@ def validate(
         plan = load_catalogue(target)
     except DataError as exc:
         for problem in exc.problems or [exc.message]:
-            sys.stderr.write(problem + "\n")
+            say(problem)
         count = len(exc.problems) or 1
         raise DataError(
             f"{plan_label(target)} has {count} problem{'s' if count != 1 else ''}",
             zh=f"{plan_label(target)} 有 {count} 处问题",
         ) from None
-    print(t("valid", language, path=plan.path, tasks=len(plan.tasks), indicators=len(plan.indicators), areas=len(plan.areas)))
+    say(t("valid", language, path=plan.path, tasks=len(plan.tasks), indicators=len(plan.indicators), areas=len(plan.areas)), sys.stdout)
 
 
 @command(
@@ -206,11 +214,11 @@ def check(
     language = check_lang(lang)
     result = check_workspace(catalogue, workspace(home))
     for warning in result.warnings:
-        sys.stderr.write(f"{t('warning', language)}: {warning}\n")
+        say(f"{t('warning', language)}: {warning}")
     if not result.ok:
         found = result.missing + result.problems
         for problem in found:
-            sys.stderr.write(problem + "\n")
+            say(problem)
         # Damage needs a repair (65); a file that is only missing or unreadable is 66, as elsewhere.
         code = EXIT_DATAERR if result.problems else EXIT_NOINPUT
         count = len(found)
@@ -223,11 +231,11 @@ def check(
         "indicators": len({r.item for r in records if r.kind == "indicator"}),
     }
     plurals = {f"{name}_s": "" if count == 1 else "s" for name, count in counts.items()}
-    print(t(
+    say(t(
         "checked", language, store=result.store_path,
         catalogue=catalogue if catalogue is not None else t("shipped_catalogue", language, path=shipped_catalogue()),
         plan_tasks=len(plan.tasks), plan_indicators=len(plan.indicators), **counts, **plurals,
-    ))
+    ), sys.stdout)
 
 
 def _open(catalogue: Path | None, home: Path | None, lang: str) -> Any:
@@ -237,7 +245,7 @@ def _open(catalogue: Path | None, home: Path | None, lang: str) -> Any:
     opened = open_workspace(catalogue, workspace(home))
     if opened.torn_line is not None:
         place = f"{opened.store_path}:{opened.torn_line}"
-        sys.stderr.write(f"{t('warning', lang)}: {t('torn_tail', lang, place=place)}\n")
+        say(f"{t('warning', lang)}: {t('torn_tail', lang, place=place)}")
     return opened
 
 
@@ -245,7 +253,9 @@ def emit(view: dict[str, Any], as_json: bool, lang: str, draw: Callable[..., Non
     if as_json:
         import json
 
-        sys.stdout.write(json.dumps(view, ensure_ascii=False, indent=2) + "\n")
+        from sdpolicy.sanitise import stdout_fits
+
+        sys.stdout.write(json.dumps(view, ensure_ascii=not stdout_fits("中"), indent=2) + "\n")
         return
     from sdpolicy.render.terminal import Screen
 
@@ -470,21 +480,26 @@ def undo(
     debug: DebugOption = False,
 ) -> None:
     """Retract the latest record, or the one named. The retraction is itself a record: nothing is erased."""
-    from sdpolicy.progress import make_retraction, undo_target
+    from sdpolicy.progress import make_retraction, undo_target, undo_target_unchanged
     from sdpolicy.render import notices
-    from sdpolicy.store import append_record
+    from sdpolicy.store import append_records
 
     from sdpolicy.commands.units import resolve_by
 
     language = check_lang(lang)
     opened = _open(catalogue, home, language)
     if dry_run:
-        print(notices.retracted(opened.plan, opened.records, undo_target(opened.records, record_id), language))
+        say(notices.retracted(opened.plan, opened.records, undo_target(opened.records, record_id), language), sys.stdout)
         return
     retraction = make_retraction(opened.records, record_id, note, resolve_by(home, by, language), date.today())
-    stored = append_record(opened.home, retraction, read=opened.snapshot)
+    # The target was chosen from the store as read before the lock; another undo may have retracted
+    # it (or a newer record come in) since. It is chosen again under the lock, and must be the same.
+    (stored,) = append_records(
+        opened.home, [retraction], read=opened.snapshot,
+        check=lambda now: undo_target_unchanged(now.records(), record_id, retraction),
+    )
     target = next(r for r in opened.records if r.id == stored.retracts)
-    print(notices.retracted(opened.plan, opened.records, target, language, retraction=stored.id))
+    say(notices.retracted(opened.plan, opened.records, target, language, retraction=stored.id), sys.stdout)
 
 
 @command("compare", epilog="Example: sdpolicy compare --area e-gov")
@@ -527,7 +542,8 @@ def report(
     xlsx: Annotated[bool, typer.Option("--xlsx", help="A spreadsheet (sheets Summary, Tasks, Baselines, Log, Trend); needs -o.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="One row per task with the columns of list --json, flattened.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as one stable JSON document.")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout.")] = None,
+    # A string, not a Path: Path('') is '.', and Path('nodir/') forgets the slash that says 'a directory'.
+    out: Annotated[Optional[str], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout; .md .html .xlsx .csv .json imply the format.")] = None,
     as_of: AsOfOption = None,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
@@ -535,7 +551,7 @@ def report(
     debug: DebugOption = False,
 ) -> None:
     """A briefing for leaders: summary, each area's tasks, red and overdue tasks, and the 2005 comparison."""
-    from sdpolicy.output import write_bytes, write_text
+    from sdpolicy.output import output_path, protected_files, report_format, write_bytes, write_text
 
     language = check_lang(lang)
     day = as_of_day(as_of)
@@ -545,6 +561,9 @@ def report(
             f"choose one report format, not {' and '.join(chosen)}",
             zh=f"只能选择一种报告格式，不能同时用 {' 和 '.join(chosen)}",
         )
+    output = output_path(out) if out is not None else None
+    form = report_format(chosen, output)
+    markdown, html, xlsx, as_csv, as_json = (form == name for name in ("md", "html", "xlsx", "csv", "json"))
     if xlsx and output is None:
         # Checked before any work: a spreadsheet is binary and would garble a terminal.
         raise UsageError(
@@ -565,15 +584,19 @@ def report(
     from sdpolicy.commands.units import report_units
 
     view = report_units(opened.memo("report", compute, day), opened, home, day)
+    keep = protected_files([opened.home, plan.path]) if output is not None else []
     if xlsx:
         from sdpolicy.render.xlsx import render_workbook
 
-        write_bytes(output, render_workbook(view, language))
+        write_bytes(output, render_workbook(view, language), protect=keep)
         return
     if as_json:
         import json
 
-        text = json.dumps(view, ensure_ascii=False, indent=2) + "\n"
+        from sdpolicy.sanitise import stdout_fits
+
+        # Into a file always UTF-8; to a stdout that cannot show Chinese, as \u escapes (still JSON).
+        text = json.dumps(view, ensure_ascii=output is None and not stdout_fits("中"), indent=2) + "\n"
     elif as_csv:
         from sdpolicy.render.csvfile import render_csv
 
@@ -589,7 +612,7 @@ def report(
     if output is None:
         sys.stdout.write(text)
     else:
-        write_text(output, text)
+        write_text(output, text, protect=keep)
 
 
 def plan_label(path: Path | None) -> str:
@@ -604,7 +627,18 @@ def main() -> None:
     # the records and the views form none): 0.3 s of a 2.3 s first status on 100,000 records.
     # Reference counting still frees everything as it goes; peak memory is the same.
     gc.disable()
+    _lenient_stdout()
     app()
+
+
+def _lenient_stdout() -> None:
+    """Under an encoding that cannot show the lights or Chinese (PYTHONIOENCODING=ascii, a latin-1
+    terminal), print what can be shown and a '?' for the rest rather than fail with an internal
+    error: the light symbols fall back to their words (render.terminal) and JSON to \\u escapes."""
+    from sdpolicy.sanitise import stdout_fits
+
+    if not stdout_fits("●✔○中") and getattr(sys.stdout, "errors", "strict") == "strict":
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
 
 
 # Command families that live in their own modules register themselves on import.

@@ -88,7 +88,8 @@ HELP_ZH: dict[str, str] = {
     "A spreadsheet (sheets Summary, Tasks, Baselines, Log, Trend); needs -o.": "电子表格（汇总、任务、基数、记录、走势五张表）；须用 -o。",
     "One row per task with the columns of list --json, flattened.": "每项任务一行，列同 list --json（嵌套字段展开）。",
     "The whole report as one stable JSON document.": "整份报告作为一个稳定的 JSON 文档。",
-    "Write to this file (whole or not at all) instead of stdout.": "写入此文件（要么完整写成，要么不写），而不是输出到屏幕。",
+    "Write to this file (whole or not at all) instead of stdout; .md .html .xlsx .csv .json imply the format.":
+        "写入此文件（要么完整写成，要么不写），而不是输出到屏幕；扩展名 .md .html .xlsx .csv .json 决定格式。",
     # assign
     "Set a task's lead unit and cooperating units. A reassignment is a new entry; nothing is erased.":
         "设定任务的牵头单位和配合单位。重新分工是一条新记录；什么都不会被删除。",

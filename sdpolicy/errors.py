@@ -10,6 +10,7 @@ EXIT_USAGE = 2  # click's own code for a bad command line; we use it for bad val
 EXIT_DATAERR = 65  # a catalogue or store file that is damaged or invalid
 EXIT_NOINPUT = 66  # a catalogue or store file that does not exist or cannot be read
 EXIT_SOFTWARE = 70  # a bug in sdpolicy
+EXIT_CANTCREAT = 73  # an output file that may not be written: a directory, a device, a workspace file
 EXIT_IOERR = 74  # a write that failed (disk full, I/O error, permissions)
 EXIT_TEMPFAIL = 75  # another process holds the store's lock for too long
 

@@ -13,7 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 def half_up(value: float, places: int = 1) -> float:
     """`value` rounded half up to `places` decimals, reading it as its shortest decimal form (2.05, not
     2.04999…), so that the result is what a person rounding the printed figure would get."""
-    if not math.isfinite(value):
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        # Infinite, or so large a float has no decimals to round (and a hand-edited 1e308 would
+        # overflow the Decimal context): it stands as it is.
         return float(value)
     exact = Decimal(repr(float(value)))
     return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -165,6 +166,19 @@ def undo_target(records: Sequence[Record], record_id: str | None) -> Record:
     return records[index]
 
 
+def undo_target_unchanged(records: Sequence[Record], record_id: str | None, retraction: Record) -> None:
+    """Refuse `retraction` unless `records` (the store as it is under the lock) still give it the same
+    target: two undos at once would otherwise both retract the same record."""
+    target = undo_target(records, record_id)  # refuses a record retracted meanwhile
+    if target.id != retraction.retracts:
+        raise UsageError(
+            f"the latest record changed while undo waited for the store (it is now {target.id}, not "
+            f"{retraction.retracts}); nothing was retracted: look at `sdpolicy log` and run undo again",
+            zh=f"撤回等待期间最新记录已变化（现在是 {target.id}，而不是 {retraction.retracts}）；未撤回任何记录："
+            "请查看 sdpolicy log 后重新撤回",
+        )
+
+
 def _close_ids(key: str, ids: list[str]) -> list[str]:
     # People type the start of an id, so an id's opening counts as much as the whole of it.
     def likeness(candidate: str) -> float:
@@ -292,8 +306,14 @@ def actual_percent(target: Target, base: float, actual: float) -> float:
     """
     span = target.goal - base
     if (span < 0) if target.direction == "decrease" else (span > 0):
-        return 100 * (actual - base) / span
+        return _finite(100 * ((actual - base) / span))
     return 100.0 if reached(target, actual) else 0.0
+
+
+def _finite(value: float) -> float:
+    """A figure that overflowed (a hand-edited 1e308 against a small target) held at the largest float,
+    so that views, JSON and charts get a number rather than inf or nan."""
+    return value if math.isfinite(value) else math.copysign(sys.float_info.max, value)
 
 
 def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> TaskProgress:
@@ -535,7 +555,7 @@ def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> lis
         # The change of a percentage is in points; its growth (75 % → 90 % is "+20 %") misleads more
         # than it tells, so it is left out.
         relative = change is not None and indicator.value != 0 and indicator.unit_zh != "%"
-        growth = change / indicator.value * 100 if relative else None
+        growth = _finite(change / indicator.value * 100) if relative else None
         linked = tuple(
             LinkedTask(t, t.target, "baseline" if t.baseline == indicator.id else "link")
             for t in plan.tasks_linking(indicator.id)

@@ -20,6 +20,7 @@ import math
 import os
 import random
 import re
+import stat
 from contextlib import contextmanager, suppress
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -299,7 +300,7 @@ def read_snapshot(home: Path) -> Snapshot:
     """Read and check the store (DataError if it is damaged); records are built when asked for."""
     path = progress_path(home)
     try:
-        data = path.read_bytes()
+        data = tomlfile.read_regular(path)
     except FileNotFoundError:
         snapshot = Snapshot(path, b"")
         snapshot._records = ()
@@ -389,6 +390,9 @@ def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreC
             # file's bytes and reports a position rather than "end of document". A last line that lacks
             # only its LF is complete.
             parsed = tomllib.loads(raw + "\n")
+        except RecursionError:
+            problems.append(tomlfile.deep_message(line, path, number - 1))
+            continue
         except tomllib.TOMLDecodeError as exc:
             if index == last:
                 torn = (line, number)
@@ -562,6 +566,8 @@ def _damaged(path: Path | str, problems: list[str]) -> DataError:
 def _unreadable(path: Path, exc: OSError) -> MissingInputError:
     if isinstance(exc, IsADirectoryError):
         return MissingInputError(f"progress store {path} is a directory, not a file.")
+    if isinstance(exc, tomlfile.NotRegularError):
+        return MissingInputError(f"progress store {path} is {exc.what}, not a regular file; refusing to read it.")
     return MissingInputError(f"progress store {path} cannot be read: {_reason(exc)}.")
 
 
@@ -964,7 +970,8 @@ def _remove_leftover_temporaries(home: Path) -> None:
 def _append_locked(path: Path, records: list[Record], lines: list[str], read: Snapshot | None) -> int:
     """Append the lines to the store (creating it if need be); the line number the first one got."""
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY)
+        _refuse_unless_regular(fd, path)
     except FileNotFoundError:
         return _create(path, (HEADER + f"schema = {SCHEMA_VERSION}\n" + "".join(f"{line}\n" for line in lines)).encode("utf-8")) - len(lines) + 1
     except OSError as exc:
@@ -1012,6 +1019,15 @@ def _append_locked(path: Path, records: list[Record], lines: list[str], read: Sn
         # a failure nor hide the error of a failed one.
         with suppress(OSError):
             os.close(fd)
+
+
+def _refuse_unless_regular(fd: int, path: Path) -> None:
+    """A store that is a FIFO or a device (a link to /dev/zero) would be read for ever: refused."""
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _unreadable(path, tomlfile.NotRegularError(tomlfile.kind_of(mode)))
+    os.set_blocking(fd, True)
 
 
 def _digest_of_start(data: bytes, size: int, read: Snapshot | None) -> bytes:

@@ -7,7 +7,10 @@ read with tomli, the same parser compiled; only a file it refuses is read again 
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -21,19 +24,63 @@ _AT_END = re.compile(r"\s*\(at end of document\)$")
 
 def read_bytes(path: Path, what: str) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except FileNotFoundError:
         raise MissingInputError(f"{what} {path} does not exist") from None
     except IsADirectoryError:
         raise MissingInputError(f"{what} {path} is a directory, not a file") from None
+    except NotRegularError as exc:
+        raise MissingInputError(f"{what} {path} is {exc.what}, not a regular file; refusing to read it") from None
     except OSError as exc:
         raise MissingInputError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
+
+
+class NotRegularError(OSError):
+    """A path that names a FIFO, a device or a socket: reading it could wait for ever (a FIFO) or
+    never end (/dev/zero)."""
+
+    def __init__(self, what: str):
+        super().__init__(what)
+        self.what = what
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file (following links); NotRegularError for anything else, found
+    without blocking: the file is opened non-blocking and checked before a byte is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularError(kind_of(mode))
+        with os.fdopen(os.dup(fd), "rb") as stream:
+            return stream.read()
+    finally:
+        os.close(fd)
+
+
+def kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 text of a file, or a DataError naming the first bad byte's line and column."""
     if data.startswith(UTF8_BOM):
         raise DataError(f"{path}:1:1: the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        # ASCII in UTF-16 is valid UTF-8 with a NUL after (or before) every letter: without this
+        # check it would be refused as a TOML syntax error about a NUL character.
+        raise DataError(f"{path}:1:1: the file is not UTF-8 text: it looks like UTF-16 (as some Windows editors "
+                        "save); save it as UTF-8")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -42,6 +89,60 @@ def decode(data: bytes, path: Path | str) -> str:
         raise DataError(
             f"{path}:{line}:{column}: the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
         ) from None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Whether NUL bytes stand at every other place of the file's start, as in UTF-16 text."""
+    head = data[:512]
+    return len(head) >= 4 and head.count(0) * 3 >= len(head) and (
+        head[1::2].count(0) * 4 >= len(head) or head[0::2].count(0) * 4 >= len(head)
+    )
+
+
+# Deeper nesting than this is no catalogue or store anyone writes; the parser would run out of stack.
+MAX_DEPTH = 100
+
+
+def too_deep(text: str) -> tuple[int, int] | None:
+    """The line and column (1-based) where arrays and inline tables first nest more than MAX_DEPTH
+    deep, outside quoted text and comments; None if they never do."""
+    depth = 0
+    line, start = 1, 0
+    i, end = 0, len(text)
+    while i < end:
+        char = text[i]
+        if char == "\n":
+            line, start = line + 1, i + 1
+        elif char == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                break
+            continue
+        elif char in "\"'":
+            triple = text.startswith(char * 3, i)
+            close = char * 3 if triple else char
+            j = i + len(close)
+            while j < end and not text.startswith(close, j) and (triple or text[j] != "\n"):
+                j += 2 if char == '"' and text[j] == "\\" else 1
+            line += text.count("\n", i, j)
+            if text.count("\n", i, j):
+                start = text.rfind("\n", i, j) + 1
+            i = j + len(close)
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, i - start + 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return None
+
+
+def deep_message(text: str, path: Path | str, line_offset: int = 0) -> str:
+    place = too_deep(text) or (1, 1)
+    return (f"{path}:{place[0] + line_offset}:{place[1]}: arrays or tables nest more than {MAX_DEPTH} levels deep "
+            "here; no catalogue or store needs that")
 
 
 def parse(text: str, path: Path | str, *, line_offset: int = 0) -> dict[str, Any]:
@@ -54,6 +155,8 @@ def parse(text: str, path: Path | str, *, line_offset: int = 0) -> dict[str, Any
 
     try:
         return tomli.loads(text)
+    except RecursionError:
+        raise DataError(deep_message(text, path, line_offset)) from None
     except tomli.TOMLDecodeError:
         # tomli is only the fast reader (see pyproject.toml). What it refuses is read again by tomllib,
         # whose words every message here is made from, so a refusal reads the same with either.
@@ -61,6 +164,8 @@ def parse(text: str, path: Path | str, *, line_offset: int = 0) -> dict[str, Any
 
         try:
             return tomllib.loads(text)
+        except RecursionError:
+            raise DataError(deep_message(text, path, line_offset)) from None
         except tomllib.TOMLDecodeError as exc:
             raise DataError(position_message(str(exc), path, text, line_offset)) from None
 

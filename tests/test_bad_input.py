@@ -281,15 +281,18 @@ def test_the_dangling_link_fixture_really_names_a_linked_indicator(catalogue_cop
 def test_an_unreadable_catalogue_is_refused_with_exit_66(cli, seeded, store_file, catalogue_copy, monkeypatch):
     # chmod cannot stop root from reading, so the refusal of the operating system is simulated at the
     # one place a file is read; the translation of the OSError into a sentence is the real code.
+    # That place is tomlfile.read_regular, which opens a file without blocking to refuse a FIFO (issue 10).
+    from sdpolicy import tomlfile
+
     plan = catalogue_copy / "plan.toml"
-    real = Path.read_bytes
+    real = tomlfile.read_regular
 
-    def read_bytes(self: Path) -> bytes:
-        if self == plan:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def read_bytes(path: Path) -> bytes:
+        if Path(path) == plan:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(tomlfile, "read_regular", read_bytes)
     result = cli("mark", "IND-01", "--value", "7", "--catalogue", str(catalogue_copy))
     assert assert_refused(result, EXIT_NOINPUT) == f"catalogue {plan} cannot be read: Permission denied"
     monkeypatch.undo()

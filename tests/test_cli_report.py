@@ -438,8 +438,17 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
-                    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext)")
+def calibri_metrics() -> bool:
+    """Whether the workbook's font, Calibri, is drawn with its own widths (Calibri, or Carlito,
+    its metric twin: Debian's fonts-crosextra-carlito); another face breaks lines elsewhere."""
+    if shutil.which("fc-match") is None:
+        return False
+    found = subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout
+    return "Carlito" in found or "Calibri" in found
+
+
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None or not calibri_metrics(),
+                    reason="needs LibreOffice (soffice), poppler-utils (pdftotext) and Calibri or Carlito")
 def test_xlsx_prints_in_libreoffice_as_intended(cli, marked, tmp_path):
     # The workbook converted to PDF by LibreOffice, read back page by page.
     ok(cli("report", "--xlsx", "-o", str(tmp_path / "report.xlsx"), "--as-of", AS_OF, "--lang", "en"))

@@ -106,7 +106,8 @@ def test_pipes_in_notes_are_escaped_and_markup_kept(report):
     by_area = sections(sections(report, "##")["By area"], "###")
     (header, rows), = tables(by_area["IT transformation of traditional industries"])
     (ind01,) = [r for r in rows if r[0] == "IND-01"]
-    assert r"批次 a\|b [red]x[/red]" in ind01
+    # Markdown's inline syntax escaped (issue 10): the brackets too, so no link can be made.
+    assert r"批次 a\|b \[red\]x\[/red\]" in ind01
     assert "60.0%" in ind01
 
 
@@ -172,7 +173,7 @@ def test_control_characters_in_notes_are_not_written_raw(cli, mark):
     by_area = sections(sections(text, "##")["By area"], "###")
     ((header, rows),) = tables(by_area["IT transformation of traditional industries"])
     (ind01,) = [r for r in rows if r[0] == "IND-01"]
-    assert r"\x1b[31mRED\x1b[0m\x07" in ind01  # shown, as a viewer renders "\x", literally
+    assert r"\x1b\[31mRED\x1b\[0m\x07" in ind01  # shown, as a viewer renders "\x", literally (and "\[" as "[")
 
 
 def test_html_in_notes_is_shown_not_obeyed(cli, mark):

@@ -25,6 +25,7 @@ from sdpolicy import store
 from sdpolicy.catalogue import load_catalogue
 from sdpolicy.errors import EXIT_DATAERR, EXIT_OK, EXIT_USAGE, DataError, MissingInputError
 from sdpolicy.progress import MAX_BY, MAX_NOTE, MAX_VALUE, make_retraction, make_update
+from sdpolicy.sanitise import message as shown
 from sdpolicy.store import STATES
 
 PLAN = load_catalogue()
@@ -152,7 +153,8 @@ def test_any_value_date_and_state_is_recorded_exactly_or_refused_plainly(given_i
         event("refused" if result.exit_code else "recorded")
         if result.exit_code != EXIT_OK:
             message = assert_plain_refusal(result)
-            assert isinstance(expected, Exception) and message == str(expected)
+            # As printed: control characters in the quoted argument shown as \xNN (issue 10).
+            assert isinstance(expected, Exception) and message == shown(str(expected))
             assert not store.progress_path(home).exists()
             return
         assert not isinstance(expected, Exception), expected

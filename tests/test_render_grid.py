@@ -34,11 +34,16 @@ def test_nothing_trails_the_last_cell():
 
 
 def test_a_newline_in_a_cell_continues_the_row_on_the_next_line_and_tabs_become_spaces():
-    lines = texts(grid.draw(COLUMNS, [["A-1", "first\nsecond\tpart", "3"]], grid.PIPE))
+    # On a terminal. Piped, a row stays one line (issue 10): the line break shows as \x0a.
+    lines = texts(grid.draw(COLUMNS, [["A-1", "first\nsecond\tpart", "3"]], grid.TERMINAL))
+    # Title is as wide as "second  part" (12), Count as its header (5).
     assert lines[2:] == [
-        "A-1 | first        |     3",
-        "    | second  part |",
+        "A-1  " + "first".ljust(12) + "  " + "    3",
+        "     second  part",
     ]
+    lines = texts(grid.draw(COLUMNS, [["A-1", "first\nsecond\tpart | x", "3"]], grid.PIPE))
+    # "first\x0asecond" is 15 characters: the tab pads to 16 with one space, then "part \x7c x".
+    assert lines[2:] == ["A-1 | first\\x0asecond part \\x7c x |     3"]
 
 
 def test_styles_stay_on_their_cells_and_header_style_on_headers():

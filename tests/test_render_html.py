@@ -479,9 +479,17 @@ def test_chromium_draws_the_report_without_console_errors(view, tmp_path, lang):
 # ---------------------------------------------------------------------------------------------
 # Printed: A4 from Chromium, read back with poppler (pdftotext, pdftoppm)
 
+def chinese_font() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    return bool(subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip())
+
+
 needs_print = pytest.mark.skipif(
-    chromium() is None or shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-    reason="printing needs chromium and poppler-utils (Debian: apt-get install chromium poppler-utils)",
+    chromium() is None or shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None
+    or not chinese_font(),
+    reason="printing needs chromium, poppler-utils and a Chinese font (Debian: apt-get install chromium "
+    "poppler-utils fonts-noto-cjk)",
 )
 
 

@@ -107,3 +107,17 @@ def test_chromium_draws_the_trend_charts(view, tmp_path, lang):
     for code in words.LIGHTS:
         colour = bytes.fromhex(words.LIGHT_COLOUR[code][1:])
         assert any(all(abs(a - b) <= 3 for a, b in zip(colour, p)) for p in present), code
+
+
+def test_a_milestone_with_shared_nodes_joins_the_bullet_chart(cli, mark):
+    # ENV-05's draft (40 %) reached on 06-28: on 07-01 it is a 40 % bar, green (no node missed).
+    assert cli("assign", "ENV-05", "--lead", "省信息产业厅", "--node", "2006-06-30:送审稿/draft:40",
+               "--node", "2006-10-31:印发/issued:100").exit_code == 0
+    mark("ENV-05", "--node", "draft", "--date", "2006-06-28")
+    view = json.loads(cli("report", "--json", "--as-of", "2006-07-01").stdout)
+    (chart,) = svgs(render_report(view, "en"))["progress"]
+    bars = {b.get("data-task"): b for b in marks(chart, "rect", "actual")}
+    assert bars["ENV-05"].get("data-percent") == "40.0"
+    assert "light-green" in bars["ENV-05"].get("class")
+    # It has no figures, so no trajectory of its own.
+    assert "ENV-05" not in [c.get("aria-label").split(": ", 1)[1].split()[0] for c in svgs(render_report(view, "en"))["trajectory"]]

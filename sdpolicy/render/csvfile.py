@@ -101,7 +101,9 @@ def localised(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[str
             return value.isoformat()
         if isinstance(value, float):
             return str(int(value)) if value.is_integer() else str(round(value, 6))
-        return str(value)
+        if isinstance(value, int):
+            return str(value)
+        return field(str(value))  # text from data: neutralised; figures above stay figures
 
     headers, rows = tasks_sheet(view, lang)
     return headers, [[text(v) for v in row] for row in rows]
@@ -121,5 +123,5 @@ def render_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator=ending)
         writer.writeheader()
         for row in tasks(view):
-            writer.writerow(flatten(row))
+            writer.writerow({key: field(value) for key, value in flatten(row).items()})
     return (BOM if for_file else "") + buffer.getvalue()

@@ -14,6 +14,9 @@ from typing import NamedTuple, Sequence, Union
 
 from rich.cells import cell_len
 
+# `printable` is the one rule for control characters; the renderers reach it through this module.
+from sdpolicy.sanitise import escape_chars, printable
+
 
 class Column(NamedTuple):
     header: str
@@ -32,10 +35,13 @@ class Rules(NamedTuple):
     under_header: str  # the character drawn under each header
     crossing: str  # the rule's own separator, under `between`
     header_style: str
+    # Characters a cell may not show as themselves, because they would split a row: shown as \xNN.
+    escaped: str = ""
 
 
-# Piped: the ASCII columns of `a | b` rows that cut -d'|' and spreadsheets split.
-PIPE = Rules(between=" | ", under_header="-", crossing="-+-", header_style="")
+# Piped: the ASCII columns of `a | b` rows that cut -d'|' and spreadsheets split. A `|` or a line
+# break inside a cell would add a column or a row, so they are shown as \x7c and \x0a.
+PIPE = Rules(between=" | ", under_header="-", crossing="-+-", header_style="", escaped="|\n")
 TERMINAL = Rules(between="  ", under_header="─", crossing="  ", header_style="bold")
 # Label and value pairs, without a header.
 PAIRS = Rules(between="  ", under_header="", crossing="", header_style="")
@@ -53,7 +59,7 @@ def draw(
     With a `width`, folding columns are narrowed, widest first, until the table fits or each is
     down to MIN_FOLDED_WIDTH; without one, every cell keeps its whole text on each of its lines.
     """
-    body = [[_split(cell) for cell in row] for row in rows]
+    body = [[_split(cell, rules.escaped) for cell in row] for row in rows]
     show_header = bool(rules.under_header)
     widths = [text_width(c.header) if show_header else 0 for c in columns]
     for row in body:
@@ -88,23 +94,14 @@ def text_width(text: str) -> int:
 _Laid = tuple[list[str], list[int], str]
 
 
-def _split(cell: Cell) -> _Laid:
+def _split(cell: Cell, escaped: str = "") -> _Laid:
     text, style = (cell, "") if isinstance(cell, str) else cell
+    if escaped and any(char in text for char in escaped):
+        text = escape_chars(text, escaped)
     if text.isprintable():  # the common case, and a fast test: no newline, tab or control character
         return [text], [text_width(text)], style
     lines = printable(text).expandtabs().split("\n")
     return lines, [text_width(line) for line in lines], style
-
-
-# C0 controls but newline and tab, DEL and C1 (0x9b is a one-byte CSI to some terminals).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """`text` made safe to show: a control character (ESC, BEL, CR, …) in a note or a hand-edited
-    store becomes a visible \\xNN, so data cannot recolour, move the cursor in or retitle the
-    reader's terminal, nor put escape codes into piped output; and it has a width to lay out."""
-    return text if text.isprintable() else _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def _folded(cell: _Laid, width: int) -> _Laid:

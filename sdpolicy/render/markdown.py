@@ -7,27 +7,45 @@ from typing import Any
 
 from sdpolicy.i18n import t
 from sdpolicy.render import briefing, words
+from sdpolicy.sanitise import message, printable
 
 LIGHT_MARK = {"done": "✅", "green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
 
 
-# C0 controls but newline and tab, DEL and C1: shown as \xNN, never written raw into the file.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters that start inline markup (emphasis, code, links and images, strikethrough, maths on
+# GitHub, a heading's closing #, a table's cell border): each is escaped with a backslash, so a note
+# reading `[ok](http://evil/p)` or `**b**` is shown as typed. `<`, `>` and `&` become entities, so
+# neither an HTML tag nor an autolink nor a character reference is obeyed.
+_MARKUP = re.compile(r"[\\`*_\[\]~$#|!]")
+
+
+def escape(text: str) -> str:
+    """`text` as literal Markdown inline content: every character that could be markup escaped."""
+    text = _MARKUP.sub(lambda found: "\\" + found.group(), text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def cell(text: str) -> str:
-    """Text that stays inside one table cell and shows as typed: pipes escaped, HTML tags shown rather
-    than obeyed (a note may hold '<img …>'), line breaks as <br>, no control characters."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\r\n", "\n").replace("\n", "<br>")
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text).strip() or " "
+    """Text that stays inside one table cell and shows as typed: markup escaped, line breaks as <br>,
+    no control characters."""
+    text = escape(text).replace("\r\n", "\n").replace("\n", "<br>")
+    return printable(text).strip() or " "
 
 
-def table(headers: list[str], rows: list[list[str]], align: list[str] | None = None) -> list[str]:
+def line(text: str) -> str:
+    """Catalogue text in a heading or the byline: escaped as in a cell, and on one line whatever it
+    holds, so that a name with a line break cannot start a heading or a block of its own."""
+    return message(escape(text)).strip()
+
+
+def table(headers: list[str], rows: list[list[str]], align: list[str] | None = None, bold_last: bool = False) -> list[str]:
     align = align or ["l"] * len(headers)
     rule = ["---:" if a == "r" else "---" for a in align]
     lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "| " + " | ".join(rule) + " |"]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    body = [[cell(c) for c in row] for row in rows]
+    if bold_last and body:
+        body[-1][0] = f"**{body[-1][0]}**"  # markup of ours, added after the escaping
+    lines += ["| " + " | ".join(row) + " |" for row in body]
     return lines
 
 
@@ -37,13 +55,11 @@ def light(value: str, lang: str) -> str:
 
 def _table(table_: briefing.Table, lang: str) -> list[str]:
     rows = [[light(c.code, lang) if isinstance(c, briefing.Light) else c for c in row] for row in table_.rows]
-    if table_.total:
-        rows[-1][0] = f"**{rows[-1][0]}**"
-    return table(table_.headers, rows, table_.align)
+    return table(table_.headers, rows, table_.align, bold_last=table_.total)
 
 
 def render_report(view: dict[str, Any], lang: str) -> str:
-    out: list[str] = [f"# {briefing.title(view, lang)}", "", briefing.byline(view, lang), ""]
+    out: list[str] = [f"# {line(briefing.title(view, lang))}", "", line(briefing.byline(view, lang)), ""]
 
     out += [f"## {t('summary', lang)}", ""]
     out += _table(briefing.summary(view, lang), lang)
@@ -52,7 +68,7 @@ def render_report(view: dict[str, Any], lang: str) -> str:
     out += [f"## {t('by_area', lang)}", ""]
     for area in briefing.areas(view, lang):
         counts = ", ".join(f"{light(mark.code, lang)} {count}" for mark, count in area.counts)
-        out += [f"### {area.name}", "", f"{counts} · {area.overall}", ""]
+        out += [f"### {line(area.name)}", "", f"{counts} · {area.overall}", ""]
         out += _table(area.tasks, lang)
         out.append("")
 

@@ -10,6 +10,7 @@ from sdpolicy.catalogue import Plan, Task
 from sdpolicy.i18n import t
 from sdpolicy.numbers import half_up
 from sdpolicy.render import words
+from sdpolicy.sanitise import message
 from sdpolicy.store import Record
 
 
@@ -98,6 +99,7 @@ def slips(plan: Plan, record: Record, records: Sequence[Record], lang: str) -> l
 
 def tell_recorded(plan: Plan, record: Record, warnings: list[str], lang: str) -> None:
     """After `mark`: what was recorded on stdout; on stderr, each reason it may be a slip."""
-    print(recorded(plan, record, lang))
+    # Through the one message sanitiser: the id and item quote the store, which a hand edit may fill.
+    print(message(recorded(plan, record, lang)))
     for line in warnings:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(message(line) + "\n")

@@ -132,6 +132,10 @@ def quantified(view: dict[str, Any]) -> list[dict[str, Any]]:
             if r["target"]["kind"] in words.QUANTIFIED or any(n["share"] is not None for n in r.get("nodes") or ())]
 
 
+AXIS_MAX = 1000.0
+VALUE_MAX_W = 120
+
+
 def _ticks(top: float) -> list[float]:
     step = 25 if top <= 200 else 50 if top <= 400 else 100
     return [step * i for i in range(int(top // step) + 1)]
@@ -142,9 +146,10 @@ def progress_chart(view: dict[str, Any], lang: str) -> str:
     row, track, bar = 28, 18, 10
     labels = [f"{r['id']}  {words.title(r, lang)}" for r in rows]
     label_w = 440
-    value_w = max([text_width(words.pct(r["percent"])) for r in rows if r["percent"] is not None] + [60]) + 26
-    # Past 100% the axis grows (in steps of 25) so that an overshoot still shows its size.
-    top_pct = max([100.0] + [r["percent"] for r in rows if r["percent"] is not None])
+    value_w = min(max([text_width(words.pct(r["percent"])) for r in rows if r["percent"] is not None] + [60]), VALUE_MAX_W) + 26
+    # Past 100% the axis grows (in steps of 25) so that an overshoot still shows its size, up to
+    # AXIS_MAX: a bar beyond it (a figure typed with a few zeros too many) ends at the axis's end.
+    top_pct = min(max([100.0] + [r["percent"] for r in rows if r["percent"] is not None]), AXIS_MAX)
     top_pct = -(-top_pct // 25) * 25
     span = WIDTH - label_w - value_w
     scale = span / top_pct
@@ -171,14 +176,14 @@ def progress_chart(view: dict[str, Any], lang: str) -> str:
         body.append(f'<rect class="track" x="{label_w}" y="{mid - track / 2:.1f}" width="{span:.1f}" height="{track}" '
                     f'fill="#f1f3f5"/>')
         if r["percent"] is not None:
-            width = max(r["percent"], 0) * scale
+            width = min(max(r["percent"], 0), top_pct) * scale
             tip = f"{r['id']}: {words.actual(r, lang)} / {words.target(r['target'], lang)} = {words.pct(r['percent'])}"
             body.append(
                 f'<rect class="actual light-{r["light"]}" data-task="{escape(r["id"])}" data-percent="{r["percent"]}" '
                 f'x="{label_w}" y="{mid - bar / 2:.1f}" width="{width:.1f}" height="{bar}" '
                 f'fill="{words.LIGHT_COLOUR[r["light"]]}"><title>{escape(tip)}</title></rect>'
             )
-            body.append(_text(WIDTH - value_w + 20, mid, words.pct(r["percent"]), weight="bold"))
+            body.append(_text(WIDTH - value_w + 20, mid, clip(words.pct(r["percent"]), value_w - 26), weight="bold"))
         else:
             body.append(_text(label_w + 8, mid, t("not_recorded", lang), fill=MUTED, size=12))
         # The light as a dot beside the figure: a 0% bar has no width to show its colour.

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from sdpolicy.i18n import t
 from sdpolicy.render import grid, words
 from sdpolicy.render.grid import Cell, Column
+from sdpolicy.sanitise import stdout_fits
 
 LIGHT_STYLE = {"done": "bold cyan", "green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
 
@@ -96,7 +97,9 @@ class Screen:
 
 
 def light_cell(light: str, lang: str) -> Cell:
-    return (f"{words.LIGHT_SYMBOL[light]} {words.light(light, lang)}", LIGHT_STYLE[light])
+    symbol = words.LIGHT_SYMBOL[light]
+    # The word alone says it all where the output's encoding has no ● (PYTHONIOENCODING=ascii).
+    return (f"{symbol} {words.light(light, lang)}" if stdout_fits(symbol) else words.light(light, lang), LIGHT_STYLE[light])
 
 
 def task_rows_table(out: Screen, rows: list[dict[str, Any]], lang: str, title: str | None = None) -> None:

@@ -302,10 +302,11 @@ def wrapped_lines(text: str, width: float) -> int:
 
 
 def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str, *, head: int = 1,
-                 caps: dict[int, int] | None = None, total: bool = False) -> None:
+                 caps: dict[int, int] | None = None, total: bool = False, lang: str = "en") -> None:
     """The table with its header in row `head` (the rows above hold a title). `caps` gives columns
     (0-based) a width beyond which their text wraps, narrower than the general MAX_WIDTH. `total`:
-    the last row sums the others and stays out of the filter, so sorting never moves it among them."""
+    the last row sums the others and stays out of the filter, so sorting never moves it among them.
+    Every cell is set through put()."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -325,7 +326,8 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
         for column, value in enumerate(values):
             shown = (value.word if isinstance(value, briefing.Light) else fraction(value) if isinstance(value, Percent)
                      else float(value) if isinstance(value, Points) else value)
-            cell = ws.cell(number, column + 1, shown)
+            cell = ws.cell(number, column + 1)
+            put(cell, shown, lang)
             if isinstance(value, briefing.Light):
                 cell.fill, cell.font = fills[value.code]
             elif isinstance(value, Percent):
@@ -419,7 +421,9 @@ def _finish_summary(summary: Any, view: dict[str, Any], lang: str) -> None:
     for cell in summary[summary.max_row]:  # the total row
         cell.font = Font(bold=True, **FONT)
     # Above the table, what it is and when, as a page begins: a sheet passed on alone keeps its date.
-    summary.cell(1, 1, briefing.title(view, lang)).font = Font(bold=True, **{**FONT, "size": 14})
+    title = summary.cell(1, 1)
+    put(title, briefing.title(view, lang), lang)  # it names the plan: catalogue text
+    title.font = Font(bold=True, **{**FONT, "size": 14})
     summary.cell(2, 1, t("as_of", lang)).font = Font(bold=True, **FONT)
     summary.cell(2, 2, _day(view["as_of"])).number_format = DATE_FORMAT
     width = summary.column_dimensions["B"].width or 0
@@ -434,7 +438,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.properties.title = briefing.title(view, lang)
+    book.properties.title = message(briefing.title(view, lang))
     book.properties.creator = "sdpolicy"
     sheets = [
         # Each sheet's header row, and the first cell of the table that does not scroll away.
@@ -451,7 +455,7 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ws.title = t(name, lang)
         headers, rows = build(view, lang)
         caps = {TASK_COLUMNS.index(k): w for k, w in PRINT_WIDTH.items()} if build is tasks_sheet else None
-        _write_sheet(ws, headers, rows, freeze, head=head, caps=caps, total=build is summary_sheet)
+        _write_sheet(ws, headers, rows, freeze, head=head, caps=caps, total=build is summary_sheet, lang=lang)
     _finish_summary(book.worksheets[0], view, lang)
     _print_tasks(book.worksheets[1], view)
     buffer = io.BytesIO()
