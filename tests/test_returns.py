@@ -466,3 +466,11 @@ def test_text_that_looks_like_a_formula_stays_text_in_both_templates(cli, tmp_pa
     assert (cell.value, cell.data_type) == ('=HYPERLINK("x")单位', "s")
     text = template(cli, tmp_path, "--period", "2006-06", "--csv", name="r.csv").read_bytes().decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def test_the_template_never_overwrites_the_workspace(cli, sdpolicy_home, office):
+    target = sdpolicy_home / "assignments.toml"
+    before = target.read_bytes()
+    result = cli("template", "--assignments", "-o", str(target))
+    assert result.exit_code != 0 and "Traceback" not in result.stderr
+    assert target.read_bytes() == before

@@ -17,7 +17,7 @@ from sdpolicy.cli import CatalogueOption, DebugOption, HomeOption, LangOption, _
     "sdpolicy template --csv --lang en -o return.csv ; sdpolicy template --assignments -o 分工.xlsx",
 )
 def template(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (.xlsx, or .csv with --csv).")],
+    out: Annotated[str, typer.Option("--output", "-o", help="The file to write (.xlsx, or .csv with --csv).")],
     unit: Annotated[Optional[str], typer.Option("--unit", show_default=False, help="The unit whose return it is: one row per task it leads (default: every task).")] = None,
     period: Annotated[Optional[str], typer.Option("--period", show_default=False, help="The month reported on, YYYY-MM (default: this month).")] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV (UTF-8 with BOM) instead of a workbook.")] = False,
@@ -30,7 +30,7 @@ def template(
     """Write the return a lead unit fills in each month (填报模板), or the breakdown sheet (分工表)."""
     from sdpolicy.errors import UsageError
     from sdpolicy.i18n import t
-    from sdpolicy.output import write_bytes, write_text
+    from sdpolicy.output import output_path, protected_files, write_bytes, write_text
     from sdpolicy.returns import KIND_ASSIGNMENTS, KIND_RETURN, month, parse_period
     from sdpolicy.returns import template as made
     from sdpolicy.units import in_effect, load_units, read_assignments
@@ -39,18 +39,20 @@ def template(
     if assignments and (unit is not None or period is not None):
         raise UsageError("--assignments writes every task's units: give it without --unit and --period",
                          zh="--assignments 输出全部任务的分工，不能与 --unit、--period 同用")
+    output = output_path(out)  # the -o rules every report follows, checked before any work
     today = date.today()
     chosen = parse_period(period) if period is not None else month(today)
     opened = _open(catalogue, home, language)
+    keep = protected_files([opened.home, opened.plan.path])
     units = load_units(opened.home)
     entries = read_assignments(opened.home)
     if assignments:
         rows = made.assignment_rows(opened.plan, in_effect(entries), language)
         meta = made.metadata(opened.plan, KIND_ASSIGNMENTS, None, None, language, today)
         if as_csv:
-            write_text(output, made.render_assignments_csv(rows, meta, language))
+            write_text(output, made.render_assignments_csv(rows, meta, language), protect=keep)
         else:
-            write_bytes(output, made.render_assignments_workbook(rows, meta, units, language))
+            write_bytes(output, made.render_assignments_workbook(rows, meta, units, language), protect=keep)
         print(t("template_written", language, path=output, rows=len(rows)))
         return
     chosen_unit = units.find(unit, "--unit") if unit is not None else None
@@ -63,9 +65,9 @@ def template(
         )
     meta = made.metadata(opened.plan, KIND_RETURN, chosen_unit, chosen, language, today)
     if as_csv:
-        write_text(output, made.render_return_csv(rows, meta, language))
+        write_text(output, made.render_return_csv(rows, meta, language), protect=keep)
     else:
-        write_bytes(output, made.render_return_workbook(rows, meta, chosen_unit, chosen, language))
+        write_bytes(output, made.render_return_workbook(rows, meta, chosen_unit, chosen, language), protect=keep)
     print(t("template_written", language, path=output, rows=len(rows)))
 
 
