@@ -442,7 +442,7 @@ def mark(
     record = make_update(
         opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today(), node=node,
     )
-    warnings = notices.slips(opened.plan, record, opened.records, language)
+    warnings = notices.slips(opened.plan, record, opened.records_about(record.kind, record.item), language)
     stored = append_record(opened.home, record, read=opened.snapshot)
     notices.tell_recorded(opened.plan, stored, warnings, language)
 

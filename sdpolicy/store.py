@@ -253,6 +253,39 @@ class Snapshot:
         except (UnicodeDecodeError, DataError):
             return None
 
+    def records_naming(self, items: Iterable[str]) -> tuple[Record, ...]:
+        """The records whose item is one of `items`, and every retraction, in file order.
+
+        Enough for what concerns those items alone (their history, with retractions settled), without
+        building every record: only the lines that hold an item's text or the word 'retracts' are
+        parsed. A file with \\u escapes, which could spell an id without its text, is read whole.
+        """
+        wanted = set(items)
+        if self._records is None and (b"\\u" in self._data or b"\\U" in self._data):
+            self.records()
+        if self._records is not None:
+            return tuple(r for r in self._records if r.item in wanted or r.retracts is not None)
+        data = self._data
+        starts: set[int] = set()
+        for text in [*(item.encode("utf-8") for item in wanted), b"retracts"]:
+            at = data.find(text)
+            while at >= 0:
+                starts.add(data.rfind(b"\n", 0, at) + 1)
+                at = data.find(text, at + 1)
+        found: list[Record] = []
+        number, counted = 1, 0
+        for start in sorted(starts):
+            number += data.count(b"\n", counted, start)
+            counted = start
+            end = data.find(b"\n", start)
+            line = data[start : end if end >= 0 else len(data)]
+            known = _Prefix(start, b"", number - 1, 1, _Ids(""), frozenset())
+            try:
+                found.extend(_parse(line.decode("utf-8"), self.path, known).records)
+            except (UnicodeDecodeError, DataError):
+                return tuple(r for r in self.records() if r.item in wanted or r.retracts is not None)
+        return tuple(r for r in found if r.item in wanted or r.retracts is not None)
+
     def _hash(self, size: int) -> Any:
         found = self._hashes.get(size)
         if found is None:

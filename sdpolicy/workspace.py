@@ -84,6 +84,14 @@ class Workspace(NamedTuple):
         return value
 
 
+    def records_about(self, kind: str, item: str) -> tuple[Record, ...]:
+        """The records of one item and of the item it shares its figure with, and every retraction,
+        in log order: all that the item's history needs, without building the whole log."""
+        from sdpolicy.progress import shared_figures
+
+        partner = shared_figures(self.plan).get((kind, item))
+        return self.snapshot.records_naming({item} | ({partner[1]} if partner else set()))
+
     def task_lights(self, day: date) -> list[TaskLight]:
         """Every task's light at `day`, in catalogue order, judged from the whole log.
 

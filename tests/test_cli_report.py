@@ -194,6 +194,16 @@ def test_csv_columns_are_exactly_the_flattened_list_json_keys(cli, mark, marked)
     assert len(COLUMNS) == len(set(COLUMNS))
 
 
+def test_csv_refuses_a_row_key_it_has_no_column_for(cli):
+    # A key added to views.task_row without a CSV column must fail loudly, not vanish.
+    from sdpolicy.render.csvfile import render_csv
+
+    view = json.loads(ok(cli("report", "--json", "--as-of", AS_OF)))
+    view["areas"][0]["tasks_list"][0]["new_key"] = 1
+    with pytest.raises(ValueError, match="new_key"):
+        render_csv(view, for_file=False)
+
+
 def test_chinese_csv_has_chinese_headers_and_words(cli, marked, tmp_path):
     # Issue 14: the Chinese CSV was byte-identical to the English one. Now --lang zh writes the
     # Tasks sheet as text, in Chinese; --lang en keeps the JSON keys (checked above).

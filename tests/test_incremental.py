@@ -223,3 +223,53 @@ def test_status_after_a_mark_says_what_a_status_from_nothing_says(sdpolicy_home,
     for value, task in [(50, NUMERIC[0]), (100000, NUMERIC[1])]:
         mark(sdpolicy_home, task, value=value, day=date(2006, 6, 1))
         assert status("kept") == status(f"fresh-{value}")
+
+
+# -- one item's records without the whole log (what mark's slip warnings read)
+
+
+def test_the_records_naming_an_item_are_those_a_whole_read_finds(sdpolicy_home):
+    # An id that holds another as its start, notes that mention ids and the word 'retracts', a
+    # retraction naming another item than its target, CRLF line ends and a torn last line.
+    lines = [
+        Record("r-aaaaaaaaa1", "task", "IND-01", date(2006, 3, 1), INSTANTS[0], value=1),
+        Record("r-aaaaaaaaa2", "task", "IND-01-X", date(2006, 3, 1), INSTANTS[0], value=2, note="not IND-01 itself"),
+        Record("r-aaaaaaaaa3", "task", "IND-06", date(2006, 3, 1), INSTANTS[0], value=3, note="retracts nothing"),
+        Record("r-aaaaaaaaa4", "task", "IND-06", date(2006, 3, 2), INSTANTS[0], retracts="r-aaaaaaaaa1"),
+        Record("r-aaaaaaaaa5", "indicator", "internet-users", date(2006, 3, 1), INSTANTS[0], value=5),
+        Record("r-aaaaaaaaa6", "task", "IND-01", date(2006, 4, 1), INSTANTS[1], state="blocked"),
+    ]
+    path = store.progress_path(sdpolicy_home)
+    sdpolicy_home.mkdir(parents=True)
+    body = "".join(store.record_line(r) + "\r\n" for r in lines)
+    path.write_bytes((store.HEADER.replace("\n", "\r\n") + "schema = 1\r\n" + body + 'r-torn = { task = "IND-01", va').encode())
+    whole = store.read_snapshot(sdpolicy_home).records()
+    for items in ({"IND-01"}, {"IND-06", "internet-users"}, {"nothing"}):
+        part = store.read_snapshot(sdpolicy_home).records_naming(items)
+        # By hand: IND-01 is r-1 and r-6 (r-2's item is IND-01-X); the retraction r-4 always comes along.
+        assert part == tuple(r for r in whole if r.item in items or r.retracts is not None)
+        assert [r.line for r in part] == [r.line for r in whole if r.item in items or r.retracts is not None]
+    assert [r.id for r in store.read_snapshot(sdpolicy_home).records_naming({"IND-01"})] == [
+        "r-aaaaaaaaa1", "r-aaaaaaaaa4", "r-aaaaaaaaa6"]
+
+
+def test_an_escape_that_could_spell_an_id_reads_the_whole_log(sdpolicy_home):
+    sdpolicy_home.mkdir(parents=True)
+    path = store.progress_path(sdpolicy_home)
+    # "IND\u002d01" is IND-01 without the text "IND-01" anywhere in the file.
+    path.write_text(store.HEADER + "schema = 1\n" + 'r-bbbbbbbbb1 = { task = "IND\\u002d01", value = 7, date = 2006-03-01, '
+                    "recorded_at = 2026-11-01T08:00:00Z }\n", encoding="utf-8")
+    (record,) = store.read_snapshot(sdpolicy_home).records_naming({"IND-01"})
+    assert (record.item, record.value) == ("IND-01", 7)
+
+
+def test_mark_reads_only_the_lines_of_its_item(sdpolicy_home, cli, monkeypatch):
+    mark(sdpolicy_home, NUMERIC[0], value=150, day=date(2006, 5, 1))
+    mark(sdpolicy_home, NUMERIC[1], value=1, day=date(2006, 5, 1))
+    built = []
+    real = store.Snapshot.records
+    monkeypatch.setattr(store.Snapshot, "records", lambda self: built.append(1) or real(self))
+    result = cli("mark", NUMERIC[0], "--value", "100", "--date", "2006-06-01")
+    assert result.exit_code == 0 and built == []
+    # The count fell from 150: the warning still sees the earlier figure.
+    assert "150" in result.stderr and result.stderr.startswith("Warning")

@@ -164,11 +164,12 @@ def test_a_block_device_is_refused(cli, seeded, tmp_path):
     assert stat.S_ISBLK(device.lstat().st_mode)
 
 
-def test_a_fifo_is_written_in_place_or_refused_without_a_reader(cli, seeded, tmp_path):
+def test_a_fifo_is_written_in_place_or_refused_without_a_reader(cli, run, seeded, tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    result = cli("report", "--md", "-o", str(fifo))
-    assert result.exit_code == EXIT_CANTCREAT
+    # A real process with a time limit: a regression that waits for a reader fails, not hangs.
+    result = run("report", "--md", "-o", str(fifo))
+    assert result.returncode == EXIT_CANTCREAT
     assert "no process reads" in result.stderr
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))

@@ -19,7 +19,7 @@ from sdpolicy.sanitise import printable
 
 # The flattened schema. It is written out rather than discovered from the rows so that the header
 # never depends on the data: `latest` is null until a task has a record, and `reason` carries
-# different figures for each reason code. DictWriter raises on a key missing here, so a new key
+# different figures for each reason code. keyed() raises on a key missing here, so a new key
 # in views.task_row fails the tests instead of silently vanishing from the CSV.
 TARGET_KEYS = ("kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event")
 REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start")
@@ -109,19 +109,26 @@ def localised(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[str
     return headers, [[text(v) for v in row] for row in rows]
 
 
+def keyed(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The English CSV: the flattened JSON rows under their keys. A key that COLUMNS lacks is an
+    error, so that a new key in views.task_row fails the tests instead of vanishing."""
+    rows = []
+    for row in tasks(view):
+        flat = flatten(row)
+        unknown = sorted(set(flat) - set(COLUMNS))
+        if unknown:
+            raise ValueError(f"the CSV has no column for {', '.join(unknown)}")
+        rows.append([field(flat.get(key)) for key in COLUMNS])
+    return list(COLUMNS), rows
+
+
 def render_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str:
-    """The CSV text. A file gets the BOM (without it Excel reads UTF-8 as the local code page and
-    garbles Chinese) and CRLF line ends; stdout gets neither, for pipes into Unix tools."""
+    """The CSV text, in either language through one writer. A file gets the BOM (without it Excel
+    reads UTF-8 as the local code page and garbles Chinese) and CRLF line ends; stdout gets
+    neither, for pipes into Unix tools."""
+    headers, rows = localised(view, lang) if lang == "zh" else keyed(view)
     buffer = io.StringIO()
-    ending = "\r\n" if for_file else "\n"
-    if lang == "zh":
-        headers, rows = localised(view, lang)
-        plain = csv.writer(buffer, lineterminator=ending)
-        plain.writerow(headers)
-        plain.writerows(rows)
-    else:
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator=ending)
-        writer.writeheader()
-        for row in tasks(view):
-            writer.writerow({key: field(value) for key, value in flatten(row).items()})
+    writer = csv.writer(buffer, lineterminator="\r\n" if for_file else "\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
     return (BOM if for_file else "") + buffer.getvalue()

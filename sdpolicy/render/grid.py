@@ -182,7 +182,13 @@ def _row(columns: Sequence[Column], widths: list[int], cells: list[_Laid], rules
             padded = [text + " " * (width - size) for text, size in zip(lines, sizes)]
         laid.append((padded, style, "" if tail else " " * width, len(padded)))
     out: list[Line] = []
+    # The lines no styled cell reaches (a folded row's continuation lines, mostly) are one string.
+    styled_height = max((height for _, style, _, height in laid if style), default=0)
     for number in range(max(len(lines) for lines, _, _ in cells)):
+        if number >= styled_height:
+            joined = between.join([padded[number] if number < height else blank for padded, _, blank, height in laid])
+            out.append([(joined, "")] if joined else [])
+            continue
         line: Line = []
         plain = ""
         for index, (padded, style, blank, height) in enumerate(laid):
