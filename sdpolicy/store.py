@@ -872,20 +872,25 @@ def append_records(
     *,
     lock_timeout: float | None = None,
     read: Snapshot | None = None,
+    check: Callable[[Snapshot], None] | None = None,
 ) -> list[Record]:
     """Append many records at once: one lock, one write, one fsync; all of them or none.
 
     `records` is the records, or a function that chooses them from the store as it is under the
-    lock (an importer leaves out what is already recorded, a mark made meanwhile included); what it
-    raises aborts the write. Every line is made and checked before anything is written, so one
+    lock (an importer leaves out what is already recorded, a mark made meanwhile included). `check`,
+    if given, is called under the lock with the store as it is then (undo makes sure its target is
+    still the one to retract). What either raises aborts the write. Every line is made and checked before anything is written, so one
     record that cannot be written refuses the whole batch. The records come back as stored, in
     order, each with its line.
     """
     path = progress_path(home)
     with workspace_lock(home, lock_timeout):
         _remove_leftover_temporaries(Path(home))
-        if callable(records):
+        if callable(records) or check is not None:
             read = read_snapshot(home)
+        if check is not None:
+            check(read)
+        if callable(records):
             records = records(read)
         records = list(records)
         lines = [record_line(record) for record in records]

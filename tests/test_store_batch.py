@@ -113,3 +113,17 @@ def test_a_failed_write_leaves_none_of_the_batch(tmp_path):
     with mock.patch.object(store.os, "write", side_effect=half), pytest.raises(WriteError):
         append_records(tmp_path, [make() for _ in range(50)])
     assert progress_path(tmp_path).read_bytes() == before
+
+
+def test_the_check_runs_under_the_lock_and_can_abort(tmp_path):
+    append_record(tmp_path, make())
+    seen = []
+
+    def check(snapshot: store.Snapshot) -> None:
+        seen.append(len(snapshot.records()))
+        raise DataError("changed meanwhile")
+
+    with pytest.raises(DataError, match="changed meanwhile"):
+        append_records(tmp_path, [make()], check=check)
+    assert seen == [1]
+    assert len(read_records(tmp_path)) == 1
