@@ -12,7 +12,8 @@ from typing import Annotated, Any, List, Optional
 import typer
 
 from sdpolicy.cli import (
-    CatalogueOption, DebugOption, HomeOption, JsonOption, LangOption, app, check_lang, command, emit, guarded, workspace,
+    CatalogueOption, DebugOption, HomeOption, JsonOption, LangOption, app, check_lang, command, emit, guarded, say,
+    workspace,
 )
 
 units_app = typer.Typer(
@@ -102,7 +103,7 @@ def units_add(
             )
     unit = Unit(name_zh.strip(), en.strip(), tuple(a.strip() for a in alias or ()), kind, note=note)
     add_unit(workspace(home), unit)
-    print(t("unit_added", language, name=unit.zh, path=workspace(home) / "units.toml"))
+    say(t("unit_added", language, name=unit.zh, path=workspace(home) / "units.toml"), sys.stdout)
 
 
 @command(
@@ -146,12 +147,12 @@ def assign(
         entry = entry._replace(extra=(("nodes", node_field(nodes)),))
     (stored,) = append_assignments(workspace(home), [entry])
     sep = "、" if language == "zh" else ", "
-    print(t(
+    say(t(
         "assigned" if stored.cooperating else "assigned_alone", language,
         task=stored.task, lead=stored.lead, cooperating=sep.join(stored.cooperating), id=stored.id, date=stored.date.isoformat(),
-    ))
+    ), sys.stdout)
     if nodes is not None:
-        print(t("nodes_set", language, task=stored.task, count=len(nodes), id=stored.id))
+        say(t("nodes_set", language, task=stored.task, count=len(nodes), id=stored.id), sys.stdout)
 
 
 def _nodes(task: Any, given: Optional[List[str]]) -> Any:
@@ -202,10 +203,8 @@ def resolve_by(home: Optional[Path], by: str, lang: str) -> str:
     if not (units_path(folder).exists() or assignments_path(folder).exists()):
         return by
     close = "、".join(u.zh for u in units.closest(text))
-    from sdpolicy.sanitise import message
-
     hint = t("by_unknown_hint", lang, close=close) if close else ""
-    sys.stderr.write(f"{t('warning', lang)}: {message(t('by_unknown', lang, by=text, hint=hint))}\n")
+    say(f"{t('warning', lang)}: {t('by_unknown', lang, by=text, hint=hint)}")
     return by
 
 
@@ -233,12 +232,12 @@ def office(home: Optional[Path], day: date) -> Any:
     return units, entries, in_effect(entries, day)
 
 
-def period_of(day: date) -> tuple:
-    """The reporting period that holds `day`: its month."""
-    from sdpolicy.returns import month
+def period_of(plan: Any, day: date) -> tuple:
+    """The reporting period that holds `day`, by the catalogue's [plan.reporting] (monthly by default)."""
+    from sdpolicy.periods import containing
 
-    found = month(day)
-    return found.first, found.last
+    found = containing(plan.reporting, day)
+    return found.start, found.end
 
 
 def list_rows(rows: list, home: Optional[Path], day: date, unit: Optional[str], lead: Optional[str]) -> list:
@@ -294,12 +293,12 @@ def render_unit_list(view: dict, lang: str, out: Any) -> None:
     out.line(f"{len(view['tasks'])} · {words.as_of(view['as_of'], lang)}", "dim")
 
 
-def unit_status(task_rows: list, records: Any, home: Optional[Path], day: date) -> dict:
+def unit_status(plan: Any, task_rows: list, records: Any, home: Optional[Path], day: date) -> dict:
     from sdpolicy.views import apply_assignments, unit_rows, unit_status_view
 
     units, _, current = office(home, day)
     apply_assignments(task_rows, current, units)
-    period = period_of(day)
+    period = period_of(plan, day)
     return unit_status_view(unit_rows(task_rows, current, units, records, day, period), day, period)
 
 
@@ -377,5 +376,5 @@ def report_units(view: dict, opened: Any, home: Optional[Path], day: date) -> di
     units, _, current = office(home, day)
     rows = [r for area in view["areas"] for r in area["tasks_list"]]
     apply_assignments(rows + view["attention"], current, units)
-    view["units"] = unit_rows(rows, current, units, opened.records, day, period_of(day))
+    view["units"] = unit_rows(rows, current, units, opened.records, day, period_of(opened.plan, day))
     return view
