@@ -146,6 +146,17 @@ class Lights(NamedTuple):
     red_behind: float
 
 
+CADENCES = ("monthly", "quarterly", "yearly")
+
+
+class Reporting(NamedTuple):
+    """When units report: an office's setting, not something the 2006 plan says (see the README)."""
+
+    cadence: str = "monthly"  # one of CADENCES
+    due_day: int | None = None  # the day of the period's last month a report is due; None: its last day
+    red_after: int = 2  # this many periods in a row without a report turn a task red
+
+
 @dataclass(frozen=True)
 class Plan:
     id: str
@@ -162,6 +173,7 @@ class Plan:
     tasks: tuple[Task, ...]
     indicators: tuple[Indicator, ...]
     path: str = ""
+    reporting: Reporting = Reporting()
     # Ids the catalogue once had, each with the id that now stands for it (a merged or renumbered
     # task), so that records written under the old id still read.
     renames: tuple[tuple[str, str], ...] = ()
@@ -439,7 +451,7 @@ class _Builder:
     """
 
     _KNOWN = {
-        "plan": {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights"},
+        "plan": {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights", "reporting"},
         "documents": {"id", "title_zh", "title_en", "date", "file", "date_approximate", "date_note_zh", "date_note_en"},
         "areas": {"slug", "name_zh", "name_en", "section"},
         "tasks": {
@@ -639,6 +651,7 @@ class _Builder:
         if start and end and end < start:
             self.problem(head, f"end {end} is before start {start}", "end")
         lights = self.lights(head)
+        reporting = self.reporting(head)
         documents = self.documents_()
         areas = self.areas()
         indicators = self.indicators({a.slug for a in areas}, {d.id for d in documents})
@@ -650,11 +663,12 @@ class _Builder:
         elif isinstance(year, bool) or not isinstance(year, int):
             self.problem(head, f"field 'year' must be a whole number such as 2006, not {tomlfile.describe(year)}", "year")
         values = {k: self.text(head, k) for k in ("id", "name_zh", "name_en", "issuer_zh", "issuer_en")}
-        if self._found or None in values.values() or start is None or end is None or lights is None:
+        if self._found or None in values.values() or start is None or end is None or lights is None or reporting is None:
             return None
         return Plan(
             year=year, start=start, end=end, lights=lights, documents=tuple(documents), areas=tuple(areas),
-            tasks=tuple(tasks), indicators=tuple(indicators.values()), path=label, renames=renames, **values,
+            tasks=tuple(tasks), indicators=tuple(indicators.values()), path=label, renames=renames, reporting=reporting,
+            **values,
         )
 
     def lights(self, head: _Entry) -> Lights | None:
@@ -672,6 +686,31 @@ class _Builder:
             )
             return None
         return Lights(yellow_behind=yellow, red_behind=red)
+
+    def reporting(self, head: _Entry) -> Reporting | None:
+        """[plan.reporting]: optional, and so is each of its keys; what is left out takes the default."""
+        if "reporting" not in head.data:
+            return Reporting()
+        table = self.table(head, "reporting")
+        if table is None:
+            return None
+        self.unknown_keys(head, table, {"cadence", "due_day", "red_after"}, "reporting.")
+        found = len(self._found)
+        cadence = table.get("cadence", Reporting().cadence)
+        if cadence not in CADENCES:
+            self.problem(
+                head, f"field 'reporting.cadence' must be \"monthly\", \"quarterly\" or \"yearly\", not {tomlfile.describe(cadence)}",
+                "reporting",
+            )
+        due_day = table.get("due_day")
+        if due_day is not None and (isinstance(due_day, bool) or not isinstance(due_day, int) or not 1 <= due_day <= 31):
+            self.problem(head, f"field 'reporting.due_day' must be a day of the month from 1 to 31, not {tomlfile.describe(due_day)}", "reporting")
+        red_after = table.get("red_after", Reporting().red_after)
+        if isinstance(red_after, bool) or not isinstance(red_after, int) or red_after < 1:
+            self.problem(head, f"field 'reporting.red_after' must be a whole number of periods, 1 or more, not {tomlfile.describe(red_after)}", "reporting")
+        if len(self._found) > found:
+            return None
+        return Reporting(cadence=cadence, due_day=due_day, red_after=red_after)
 
     def pair(self, entry: _Entry, stem: str) -> tuple[str | None, str | None]:
         """An optional bilingual field: both languages or neither."""

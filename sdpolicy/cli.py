@@ -270,7 +270,7 @@ def _matches(row: dict[str, Any], needle: str, *fields: str) -> bool:
 @command("list", epilog="Example: sdpolicy list --area e-gov --light red --as-of 2006-06-30")
 def list_tasks(
     area: AreaOption = None,
-    light: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks with this light: done, green, yellow, red or grey.")] = None,
+    light: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks with this light: done, green, yellow, red, unreported or grey.")] = None,
     lead: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks whose lead unit contains this text.")] = None,
     search: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks whose id, title or note contains this text.")] = None,
     as_of: AsOfOption = None,
@@ -428,16 +428,20 @@ def mark(
     notices.tell_recorded(opened.plan, stored, warnings, language)
 
 
-@command("log", epilog="Example: sdpolicy log EGOV-10 --json")
+@command("log", epilog="Examples: sdpolicy log EGOV-10 --json ; sdpolicy log --since 2006-06-01 --until 2006-06-30 --by 济南 --area e-gov")
 def log(
     item: Annotated[Optional[str], typer.Argument(metavar="[ID]", show_default=False, help="Only this task or indicator.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", show_default=False, help="Only records dated on or after this day, YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", show_default=False, help="Only records dated on or before this day, YYYY-MM-DD.")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", "--unit", show_default=False, help="Only records reported by this unit (its name, an alias, or part of it).")] = None,
+    area: AreaOption = None,
     as_json: JsonOption = False,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
     lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """The progress history, newest first, with record ids and retractions."""
+    """The progress history, newest first (by the date reported, then the time entered), with record ids and retractions."""
     from sdpolicy.catalogue import Task, find_item
     from sdpolicy.render.terminal import render_log
     from sdpolicy.views import log_view
@@ -446,7 +450,12 @@ def log(
     opened = _open(catalogue, home, language)
     found = find_item(opened.plan, item) if item else None
     kind = None if found is None else ("task" if isinstance(found, Task) else "indicator")
-    emit(log_view(opened.plan, opened.records, kind=kind, item=found.id if found else None), as_json, language, render_log)
+    view = log_view(opened.plan, opened.records, kind=kind, item=found.id if found else None)
+    if (since, until, by, area) != (None, None, None, None):
+        from sdpolicy.commands.bulletin import filter_log
+
+        view["records"] = filter_log(opened.plan, view["records"], since, until, by, area, workspace(home))
+    emit(view, as_json, language, render_log)
 
 
 @command("undo", epilog="Examples: sdpolicy undo ; sdpolicy undo r-6fj2 --note 'wrong figure'")
@@ -515,7 +524,7 @@ def compare(
 @command(
     "report",
     epilog="Examples: sdpolicy report --html -o briefing.html ; sdpolicy report --xlsx -o briefing.xlsx --lang zh ; "
-    "sdpolicy report --csv -o tasks.csv ; sdpolicy report --md --as-of 2006-06-30",
+    "sdpolicy report --csv -o tasks.csv ; sdpolicy report --md --as-of 2006-06-30 --since 2006-05-31",
 )
 def report(
     markdown: Annotated[bool, typer.Option("--md", help="A Markdown briefing (the default).")] = False,
@@ -525,6 +534,7 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as one stable JSON document.")] = False,
     # A string, not a Path: Path('') is '.', and Path('nodir/') forgets the slash that says 'a directory'.
     out: Annotated[Optional[str], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout; .md .html .xlsx .csv .json imply the format.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", show_default=False, help="Add the bulletin (通报): what changed since this date, who has not reported, the counts by schedule.")] = None,
     as_of: AsOfOption = None,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
@@ -563,6 +573,10 @@ def report(
         return report_view(plan, area_summary(plan, progress), progress, comparisons, opened.records, day)
 
     view = opened.memo("report", compute, day)
+    if since is not None:
+        from sdpolicy.commands.bulletin import bulletin_sections
+
+        view = {**view, **bulletin_sections(opened, since, day, home)}
     keep = protected_files([opened.home, plan.path]) if output is not None else []
     if xlsx:
         from sdpolicy.render.xlsx import render_workbook
@@ -623,3 +637,4 @@ def _lenient_stdout() -> None:
 # Command families that live in their own modules register themselves on import.
 from sdpolicy.commands import units as _units  # noqa: E402,F401  (after everything they import from here)
 from sdpolicy.commands import trend as _trend  # noqa: E402,F401
+from sdpolicy.commands import bulletin as _bulletin  # noqa: E402,F401

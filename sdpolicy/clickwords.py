@@ -24,6 +24,21 @@ from sdpolicy.i18n import pick_lang
 # Every help text, epilog and option help of the command line, with its Chinese. The English is the
 # text as written in the code (cli.py, commands/*.py); an epilog "Example: …" needs no entry.
 HELP_ZH: dict[str, str] = {
+    # due, changes, report --since (sdpolicy/commands/bulletin.py, cli.py)
+    "Every task that still owes a report for the period, grouped by unit: a chasing list (催办清单).":
+        "本报送期仍未报送的全部任务，按单位分组：催办清单。",
+    "YYYY-MM (or YYYY-Qn for quarterly reports); default: the period holding the as-of date.":
+        "报送期，格式 YYYY-MM（按季度报送时为 YYYY-Qn）；默认：截至日期所在的报送期。",
+    "Only the tasks chased from this unit (its name, an alias, or part of it).": "只列出应向此单位催办的任务（单位名称、别名或其一部分）。",
+    "Write one Markdown notice (催办通知) per unit into the directory given with -o.": "为每个单位写一份 Markdown 催办通知，放在 -o 指定的目录中。",
+    "With --letters: the directory to write the notices into.": "与 --letters 同用：写入催办通知的目录。",
+    "The notice template (default: notice.toml in the workspace, else the shipped one).":
+        "催办通知模板（默认：工作目录中的 notice.toml，没有则用随附模板）。",
+    "What moved between two dates: lights that changed, the records dated in between, new indicator figures.":
+        "两个日期之间的变化：亮灯变化的任务、期间的进展记录、有新数据的指标。",
+    "From this date, YYYY-MM-DD (default: the end of the previous period).": "起始日期，格式 YYYY-MM-DD（默认：上一报送期的最后一天）。",
+    "Add the bulletin (通报): what changed since this date, who has not reported, the counts by schedule.":
+        "加入通报内容：此日以来的变化、未报送情况、按序时进度的分类统计。",
     # sdpolicy
     "Track how Shandong's 2006 informatization work plan is carried out, against its 2005 baselines.":
         "跟踪山东省2006年信息化工作要点的落实情况，并与2005年基数对比。",
@@ -47,7 +62,8 @@ HELP_ZH: dict[str, str] = {
     # list, show, status
     "One row per task: target, latest actual, percent of target, light, deadline and lead unit.":
         "每项任务一行：目标、最新实际、完成率、亮灯、期限和牵头单位。",
-    "Only tasks with this light: done, green, yellow, red or grey.": "只列出此亮灯的任务：done、green、yellow、red 或 grey。",
+    "Only tasks with this light: done, green, yellow, red, unreported or grey.":
+        "只列出此亮灯的任务：done、green、yellow、red、unreported（未报送）或 grey。",
     "Only tasks whose lead unit contains this text.": "只列出牵头单位含有此文字的任务。",
     "Only tasks whose id, title or note contains this text.": "只列出编号、名称或说明含有此文字的任务。",
     "Everything about one task: target, lead, 2005 indicators, source, history, light and why.":
@@ -70,7 +86,11 @@ HELP_ZH: dict[str, str] = {
     "Record every row of a CSV file (- for stdin) with columns id,value,state,date,note,by: all rows or none.":
         "记录 CSV 文件（- 表示标准输入）的每一行，列为 id,value,state,date,note,by：要么全部记录，要么一行也不记录。",
     # log, undo, compare
-    "The progress history, newest first, with record ids and retractions.": "进展记录，最新的在前，含记录编号和撤回。",
+    "The progress history, newest first (by the date reported, then the time entered), with record ids and retractions.":
+        "进展记录，按报告日期、再按录入时间从新到旧排列，附记录编号和撤回情况。",
+    "Only records dated on or after this day, YYYY-MM-DD.": "只列出日期在此日或之后的记录，格式 YYYY-MM-DD。",
+    "Only records dated on or before this day, YYYY-MM-DD.": "只列出日期在此日或之前的记录，格式 YYYY-MM-DD。",
+    "Only records reported by this unit (its name, an alias, or part of it).": "只列出此单位报送的记录（单位名称、别名或其一部分）。",
     "Only this task or indicator.": "只列出此任务或指标。",
     "Retract the latest record, or the one named. The retraction is itself a record: nothing is erased.":
         "撤回最近一条记录或指定的记录。撤回本身也是一条记录：什么都不会被删除。",

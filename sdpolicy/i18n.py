@@ -82,6 +82,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "light.green": ("绿灯", "green"),
     "light.yellow": ("黄灯", "yellow"),
     "light.red": ("红灯", "red"),
+    "light.unreported": ("未报送", "not reported"),
     "light.grey": ("灰灯", "grey"),
     # states
     # The words a clerk types are the words shown (store.STATE_WORDS accepts them on the command line).
@@ -135,6 +136,78 @@ _WORDS: dict[str, tuple[str, str]] = {
     "reason.in-progress": ("正在推进，未过期限", "in progress, not yet due"),
     "reason.no-record": ("尚无进展记录", "no progress recorded yet"),
     "reason.not-begun": ("任务期尚未开始", "its period has not begun"),
+    "reason.unreported": ("{period}未报送（应于{due}报送；{last}）", "no report for {period} (due {due}; {last})"),
+    "reason.long-unreported": (
+        "连续{periods}期未报送（截至{period}；{last}）", "no report for {periods} periods in a row (to {period}; {last})"
+    ),
+    "last_report": ("最近一次报送于{date}", "last report {date}"),
+    "period.month": ("{year}年{month}月", "{label}"),
+    "period.quarter": ("{year}年第{quarter}季度", "{label}"),
+    "period.year": ("{year}年", "{label}"),
+    "never_reported": ("从未报送", "never reported"),
+    # reports owed (due), what changed (changes), the bulletin (report --since)
+    "due_title": (
+        "{period}报送期催办清单（应于{due}前报送），截至{as_of}：{count}项任务未报送",
+        "Reports owed for {period} (due {due}), as of {as_of}: {count} tasks",
+    ),
+    "nothing_due": ("没有未报送的任务。", "Every task that owes a report for this period has reported."),
+    "no_unit": ("未明确牵头单位", "no lead unit assigned"),
+    "unit_col": ("单位", "Unit"),
+    "last_report_col": ("最近报送", "Last report"),
+    "missed_col": ("连续未报送期数", "Periods missed"),
+    "notices_written": ("已在 {directory} 写出 {count} 份催办通知", "wrote {count} notices in {directory}"),
+    "notices_nobody": (
+        "另有 {count} 项任务没有可催办的单位，未写通知；请用 sdpolicy assign 指定牵头单位",
+        "{count} more tasks have no unit to send a notice to; give them a lead unit with sdpolicy assign",
+    ),
+    "changes_title": ("{since}至{as_of}的变化", "Changes from {since} to {as_of}"),
+    "changed_lights": ("灯色变化的任务", "Tasks whose light changed"),
+    "records_between": ("期间的进展记录", "Records dated in between"),
+    "new_figures": ("有新数据的指标", "Indicators with new figures"),
+    "before": ("之前", "Before"),
+    "light_since": ("期初亮灯", "Light at the start"),
+    "after": ("之后", "After"),
+    "change_col": ("变化", "Change"),
+    "change.done": ("新完成", "newly done"),
+    "change.red": ("新增红灯", "newly red"),
+    "change.recovered": ("好转", "recovered"),
+    "change.reported": ("恢复报送", "reported again"),
+    "change.yellow": ("新增黄灯", "newly yellow"),
+    "change.unreported": ("新增未报送", "newly not reported"),
+    "change.other": ("其他变化", "other change"),
+    "no_changes": ("没有变化。", "Nothing changed."),
+    # the bulletin's opening sentences, filled from the figures (never free text)
+    "opening.counts": (
+        "截至{date}，{tasks}项任务中已完成{done}项、超序时推进{ahead}项、符合序时推进{on_schedule}项、滞后序时{behind}项，"
+        "另有{unreported}项本期未报送{grey_zh}。",
+        "As of {date}, the {tasks} tasks stand at {done} done, {ahead} ahead of schedule, {on_schedule} on schedule "
+        "and {behind} behind schedule, with {unreported} not reported for the period{grey_en}.",
+    ),
+    "opening.grey": ("、{grey}项尚无可评价的进展", " and {grey} with nothing to judge yet"),
+    "opening.lights": (
+        "红灯{red}项（其中逾期未完成{overdue}项、连续{red_after}期以上未报送{long_unreported}项），黄灯{yellow}项。",
+        "Red: {red} ({overdue} past their deadline and not done, {long_unreported} without a report for "
+        "{red_after} periods or more); yellow: {yellow}.",
+    ),
+    "opening.overall": ("全部任务平均完成{percent}。", "Overall completion: {percent}."),
+    "opening.since": (
+        "{since}以来，新完成{done}项、新增红灯{red}项、好转{recovered}项、恢复报送{reported}项，期间共录入进展{records}条。",
+        "Since {since}: {done} newly done, {red} newly red, {recovered} recovered, {reported} reported again, "
+        "and {records} reports recorded.",
+    ),
+    "standings": ("通报口径", "Where the tasks stand"),
+    "standing": ("进度", "Standing"),
+    "share": ("占比", "Share"),
+    "standing.done": ("已完成", "done"),
+    "standing.ahead": ("超序时", "ahead of schedule"),
+    "standing.on_schedule": ("符合序时", "on schedule"),
+    "standing.behind": ("滞后序时", "behind schedule"),
+    "standing.unreported": ("未报送", "not reported"),
+    "standing.grey": ("尚无可评", "nothing to judge yet"),
+    "what_changed": ("{since}以来的变化", "What changed since {since}"),
+    "not_reported_by_unit": ("{period}未报送情况（按单位）", "Not reported for {period}, by unit"),
+    "yellow_tasks": ("黄灯任务", "Yellow tasks"),
+    "unreported_tasks": ("本期未报送的任务", "Tasks not reported for the period"),
     # phrases
     "summary": ("总体情况", "Summary"),
     "by_area": ("分领域情况", "By area"),
@@ -229,6 +302,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "sheet.tasks": ("任务", "Tasks"),
     "sheet.baselines": ("基数", "Baselines"),
     "sheet.log": ("记录", "Log"),
+    "sheet.bulletin": ("通报", "Bulletin"),
+    "sheet.changes": ("变化", "Changes"),
+    "sheet.unreported": ("未报送", "Not reported"),
     "sheet.trend": ("走势", "Trend"),
     "plan": ("规划", "Plan"),
     "kind": ("类型", "Kind"),

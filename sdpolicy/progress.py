@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from sdpolicy import store
+from sdpolicy import periods, store
 from sdpolicy.asof import dated_by
 from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task, find_item, suggest_zh
 from sdpolicy.errors import UsageError
@@ -26,9 +26,10 @@ from sdpolicy.store import STATES, Record
 MAX_NOTE = 2000
 MAX_BY = 200
 MAX_VALUE = 1e12
-LIGHTS = ("done", "green", "yellow", "red", "grey")
+LIGHTS = ("done", "green", "yellow", "red", "unreported", "grey")
 REASONS = (
     "met", "blocked", "overdue", "not-begun", "no-record", "in-progress", "on-track", "behind", "node-missed", "nodes-met",
+    "unreported", "long-unreported",
 )
 
 # Expected and actual percentages are floats; without a little slack a task exactly 30 points behind
@@ -239,6 +240,13 @@ def _histories(
     }
 
 
+def log_order(records: Sequence[Record]) -> list[Record]:
+    """The records by the date they refer to, then by when they were entered, then by file order:
+    how a log of reports reads (the oldest first; reverse it for the newest first)."""
+    keyed = sorted(((r.date, _utc(r.recorded_at), position) for position, r in enumerate(records)))
+    return [records[entry[2]] for entry in keyed]
+
+
 def history(
     records: Sequence[Record], kind: str, item: str, as_of: date, plan: Plan | None = None
 ) -> tuple[Record, ...]:
@@ -348,36 +356,57 @@ def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> Ta
     met = state == "done" or (actual is not None and reached(target, actual))
     lights = plan.lights
     data: dict[str, Any] = {}
+    owed = None if met else periods.owed(plan.reporting, task.start, (r.date for r in found), as_of)
     if met:
         light, reason = "done", "met"
     elif state == "blocked":
         light, reason = "red", "blocked"
-    elif as_of > task.deadline:
+    elif as_of > task.deadline or (as_of == task.deadline and not found):
+        # On the deadline day itself a task that has reported may still finish; one that never
+        # reported cannot be shown as "nothing to judge yet" any longer.
         light, reason = "red", "overdue"
         data = {"deadline": task.deadline.isoformat(), "days": (as_of - task.deadline).days}
     elif as_of < task.start:
         light, reason = "grey", "not-begun"
         data = {"start": task.start.isoformat()}
-    elif nodes is not None and nodes.light is not None:
-        light, reason, data = nodes.light, nodes.reason, nodes.data
-    elif current is None:
-        light, reason = "grey", "no-record"
-    elif behind is None:
-        light, reason = "green", "in-progress"
-        data = {"expected": expected}
+    elif owed is not None and owed.missed >= plan.reporting.red_after:
+        light, reason = "red", "long-unreported"
+        data = _unreported(owed, found)
     else:
-        data = {"behind": behind, "expected": expected, "actual": percent}
-        if behind > lights.red_behind + _SLACK:
-            light, reason = "red", "behind"
-        elif behind >= lights.yellow_behind - _SLACK:
-            light, reason = "yellow", "behind"
+        if nodes is not None and nodes.light is not None:
+            light, reason, data = nodes.light, nodes.reason, nodes.data
+        elif current is None:
+            light, reason = "grey", "no-record"
+        elif behind is None:
+            light, reason = "green", "in-progress"
+            data = {"expected": expected}
         else:
-            light, reason = "green", "on-track"
+            data = {"behind": behind, "expected": expected, "actual": percent}
+            if behind > lights.red_behind + _SLACK:
+                light, reason = "red", "behind"
+            elif behind >= lights.yellow_behind - _SLACK:
+                light, reason = "yellow", "behind"
+            else:
+                light, reason = "green", "on-track"
+        # A missed report hides a green, a yellow or "nothing recorded yet" (the office cannot know
+        # where the task stands), but never a red already earned by falling behind.
+        if owed is not None and owed.missed and light != "red":
+            light, reason = "unreported", "unreported"
+            data = _unreported(owed, found)
     return TaskProgress(
         task=task, latest=current, actual=actual, state=state, percent=percent, expected=expected,
         behind=behind, light=light, reason=reason, reason_data=data, baseline_value=baseline_value,
         history=found, as_of=as_of,
     )
+
+
+def _unreported(owed: periods.Owed, found: tuple[Record, ...]) -> dict[str, Any]:
+    return {
+        "period": owed.period.label,
+        "due": owed.period.due.isoformat(),
+        "periods": owed.missed,
+        "last": found[0].date.isoformat() if found else None,
+    }
 
 
 def task_progress(plan: Plan, task: Task, records: Sequence[Record], as_of: date) -> TaskProgress:
@@ -422,6 +451,7 @@ class AreaSummary:
     green: int
     yellow: int
     red: int
+    unreported: int
     grey: int
     percent: float | None  # mean completion of the tasks, 0..100; None when there are none
 

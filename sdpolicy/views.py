@@ -14,8 +14,8 @@ from sdpolicy.catalogue import Area, Document, Indicator, NamedUnit, Plan, Sourc
 from sdpolicy.asof import dated_by
 from sdpolicy.numbers import half_up
 from sdpolicy.progress import (
-    AreaSummary, Comparison, Summary, TaskProgress, area_summary, progress_series, retracted_by, shared_figures,
-    superseded_by,
+    AreaSummary, Comparison, Summary, TaskProgress, area_summary, log_order, progress_series, retracted_by,
+    shared_figures, superseded_by,
 )
 from sdpolicy.store import Record
 from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast, reached_nodes, report_dates
@@ -74,6 +74,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "start": plan.start.isoformat(),
         "end": plan.end.isoformat(),
         "lights": {"yellow_behind": plan.lights.yellow_behind, "red_behind": plan.lights.red_behind},
+        "reporting": plan.reporting._asdict(),
     }
 
 
@@ -104,7 +105,7 @@ def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
         "expected": _rounded(progress.expected),
         "behind": _rounded(progress.behind),
         "light": progress.light,
-        "reason": {"code": progress.reason, **_plain(progress.reason_data)},
+        "reason": reason_json(progress),
         "latest": record_json(latest) if latest is not None else None,
         "forecast": forecast_json(forecast(progress)),
         "nodes": nodes_json(progress),
@@ -154,6 +155,11 @@ def needs_attention(row: dict[str, Any]) -> bool:
     """Red tasks, and green ones whose forecast falls short of the target: green only for now."""
     at_risk = (row.get("forecast") or {}).get("status") == "at-risk"
     return row["light"] == "red" or (row["light"] == "green" and at_risk)
+
+
+def reason_json(progress: TaskProgress) -> dict[str, Any]:
+    """A light's reason: its code and the figures its sentence needs."""
+    return {"code": progress.reason, **_plain(progress.reason_data)}
 
 
 def _rounded(value: float | None) -> float | None:
@@ -234,7 +240,8 @@ def log_rows(
     as_of: date | None = None,
     plan: Plan | None = None,
 ) -> list[dict[str, Any]]:
-    """Every record (retractions included), newest recorded first, with what retracted or replaced it.
+    """Every record (retractions included), newest first by the date it refers to and then by when it
+    was entered, with what retracted or replaced it.
 
     With as_of, only the records dated on or before it. Given the plan, an item's rows include those
     of the task or indicator it shares its figure with, and replacements are judged across the two.
@@ -249,13 +256,12 @@ def log_rows(
     chosen = [r for r in records if wanted is None or (r.kind, r.item) in wanted]
     if as_of is not None:
         chosen = dated_by(chosen, as_of)
-    ordered = sorted(enumerate(chosen), key=lambda pair: (pair[1].recorded_at, pair[0]), reverse=True)
     return [
         {
             **record_json(r), "in_effect": r.id not in standing, "retracted_by": standing.get(r.id),
             "superseded_by": replaced.get(r.id),
         }
-        for _, r in ordered
+        for r in reversed(log_order(chosen))
     ]
 
 
@@ -274,6 +280,7 @@ def summary_json(summary: AreaSummary) -> dict[str, Any]:
         "green": summary.green,
         "yellow": summary.yellow,
         "red": summary.red,
+        "unreported": summary.unreported,
         "grey": summary.grey,
         "percent": _rounded(summary.percent),
     }
@@ -336,9 +343,35 @@ def report_view(
         ],
         "total": summary_json(summary.total),
         "attention": [r for r in rows if needs_attention(r)],
+        "attention_yellow": [r for r in rows if r["light"] == "yellow"],
+        "attention_unreported": [r for r in rows if r["light"] == "unreported"],
+        "bulletin": bulletin_json(progress),
         "indicators": [comparison_json(c) for c in comparisons],
         "log": log_rows(records, as_of=as_of, plan=plan),
         "trend": report_trend(plan, records, as_of),
+        # Filled by `report --since`: they depend on the office's assignments as well.
+        "since": None,
+        "changes": None,
+        "not_reported": None,
+    }
+
+
+def bulletin_json(progress: Sequence[TaskProgress]) -> dict[str, Any]:
+    """The counts a bulletin prints (done, ahead of, on and behind schedule, not reported) and the
+    lights its opening sentences name."""
+    from sdpolicy.bulletin import STANDINGS, standing
+
+    counts = dict.fromkeys(STANDINGS, 0)
+    for p in progress:
+        counts[standing(p.light, p.reason, p.behind)] += 1
+    return {
+        "tasks": len(progress),
+        **counts,
+        "red": sum(1 for p in progress if p.light == "red"),
+        "yellow": sum(1 for p in progress if p.light == "yellow"),
+        "overdue": sum(1 for p in progress if p.reason == "overdue"),
+        "long_unreported": sum(1 for p in progress if p.reason == "long-unreported"),
+        "percent": _rounded(sum(p.completion for p in progress) / len(progress)) if progress else None,
     }
 
 
@@ -401,4 +434,95 @@ def group_trend_view(
             {"date": day.isoformat(), **{k: v for k, v in summary_json(s.total).items() if k not in ("area", "name_zh", "name_en")}}
             for day, s in zip(dates, summaries)
         ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports owed, what changed, and the bulletin (sdpolicy.bulletin)
+
+
+def period_json(period: Any) -> dict[str, Any]:
+    return {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(), "due": period.due.isoformat()}
+
+
+def chased_json(unit: Any) -> dict[str, Any]:
+    """The unit a task's reports are chased from (bulletin.unit_of)."""
+    return {"unit_zh": unit.zh, "unit_en": unit.en, "unit_source": unit.source}
+
+
+def owing_row(plan: Plan, owing: Any) -> dict[str, Any]:
+    progress = owing.progress
+    task = progress.task
+    return {
+        "id": task.id,
+        "area": task.area,
+        "title_zh": task.title_zh,
+        "title_en": task.title_en,
+        "deadline": task.deadline.isoformat(),
+        "light": progress.light,
+        "reason": reason_json(progress),
+        "last": owing.last.isoformat() if owing.last else None,
+        "missed": owing.missed,
+        **chased_json(owing.unit),
+    }
+
+
+def group_by_unit(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows gathered under their unit, units by name and the tasks nobody is chased for last."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        key = row["unit_zh"]
+        if key not in groups:
+            groups[key] = {"unit_zh": row["unit_zh"], "unit_en": row["unit_en"], "unit_source": row["unit_source"], "tasks": []}
+        groups[key]["tasks"].append(row)
+    return [groups[k] for k in sorted(groups, key=lambda k: (k is None, k or ""))]
+
+
+def due_view(plan: Plan, owing: Sequence[Any], period: Any, as_of: date) -> dict[str, Any]:
+    rows = [owing_row(plan, o) for o in owing]
+    return {
+        "format": JSON_FORMAT,
+        "as_of": as_of.isoformat(),
+        "period": period_json(period),
+        "reporting": plan.reporting._asdict(),
+        "count": len(rows),
+        "units": group_by_unit(rows),
+    }
+
+
+def _light_json(progress: TaskProgress) -> dict[str, Any]:
+    return {"light": progress.light, "reason": reason_json(progress)}
+
+
+def transition_row(plan: Plan, transition: Any, unit: Any) -> dict[str, Any]:
+    task = transition.after.task
+    return {
+        "id": task.id,
+        "area": task.area,
+        "title_zh": task.title_zh,
+        "title_en": task.title_en,
+        "change": transition.kind,
+        "before": _light_json(transition.before),
+        "after": _light_json(transition.after),
+        **chased_json(unit),
+    }
+
+
+def moved_indicator(old: Comparison, new: Comparison) -> dict[str, Any]:
+    indicator = new.indicator
+    change = new.actual - old.actual if new.actual is not None and old.actual is not None else None
+    return {
+        "id": indicator.id,
+        "area": indicator.area,
+        "name_zh": indicator.name_zh,
+        "name_en": indicator.name_en,
+        "unit_zh": indicator.unit_zh or None,
+        "unit_en": indicator.unit_en or None,
+        "before": number(old.actual),
+        "before_date": old.latest.date.isoformat() if old.latest else None,
+        "after": number(new.actual),
+        "after_date": new.latest.date.isoformat() if new.latest else None,
+        "state_before": old.recorded_state,
+        "state_after": new.recorded_state,
+        "change": number(change),
     }

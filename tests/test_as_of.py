@@ -147,7 +147,7 @@ def test_xlsx_summary_filter_leaves_out_the_total_row(cli, mark, tmp_path):
     # Under the title (row 1) and the date (row 2), a header and seven areas in rows 4-11, the
     # total in row 12: the filter stops at row 11.
     assert summary.cell(12, 1).value == "Total"
-    assert summary.auto_filter.ref == "A4:H11"  # eight columns: area, tasks, five lights, overall
+    assert summary.auto_filter.ref == "A4:I11"  # nine columns: area, tasks, six lights (not reported among them), overall
 
 
 def test_xlsx_percentages_are_stored_as_shown(cli, mark, tmp_path):

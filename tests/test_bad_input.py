@@ -108,7 +108,7 @@ REFUSALS = [
      "the name given with --by is 201 characters; keep it to 200"),
     (["undo", "--note", "n" * 2001], EXIT_USAGE, "the note for record {last} is 2001 characters; keep it to 2000"),
     # other options
-    (["list", "--light", "purple"], EXIT_USAGE, "unknown light 'purple'; use one of done, green, yellow, red, grey"),
+    (["list", "--light", "purple"], EXIT_USAGE, "unknown light 'purple'; use one of done, green, yellow, red, unreported, grey"),
     (["mark", "IND-01", "--value", "3", "--lang", "fr"], EXIT_USAGE, "language 'fr' is not supported; use zh or en"),
 ]
 

@@ -88,22 +88,28 @@ def test_ambiguous_area_prefix_is_refused(cli):
 
 def test_light_filter(cli, mark):
     mark("IND-01", "--value", "120", "--date", "2006-06-30")  # 60 % at 2006-10-15, 75.8 % expected: yellow
+    mark("IND-01", "--value", "120", "--date", "2006-09-30")  # the September report (due 09-30) repeats it
     mark("EGOV-10", "--value", "100", "--date", "2006-06-30")  # target met: done
     assert [r["id"] for r in listed(cli, "--light", "yellow", "--as-of", "2006-10-15")] == ["IND-01"]
     assert [r["id"] for r in listed(cli, "--light", "DONE", "--as-of", "2006-10-15")] == ["EGOV-10"]
-    # Tasks whose deadline has passed with nothing recorded are red (IND-04, the September expo).
-    overdue = [t.id for t in PLAN.tasks if t.deadline < date(2006, 10, 15)]
-    assert "IND-04" in overdue
-    assert [r["id"] for r in listed(cli, "--light", "red", "--as-of", "2006-10-15")] == overdue
-    grey = listed(cli, "--light", "grey", "--as-of", "2006-10-15")
-    assert len(grey) == 81 - 2 - len(overdue) and {r["light"] for r in grey} == {"grey"}
+    # Every other task is red: IND-04 (the September expo) is overdue, and the rest have missed every
+    # monthly report from February to September (8 in a row; 2 turn a task red). None is grey: the
+    # first report was due 2006-02-28.
+    others = [t.id for t in PLAN.tasks if t.id not in ("IND-01", "EGOV-10")]
+    red = listed(cli, "--light", "red", "--as-of", "2006-10-15")
+    assert [r["id"] for r in red] == others
+    assert {r["id"]: r["reason"]["code"] for r in red}["IND-04"] == "overdue"
+    assert {r["reason"]["code"] for r in red if r["id"] != "IND-04"} == {"long-unreported"}
+    assert listed(cli, "--light", "grey", "--as-of", "2006-10-15") == []
     table = cli("list", "--light", "yellow", "--as-of", "2006-10-15")
     assert ids_in(table.stdout) == ["IND-01"]
+    # 2006-07-31: July's report is due and IND-01 (green: 60 % against 51.9 %) last reported in June.
+    assert [r["id"] for r in listed(cli, "--light", "unreported", "--as-of", "2006-07-31")] == ["IND-01"]
 
 
 def test_unknown_light_is_refused(cli):
     message = assert_refused(cli("list", "--light", "purple"))
-    assert message == "unknown light 'purple'; use one of done, green, yellow, red, grey"
+    assert message == "unknown light 'purple'; use one of done, green, yellow, red, unreported, grey"
 
 
 # The plan names no lead unit: the units it does name are a co-organiser (PUB-10), a platform (SEC-05),
@@ -169,6 +175,8 @@ def test_light_green_when_ahead_of_time_proportional_progress(cli, mark):
 
 def test_light_yellow_when_10_to_30_points_behind(cli, mark):
     mark("IND-01", "--value", "120", "--date", "2006-06-30")
+    # The September report repeats the figure: without it, three missed months would make it red.
+    mark("IND-01", "--value", "120", "--date", "2006-09-30")
     # At 2006-10-15 (day 288 of 2006; the start is day 47), 241 of 318 days: expected 75.79 %.
     # 75.79 - 60 = 15.8 points behind: between 10 and 30, yellow.
     row = light_of(cli, "IND-01", "2006-10-15")
@@ -178,6 +186,7 @@ def test_light_yellow_when_10_to_30_points_behind(cli, mark):
 
 def test_light_red_when_more_than_30_points_behind(cli, mark):
     mark("IND-01", "--value", "120", "--date", "2006-06-30")
+    mark("IND-01", "--value", "120", "--date", "2006-11-30")  # November's report, the latest due at 12-15
     # At 2006-12-15 (day 349), 302 of 318 days: expected 94.97 %; 34.97 points behind: red.
     row = light_of(cli, "IND-01", "2006-12-15")
     assert row["expected"] == 95.0 and row["behind"] == 35.0
@@ -192,15 +201,26 @@ def test_light_red_when_overdue(cli, mark):
     assert row["reason"]["days"] == 15 and row["reason"]["deadline"] == "2006-12-31"
 
 
-def test_light_grey_when_nothing_recorded(cli):
-    row = light_of(cli, "IND-01", "2006-07-01")
+def test_light_grey_only_until_the_first_report_is_due(cli):
+    # The first monthly report, February's, is due 2006-02-28.
+    row = light_of(cli, "IND-01", "2006-02-27")
     assert (row["light"], row["reason"]["code"]) == ("grey", "no-record")
     assert row["actual"] is None and row["percent"] is None
+    row = light_of(cli, "IND-01", "2006-02-28")
+    assert (row["light"], row["reason"]) == (
+        "unreported", {"code": "unreported", "period": "2006-02", "due": "2006-02-28", "periods": 1, "last": None})
+    # February and March missed: red.
+    row = light_of(cli, "IND-01", "2006-03-31")
+    assert (row["light"], row["reason"]["code"], row["reason"]["periods"]) == ("red", "long-unreported", 2)
 
 
 def test_record_dated_after_as_of_does_not_count(cli, mark):
     mark("IND-01", "--value", "120", "--date", "2006-06-30")
-    assert light_of(cli, "IND-01", "2006-06-29")["light"] == "grey"
+    # 06-29: the record is not yet known; February to May missed, never reported.
+    row = light_of(cli, "IND-01", "2006-06-29")
+    assert (row["light"], row["reason"]["periods"], row["reason"]["last"]) == ("red", 4, None)
+    # 06-30: June's report is in (60 % against 134/318 = 42.1 % expected): green.
+    assert light_of(cli, "IND-01", "2006-06-30")["light"] == "green"
 
 
 def test_done_when_target_met(cli, mark):

@@ -19,20 +19,23 @@ def test_empty_log(cli):
     assert json.loads(cli("log", "--json").stdout)["records"] == []
 
 
-def test_log_is_newest_recorded_first_with_ids(cli, mark):
-    # Recorded in this order; the dates the progress refers to deliberately run the other way.
+def test_log_is_newest_first_by_the_date_reported_then_the_time_entered(cli, mark):
+    # Recorded in this order; the dates the progress refers to deliberately run the other way. The
+    # log reads by the date reported (it used to read by entry time: c, b, a).
     a = mark("IND-01", "--value", "150", "--date", "2006-08-31")
     b = mark("EGOV-10", "--value", "90", "--date", "2006-06-30")
     c = mark("IND-01", "--value", "100", "--date", "2006-05-31", "--note", "[red]x[/red] late report")
+    d = mark("IND-11", "--value", "10", "--date", "2006-06-30")  # same day as b, entered after it
     result = cli("log")
     assert result.exit_code == 0 and result.stderr == ""
     assert not ANSI.search(result.stdout)
-    assert first_column(result.stdout) == [c, b, a]
+    assert first_column(result.stdout) == [a, d, b, c]
     assert "[red]x[/red] late report" in result.stdout
     rows = json.loads(cli("log", "--json").stdout)["records"]
-    assert [r["id"] for r in rows] == [c, b, a]
+    assert [r["id"] for r in rows] == [a, d, b, c]
     assert [(r["item"], r["value"], r["date"]) for r in rows] == [
-        ("IND-01", 100, "2006-05-31"), ("EGOV-10", 90, "2006-06-30"), ("IND-01", 150, "2006-08-31"),
+        ("IND-01", 150, "2006-08-31"), ("IND-11", 10, "2006-06-30"), ("EGOV-10", 90, "2006-06-30"),
+        ("IND-01", 100, "2006-05-31"),
     ]
     assert all(r["in_effect"] and r["retracted_by"] is None for r in rows)
 
@@ -78,3 +81,29 @@ def test_control_characters_in_notes_cannot_reach_the_terminal(cli, mark):
         assert r"\x1b[31mRED\x1b[0m bell\x07 cr\x0d csi\x9b2J" in out, args
     # JSON keeps the note exactly (json escapes the controls itself).
     assert json.loads(cli("log", "--json").stdout)["records"][0]["note"] == note
+
+
+def test_log_filters_by_dates_reporter_and_area(cli, mark, sdpolicy_home):
+    a = mark("IND-01", "--value", "100", "--date", "2006-05-31", "--by", "济南市")
+    b = mark("EGOV-10", "--value", "90", "--date", "2006-06-01", "--by", "青岛市")
+    c = mark("IND-01", "--value", "120", "--date", "2006-06-30", "--by", "济南")  # an alias of 济南市
+    d = mark("internet-users", "--value", "1200", "--date", "2006-07-01")
+
+    def ids(*args: str) -> list[str]:
+        result = cli("log", "--json", *args)
+        assert result.exit_code == 0, result.stderr
+        return [r["id"] for r in json.loads(result.stdout)["records"]]
+
+    # Both ends included.
+    assert ids("--since", "2006-06-01", "--until", "2006-06-30") == [c, b]
+    assert ids("--since", "2006-06-30") == [d, c]
+    assert ids("--until", "2006-05-31") == [a]
+    # A unit by any of its names: 济南 is stored as 济南市, and --unit is the same filter as --by.
+    assert ids("--by", "济南") == [c, a]
+    assert ids("--unit", "Jinan") == [c, a]
+    # An area takes its tasks' and its indicators' records (internet-users belongs to city).
+    assert ids("--area", "e-gov") == [b]
+    assert ids("--area", "city") == [d]
+    assert ids("IND-01", "--since", "2006-06-01") == [c]
+    assert_refused(cli("log", "--since", "2006-07-01", "--until", "2006-06-01"))
+    assert_refused(cli("log", "--since", "June"))

@@ -35,6 +35,7 @@ MARKS = [
     ("EGOV-01", "--done", "--date", "2006-05-10", "--note", "指导意见已印发"),  # done
     ("EGOV-10", "--value", "88", "--date", "2006-06-30"),  # (88 - 75) / 25 = 52 %: green
     ("ENV-05", "--state", "blocked", "--date", "2006-06-15", "--note", "立法计划调整"),  # red
+    ("SEC-01", "--state", "in-progress", "--date", "2006-05-31"),  # May's report, none for June: not reported
     ("county-portal-share", "--value", "88", "--date", "2006-06-30"),
     ("internet-users", "--value", "1180", "--date", "2006-06-30", "--by", "省通信管理局"),
 ]
@@ -117,7 +118,9 @@ def test_json_is_the_whole_report_view(cli, marked):
     assert set(view) >= {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log"}
     assert view["as_of"] == AS_OF
     assert sum(len(a["tasks_list"]) for a in view["areas"]) == len(PLAN.tasks)
-    assert {r["id"] for r in view["attention"]} == {"PUB-04", "ENV-05"}
+    # Red: PUB-04 (behind), ENV-05 (blocked) and every task that never reported (five monthly
+    # reports missed by 07-01); not the green, yellow, done and not-reported ones.
+    assert {r["id"] for r in view["attention"]} == {t.id for t in PLAN.tasks} - {"IND-01", "IND-11", "EGOV-01", "EGOV-10", "SEC-01"}
     assert len(view["log"]) == len(MARKS)
 
 
@@ -223,7 +226,8 @@ def test_chinese_csv_has_chinese_headers_and_words(cli, marked, tmp_path):
     assert (ind01["最新说明"], ind01["报送单位"], ind01["最新记录日期"]) == ("首批验收完成", "省经贸委", "2006-06-30")
     egov10 = by_id["EGOV-10"]
     assert (egov10["实际"], egov10["完成率"], egov10["亮灯"], egov10["单位"]) == ("88.0%", "52.0%", "绿灯", "%")
-    assert (by_id["EGOV-01"]["亮灯"], by_id["IND-02"]["亮灯"], by_id["PUB-04"]["亮灯"]) == ("完成", "灰灯", "红灯")
+    # IND-02 has never reported: five monthly reports missed by 07-01, red (grey before the reporting rule).
+    assert (by_id["EGOV-01"]["亮灯"], by_id["IND-02"]["亮灯"], by_id["PUB-04"]["亮灯"]) == ("完成", "红灯", "红灯")
     assert by_id["IND-02"]["类型"] == "里程碑" and by_id["IND-02"]["目标"] == "会议召开"
     # No English words but ids and what the catalogue's Chinese itself holds (CMM, IT, …).
     ids = sorted([t.id for t in PLAN.tasks] + [i.id for i in PLAN.indicators], key=len, reverse=True)
@@ -305,11 +309,13 @@ def test_xlsx_row_counts(cli, marked, tmp_path):
     # that a sheet passed on alone, or printed, says what it is and when before its figures.
     assert summary.cell(1, 1).value == "Key points of Shandong's 2006 informatization work: progress report"
     assert [summary.cell(2, c).value for c in (1, 2)] == ["As of", datetime(2006, 7, 1)]
-    assert summary.cell(3, 1).value is None
     names = [summary.cell(r, 1).value for r in range(5, 5 + len(PLAN.areas) + 1)]
     assert names == [a.name_en for a in PLAN.areas] + ["Total"]
     assert summary.cell(5 + len(PLAN.areas), 2).value == len(PLAN.tasks)
     assert summary.max_row == 5 + len(PLAN.areas)  # nothing below the total
+    # Between the date and the table, the report's opening sentences (the same as the Markdown report's).
+    assert summary.cell(3, 1).value.startswith("As of 2006-07-01, the 81 tasks stand at ")
+    assert summary.cell(3, 1).value in ok(cli("report", "--md", "--as-of", AS_OF))
     assert summary.column_dimensions["B"].width >= len("2006-07-01")  # a narrower column shows ###
     assert summary.cell(4, 2).alignment.horizontal == "right"  # over figures
     assert summary.cell(4, 1).alignment.horizontal is None
@@ -359,7 +365,8 @@ def test_xlsx_figures_are_numbers_with_formats(cli, marked, tmp_path):
 def test_xlsx_lights_are_filled_cells_with_a_word(cli, marked, tmp_path, lang):
     tasks = workbook(cli, tmp_path, lang).worksheets[1]
     lights = column(tasks, t("light", lang))
-    for task_id, code in {"IND-01": "green", "IND-11": "yellow", "PUB-04": "red", "EGOV-01": "done", "IND-02": "grey"}.items():
+    # At 07-01 no task is grey: the first monthly report was due 02-28.
+    for task_id, code in {"IND-01": "green", "IND-11": "yellow", "PUB-04": "red", "EGOV-01": "done", "SEC-01": "unreported"}.items():
         cell = lights[task_id]
         assert cell.value == words.light(code, lang)
         assert cell.fill.fill_type == "solid"
@@ -380,13 +387,15 @@ def test_xlsx_trend_sheet_has_a_row_per_task_and_a_column_per_month_end(cli, mar
     assert trend.max_row == 1 + len(PLAN.tasks)
     ind01 = {trend.cell(1, c).value: trend.cell(2, c) for c in range(1, trend.max_column + 1)}
     assert trend.cell(2, 1).value == "IND-01"
-    # IND-01: 120 of 200 on 06-30 is 60 %, ahead of 42.1 % expected: green there; before, grey.
+    # IND-01: 120 of 200 on 06-30 is 60 %, ahead of 42.1 % expected: green there; before, nothing
+    # reported since February: four monthly reports missed at 05-31, red (it was grey before the
+    # reporting rule).
     assert ind01["2006-06-30"].value == f"60.0% {words.light('green', lang)}"
     assert ind01["2006-06-30"].fill.fgColor.rgb[-6:] == words.LIGHT_COLOUR["green"][1:].upper()
-    assert ind01["2006-05-31"].value == words.light("grey", lang)
-    # EGOV-01 was done on 05-10: grey at the end of April, done from the end of May.
+    assert ind01["2006-05-31"].value == words.light("red", lang)
+    # EGOV-01 was done on 05-10: red at the end of April (February to April missed), done from May.
     egov01 = next(r for r in trend.iter_rows(min_row=2) if r[0].value == "EGOV-01")
-    assert [c.value for c in egov01[4:7]] == [words.light("grey", lang)] + [f"100.0% {words.light('done', lang)}"] * 2
+    assert [c.value for c in egov01[4:7]] == [words.light("red", lang)] + [f"100.0% {words.light('done', lang)}"] * 2
 
 
 def test_xlsx_column_widths_count_chinese_characters_twice(cli, marked, tmp_path):

@@ -114,13 +114,15 @@ def test_pipes_in_notes_are_escaped_and_markup_kept(report):
 def test_red_and_overdue_section(report):
     attention = sections(report, "##")["Red, overdue and at-risk tasks"]
     ((header, rows),) = tables(attention)
-    # At 2006-12-15: IND-01 and EGOV-10 are more than 30 points behind; tasks due before then with
-    # nothing recorded (IND-04, the September expo, …) are overdue. IND-02 is done, so not listed.
-    overdue = {t.id for t in PLAN.tasks if t.deadline.isoformat() < AS_OF} - {"IND-02"}
-    assert "IND-04" in overdue
+    # At 2006-12-15 every task but IND-02 (done) is red: IND-04, the September expo, is overdue;
+    # IND-01 and EGOV-10 last reported in June, and July to November are five missed monthly reports
+    # (two in a row turn a task red); the others never reported at all.
     ids = [r[0] for r in rows]
-    assert set(ids) == {"IND-01", "EGOV-10"} | overdue
+    assert set(ids) == {t.id for t in PLAN.tasks} - {"IND-02"}
     assert len(ids) == len(set(ids))
+    why = {r[0]: r[-1] for r in rows}
+    assert why["IND-04"] == "past its deadline 2006-09-30 and not done"
+    assert why["IND-01"] == "no report for 5 periods in a row (to 2006-11; last report 2006-06-30)"
 
 
 def test_baseline_comparison_table(report):

@@ -88,7 +88,10 @@ def test_chinese_interface(cli):
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == "PUB-10  与省安全生产监督管理局联合召开煤矿安全生产现场会"
     assert "牵头单位" in result.stdout and "省安全生产监督管理局" in result.stdout
-    assert "灰灯" in result.stdout
+    # Never reported, February to June: five monthly reports missed, red.
+    assert "● 红灯 — 连续5期未报送（截至2006年6月；从未报送）" in result.stdout
+    early = cli("show", "PUB-10", "--lang", "zh", "--as-of", "2006-02-20").stdout
+    assert "○ 灰灯 — 尚无进展记录" in early
 
 
 def test_unsupported_language_is_refused(cli):

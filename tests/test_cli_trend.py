@@ -62,11 +62,12 @@ def test_counts_agree_with_status_as_of_at_every_period_end(cli, marked, scope):
 
 def test_the_counts_by_hand(cli, marked):
     # At 2006-06-30 in industry (13 tasks): IND-01 at 90 of 200 is 45 % against 42.1 % expected:
-    # green; IND-04 in progress: green; IND-11 at 20 of 80 is 25 %, 42.1 - 25 = 17 behind: yellow.
-    # The other ten have no record: grey.
+    # green; IND-11 at 20 of 80 is 25 %, 42.1 - 25 = 17 behind: yellow. IND-04 reported "in progress"
+    # on 03-01 and nothing since (April to June missed): red. The other ten have no record: five
+    # monthly reports missed (February to June), red.
     view = as_json(cli, "trend", "--area", "industry", "--from", "2006-06-01", "--to", "2006-06-30")
-    assert view["points"] == [{"date": "2006-06-30", "tasks": 13, "done": 0, "green": 2, "yellow": 1, "red": 0,
-                               "grey": 10, "percent": pytest.approx(view["points"][0]["percent"])}]
+    assert view["points"] == [{"date": "2006-06-30", "tasks": 13, "done": 0, "green": 1, "yellow": 1, "red": 11,
+                               "unreported": 0, "grey": 0, "percent": pytest.approx(view["points"][0]["percent"])}]
     assert view["area"]["slug"] == "industry"
 
 

@@ -53,9 +53,10 @@ def test_undo_by_prefix_and_log_shows_both(cli, mark):
     assert by_id[first]["in_effect"] is False and by_id[first]["retracted_by"] == retraction
     text = cli("log", "IND-01").stdout
     assert f"retracts {first}" in text and f"(retracted by {retraction})" in text
-    # IND-01 has nothing in effect any more: grey again.
+    # IND-01 has nothing in effect any more: at 07-01 it has never reported, February to June (red;
+    # it was grey before the monthly reports of the reporting rule).
     row = task_row(cli, "IND-01", "2006-07-01")
-    assert (row["light"], row["actual"]) == ("grey", None)
+    assert (row["light"], row["reason"]["code"], row["actual"]) == ("red", "long-unreported", None)
     assert task_row(cli, "EGOV-10", "2006-07-01")["actual"] == 90
 
 

@@ -35,8 +35,10 @@ def row(stdout: str, task_id: str) -> list[str]:
 
 
 def test_main_flow(run, sdpolicy_home, tmp_path):
-    # Nothing recorded yet: grey, and no store written by reading.
-    assert row(ok(run("list", "--as-of", "2006-07-01")), "IND-01")[5] == "○ grey"
+    # Nothing recorded yet: grey until the first monthly report is due (2006-02-28), and no store
+    # written by reading. By 07-01 five reports (February to June) are missed: red.
+    assert row(ok(run("list", "--as-of", "2006-02-27")), "IND-01")[5] == "○ grey"
+    assert row(ok(run("list", "--as-of", "2006-07-01")), "IND-01")[5] == "● red"
     assert not (sdpolicy_home / "progress.toml").exists()
 
     out = ok(run("mark", "IND-01", "--value", "120", "--date", "2006-06-30", "--by", "省经贸委", "--note", "[red]x[/red]"))
@@ -48,9 +50,14 @@ def test_main_flow(run, sdpolicy_home, tmp_path):
     # 2006-07-01: 135/318 days = 42.5 % expected, 17.5 points ahead: green.
     cells = row(ok(run("list", "--as-of", "2006-07-01")), "IND-01")
     assert cells[3:7] == ["120 enterprises", "60.0%", "● green", "2006-12-31"]
-    # 2006-10-15: 241/318 = 75.8 % expected, 15.8 points behind: yellow.
-    assert row(ok(run("list", "--as-of", "2006-10-15")), "IND-01")[5] == "● yellow"
-    # 2006-12-15: 302/318 = 95.0 % expected, 35.0 points behind: red.
+    # 2006-07-31: July's report is due and there is none: not reported (it would be green: 60 % at
+    # 165/318 = 51.9 % expected).
+    assert row(ok(run("list", "--as-of", "2006-07-31")), "IND-01")[5] == "◌ not reported"
+    # 2006-08-31: July and August missed, two in a row: red.
+    assert row(ok(run("list", "--as-of", "2006-08-31")), "IND-01")[5] == "● red"
+    assert "no report for 2 periods in a row (to 2006-08; last report 2006-06-30)" in ok(
+        run("show", "IND-01", "--as-of", "2006-08-31"))
+    # 2006-12-15: 302/318 = 95.0 % expected, 35.0 points behind: red (and months missed).
     assert row(ok(run("list", "--as-of", "2006-12-15")), "IND-01")[5] == "● red"
     # 2007-01-15: past the deadline and short of 200: red, overdue.
     assert row(ok(run("list", "--as-of", "2007-01-15")), "IND-01")[5] == "● red"
@@ -65,19 +72,20 @@ def test_main_flow(run, sdpolicy_home, tmp_path):
     (egov10,) = [t for t in tasks if t["id"] == "EGOV-10"]
     assert (egov10["percent"], egov10["light"]) == (60.0, "green")
 
-    # status: industry has one green of 13 tasks, mean completion 60/13 = 4.6 %.
+    # status: industry has one green of 13 tasks and 12 that never reported (red), mean completion
+    # 60/13 = 4.6 %.
     status = ok(run("status", "--as-of", "2006-07-01"))
     industry = [c.strip() for c in next(l for l in status.splitlines() if l.startswith("IT transformation")).split("|")]
-    assert industry[1:] == ["13", "0", "1", "0", "0", "12", "4.6%"]
+    assert industry[1:] == ["13", "0", "1", "0", "12", "0", "0", "4.6%"]
 
-    # undo retracts the latest (EGOV-10); the log keeps both; EGOV-10 is grey again.
+    # undo retracts the latest (EGOV-10); the log keeps both; EGOV-10 has never reported again: red.
     out = ok(run("undo", "--note", "wrong county count"))
     (target, retraction) = RECORD_ID.findall(out)
     assert target == second
     log = json.loads(ok(run("log", "--json")))["records"]
     assert [r["id"] for r in log] == [retraction, second, first]
     assert log[1]["retracted_by"] == retraction
-    assert json.loads(ok(run("show", "EGOV-10", "--json", "--as-of", "2006-07-01")))["task"]["light"] == "grey"
+    assert json.loads(ok(run("show", "EGOV-10", "--json", "--as-of", "2006-07-01")))["task"]["light"] == "red"
 
     # report --md -o FILE: the file, nothing on stdout.
     briefing = tmp_path / "briefing.md"

@@ -327,3 +327,13 @@ def test_notes_in_the_catalogue_may_hold_line_breaks_but_no_control_characters(c
     result = cli("validate", str(folder))
     assert result.exit_code == 65
     assert "field 'note_en' holds a control character (\\x07)" in result.stderr
+
+
+def test_an_unknown_reporting_unit_is_quoted_escaped(cli, sdpolicy_home):
+    # A workspace that keeps units warns of a --by outside the list, quoting it through the one
+    # message sanitiser: a line break in it shows as \x0a, not as a line of its own.
+    assert cli("units", "add", "测试单位", "--kind", "department").exit_code == 0
+    result = cli("mark", "IND-01", "--value", "5", "--by", "x\n\x1b]0;X\x07y")
+    assert result.exit_code == 0
+    _clean(result.stderr)
+    assert "'x\\x0a\\x1b]0;X\\x07y'" in result.stderr

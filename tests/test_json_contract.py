@@ -14,8 +14,9 @@ import pytest
 
 FORMAT = 1
 
-PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights"}
+PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights", "reporting"}
 LIGHTS = {"yellow_behind", "red_behind"}
+REPORTING = {"cadence", "due_day", "red_after"}
 TARGET = {"kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event"}
 RECORD = {"id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "recorded_at"}
 LOG_ROW = RECORD | {"in_effect", "retracted_by", "superseded_by"}
@@ -30,6 +31,7 @@ FORECAST = {"value", "status", "method", "from"}
 REASON = {
     "met": set(), "blocked": set(), "no-record": set(), "not-begun": {"start"}, "in-progress": {"expected"},
     "overdue": {"deadline", "days"}, "on-track": {"behind", "expected", "actual"}, "behind": {"behind", "expected", "actual"},
+    "unreported": {"period", "due", "periods", "last"}, "long-unreported": {"period", "due", "periods", "last"},
     "node-missed": {"node_zh", "node_en", "date", "days"}, "nodes-met": {"reached", "nodes"},
 }
 SOURCE = {"document", "section", "quote"}
@@ -42,7 +44,7 @@ DOCUMENT = {"id", "title_zh", "title_en", "date", "date_approximate", "date_note
 COMPARISON = INDICATOR | {"tasks", "actual", "actual_date", "recorded_state", "change", "growth"}
 LINKED_TASK = {"id", "title_zh", "title_en", "role", "target"}
 AREA = {"slug", "name_zh", "name_en", "section"}
-SUMMARY = {"area", "name_zh", "name_en", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
+SUMMARY = {"area", "name_zh", "name_en", "tasks", "done", "green", "yellow", "red", "unreported", "grey", "percent"}
 
 TOP = {
     "list": {"format", "as_of", "plan", "tasks"},
@@ -51,12 +53,17 @@ TOP = {
     "status --area": {"format", "as_of", "plan", "area", "areas", "total", "tasks"},
     "log": {"format", "item", "records"},
     "compare": {"format", "as_of", "indicators"},
-    "report": {"format", "as_of", "plan", "areas", "total", "attention", "indicators", "log", "trend"},
+    "report": {
+        "format", "as_of", "plan", "areas", "total", "attention", "attention_yellow", "attention_unreported", "bulletin",
+        "indicators", "log", "trend", "since", "changes", "not_reported",
+    },
+    "due": {"format", "as_of", "period", "reporting", "count", "units"},
+    "changes": {"format", "since", "as_of", "area", "unit", "counts", "transitions", "records", "indicators"},
     "trend ID": {"format", "every", "from", "to", "task", "points", "forecast"},
     "trend": {"format", "every", "from", "to", "area", "unit", "points"},
 }
 TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "light", "reason", "nodes"}
-TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "grey", "percent"}
+TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "unreported", "grey", "percent"}
 REPORT_TREND = {"every", "dates", "lights", "tasks"}
 REPORT_TREND_POINT = {"date", "actual", "percent", "expected", "light"}
 SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "documents", "history"}
@@ -73,6 +80,7 @@ def records(mark) -> None:
     mark("internet-users", "--value", "1200", "--date", "2006-06-30")
     mark("IND-04", "--state", "blocked", "--date", "2006-06-30")  # blocked
     mark("IND-05", "--state", "in-progress", "--date", "2006-06-30")  # in-progress
+    mark("PUB-04", "--value", "0", "--date", "2006-06-30")  # 0 of 3 hospitals: 42.5 points behind at 07-01
 
 
 def run_json(cli, *args: str) -> dict:
@@ -87,6 +95,7 @@ def run_json(cli, *args: str) -> dict:
 def check_plan(plan: dict) -> None:
     assert set(plan) == PLAN
     assert set(plan["lights"]) == LIGHTS
+    assert set(plan["reporting"]) == REPORTING
 
 
 def check_task_row(row: dict) -> None:
@@ -124,19 +133,25 @@ def test_list(cli, records):
     for row in view["tasks"]:
         check_task_row(row)
     assert any(r["units"] for r in view["tasks"])  # PUB-10, SEC-03, SEC-05, ENV-02
-    # The rows exercise every reason whose keys differ, and a row with a latest record.
+    # The rows exercise every reason whose keys differ, and a row with a latest record. At 07-01 the
+    # tasks never reported have missed five monthly reports: none is left with "no-record".
     codes = {r["reason"]["code"] for r in view["tasks"]}
-    assert {"met", "blocked", "no-record", "in-progress", "on-track"} <= codes
+    assert {"met", "blocked", "in-progress", "on-track", "behind", "long-unreported"} <= codes
     assert any(r["latest"] for r in view["tasks"])
 
 
 def test_reasons_with_dates(cli, records):
     codes = {r["reason"]["code"] for r in run_json(cli, "list", "--as-of", "2007-01-15")["tasks"]}
     assert "overdue" in codes
-    rows = run_json(cli, "list", "--as-of", "2006-10-15")["tasks"]
-    assert "behind" in {r["reason"]["code"] for r in rows}
+    # 07-31: July's report is due; IND-01 last reported in June, one month missed.
+    rows = run_json(cli, "list", "--as-of", "2006-07-31")["tasks"]
+    assert "unreported" in {r["reason"]["code"] for r in rows}
     for row in rows:
         check_task_row(row)
+    # Before the first report is due (2006-02-28), a task with nothing recorded has no record.
+    for row in run_json(cli, "list", "--as-of", "2006-02-20")["tasks"]:
+        check_task_row(row)
+        assert row["reason"]["code"] == "no-record"
     for row in run_json(cli, "list", "--as-of", "2006-01-01")["tasks"]:
         check_task_row(row)
         assert row["reason"]["code"] == "not-begun"
@@ -196,9 +211,74 @@ def test_compare(cli, records):
         check_comparison(row)
 
 
+# The bulletin: report's counts, the chasing list (due) and what changed (changes, report --since).
+BULLETIN = {
+    "tasks", "done", "ahead", "on_schedule", "behind", "unreported", "grey", "red", "yellow", "overdue",
+    "long_unreported", "percent",
+}
+PERIOD = {"label", "start", "end", "due"}
+UNIT_GROUP = {"unit_zh", "unit_en", "unit_source", "tasks"}
+OWED_ROW = {"id", "area", "title_zh", "title_en", "deadline", "light", "reason", "last", "missed", "unit_zh", "unit_en", "unit_source"}
+TRANSITION = {"id", "area", "title_zh", "title_en", "change", "before", "after", "unit_zh", "unit_en", "unit_source"}
+MOVED_INDICATOR = {
+    "id", "area", "name_zh", "name_en", "unit_zh", "unit_en", "before", "before_date", "after", "after_date",
+    "state_before", "state_after", "change",
+}
+CHANGE_COUNTS = {"done", "red", "recovered", "reported", "yellow", "unreported", "other"}
+
+
+def check_due(view: dict) -> None:
+    assert set(view["period"]) == PERIOD
+    assert view["units"]
+    for group in view["units"]:
+        assert set(group) == UNIT_GROUP
+        for row in group["tasks"]:
+            assert set(row) == OWED_ROW
+            assert set(row["reason"]) == {"code"} | REASON[row["reason"]["code"]]
+
+
+def check_changes(view: dict) -> None:
+    assert set(view["counts"]) == CHANGE_COUNTS
+    assert view["transitions"] and view["records"] and view["indicators"]
+    for row in view["transitions"]:
+        assert set(row) == TRANSITION
+        for side in ("before", "after"):
+            assert set(row[side]) == {"light", "reason"}
+            assert set(row[side]["reason"]) == {"code"} | REASON[row[side]["reason"]["code"]]
+    for row in view["records"]:
+        assert set(row) == RECORD
+    for row in view["indicators"]:
+        assert set(row) == MOVED_INDICATOR
+
+
+def test_due_and_changes(cli, records):
+    view = run_json(cli, "due", "--as-of", "2006-07-31")
+    assert set(view) == TOP["due"]
+    assert set(view["reporting"]) == REPORTING
+    check_due(view)
+    view = run_json(cli, "changes", "--since", "2006-05-31", "--as-of", "2006-06-30")
+    assert set(view) == TOP["changes"]
+    check_changes(view)
+
+
+def test_report_since(cli, records):
+    view = run_json(cli, "report", "--as-of", "2006-06-30", "--since", "2006-05-31")
+    assert set(view) == TOP["report"]
+    assert set(view["bulletin"]) == BULLETIN
+    assert view["since"] == "2006-05-31"
+    assert set(view["changes"]) == {"counts", "transitions", "records", "indicators"}
+    check_changes(view["changes"])
+    assert set(view["not_reported"]) == {"period", "count", "units"}
+    check_due(view["not_reported"])
+
+
 def test_report(cli, records):
     view = run_json(cli, "report", "--as-of", "2006-07-01")
     assert set(view) == TOP["report"]
+    assert (view["since"], view["changes"], view["not_reported"]) == (None, None, None)  # only with --since
+    assert set(view["bulletin"]) == BULLETIN
+    for row in view["attention_yellow"] + view["attention_unreported"]:
+        check_task_row(row)
     check_plan(view["plan"])
     for area in view["areas"]:
         assert set(area) == SUMMARY | {"tasks_list"}
@@ -250,6 +330,6 @@ def test_every_pinned_key_is_documented_in_the_readme():
     documented = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]+)`", section))))
     pinned = set().union(
         *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT, NODE, REPORT_TREND, REPORT_TREND_POINT,
-        TREND_COUNTS,
+        TREND_COUNTS, BULLETIN, PERIOD, UNIT_GROUP, OWED_ROW, TRANSITION, MOVED_INDICATOR, CHANGE_COUNTS,
     )
     assert sorted(pinned - documented) == []

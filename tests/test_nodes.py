@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from conftest import assert_refused
-from sdpolicy.catalogue import Area, Lights, Node, Plan, Source, Target, Task
+from sdpolicy.catalogue import Area, Lights, Node, Plan, Reporting, Source, Target, Task
 from sdpolicy.errors import UsageError
 from sdpolicy.progress import task_progress
 from sdpolicy.store import Record
@@ -32,6 +32,9 @@ def make_plan(nodes=(DRAFT, ISSUED)) -> Plan:
         id="t", name_zh="计划", name_en="plan", issuer_zh="办", issuer_en="office", year=2006, start=START, end=DEADLINE,
         lights=Lights(yellow_behind=10, red_behind=30), documents=(),
         areas=(Area("environment", "信息化发展环境", "Environment", "七"),), tasks=(task,), indicators=(),
+        # A yearly report, due on the deadline: these tests judge the nodes, which a missed monthly
+        # report would hide (the reporting rule has its own tests: test_periods, test_year).
+        reporting=Reporting(cadence="yearly"),
     )
 
 
@@ -137,6 +140,9 @@ def test_assign_node_then_mark_node(cli):
                  "--node", "2006-10-31:印发/issued:100", "--date", "2006-03-01")
     assert result.exit_code == 0, result.stderr
     assert "set 2 time nodes on ENV-05" in result.stdout
+    # June's report (in progress): without it, five monthly reports missed by 07-05 would make the
+    # task red for not reporting, whatever its nodes.
+    assert cli("mark", "ENV-05", "--state", "in-progress", "--date", "2006-06-15").exit_code == 0
     row = json.loads(cli("show", "ENV-05", "--as-of", "2006-07-05", "--json").stdout)["task"]
     assert (row["light"], row["reason"]["code"], row["percent"]) == ("yellow", "node-missed", 0)
     assert [n["zh"] for n in row["nodes"]] == ["送审稿", "印发"]
@@ -146,10 +152,11 @@ def test_assign_node_then_mark_node(cli):
     row = json.loads(cli("show", "ENV-05", "--as-of", "2006-07-05", "--json").stdout)["task"]
     assert (row["light"], row["percent"]) == ("green", 40)
     assert row["nodes"][0]["reached"] == "2006-06-28"
-    # The trend sees the same nodes: at 06-30 and 07-31 the draft is reached (without the mark,
-    # 07-31 would be 31 days late: yellow).
+    # The trend sees the same nodes: at 06-30 the draft is reached, green. At 07-31 July's report is
+    # due and none was made: not reported (the draft reached would keep it green; without the mark
+    # it would be 31 days late: yellow).
     trend = json.loads(cli("trend", "ENV-05", "--from", "2006-06-01", "--to", "2006-07-31", "--json").stdout)
-    assert [(p["date"], p["light"]) for p in trend["points"]] == [("2006-06-30", "green"), ("2006-07-31", "green")]
+    assert [(p["date"], p["light"]) for p in trend["points"]] == [("2006-06-30", "green"), ("2006-07-31", "unreported")]
     # A later reassignment of the lead keeps the nodes; `assign --node` alone keeps the lead.
     assert cli("assign", "ENV-05", "--lead", "济南", "--date", "2006-04-01").exit_code == 0
     assert json.loads(cli("show", "ENV-05", "--as-of", "2006-07-05", "--json").stdout)["task"]["nodes"]
@@ -201,6 +208,8 @@ def test_a_catalogue_may_carry_nodes(tmp_path, cli):
     task = load_catalogue(path).tasks_by_id["IND-03"]
     assert task.nodes == (Node(date(2006, 5, 31), "落实场馆", "venue booked"), Node(date(2006, 9, 20), "开幕", "opening"))
     # On 06-30 the venue is 30 days late: 30/213 = 14 % of the period, past 10: red, naming the node.
+    # (June's report is made, so that the nodes judge it rather than the months it did not report.)
+    assert cli("mark", "IND-03", "--state", "in-progress", "--date", "2006-06-20", "--catalogue", str(path)).exit_code == 0
     row = json.loads(cli("show", "IND-03", "--catalogue", str(path), "--as-of", "2006-06-30", "--json").stdout)["task"]
     assert (row["light"], row["reason"]["node_en"], row["reason"]["days"]) == ("red", "venue booked", 30)
 

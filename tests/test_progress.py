@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sdpolicy import progress, store
-from sdpolicy.catalogue import Area, Indicator, Lights, Plan, Source, Target, Task
+from sdpolicy.catalogue import Area, Indicator, Lights, Plan, Reporting, Source, Target, Task
 from sdpolicy.errors import UsageError
 from sdpolicy.progress import (
     area_summary,
@@ -51,12 +51,18 @@ def indicator(id_: str, area: str, value: float | None, unit: str = "%", **kw) -
     )
 
 
-def make_plan() -> Plan:
+# The tests of the arithmetic of lights judge tasks that report as they should; the plan asks for a
+# yearly report, due after every deadline here, so that no missed report hides what they check. The
+# reporting rule itself is tested on the same plan with monthly reports (MONTHLY, below).
+YEARLY = Reporting(cadence="yearly")
+
+
+def make_plan(reporting: Reporting = YEARLY) -> Plan:
     count = Target("count", value=200, unit_zh="家", unit_en="enterprises", direction="increase")
     return Plan(
         id="t", name_zh="计划", name_en="plan", issuer_zh="办", issuer_en="office", year=2006,
         start=date(2006, 2, 16), end=date(2006, 12, 31), lights=Lights(yellow_behind=10, red_behind=30),
-        documents=(),
+        reporting=reporting, documents=(),
         areas=(
             Area("industry", "传统产业信息技术改造", "Industry", "一"),
             Area("e-gov", "电子政务", "E-government", "三"),
@@ -487,6 +493,90 @@ def test_make_retraction_checks_note_length():
 
 
 # ---------------------------------------------------------------------------------------------
+# Reports owed: the light of a task that has not reported (monthly reports, due on a month's last
+# day, red after 2 missed in a row). IND-01 runs 2006-03-01 to 2006-06-09 (100 days, 1 point a
+# day) for 200 enterprises; its first report, for March, is due 2006-03-31.
+
+MONTHLY = make_plan(Reporting())
+
+
+def monthly(item: str, records: list[Record], as_of: date) -> progress.TaskProgress:
+    return task_progress(MONTHLY, MONTHLY.tasks_by_id[item], records, as_of)
+
+
+def test_until_the_first_report_is_due_nothing_recorded_is_grey():
+    assert (monthly("IND-01", [], date(2006, 3, 30)).light, monthly("IND-01", [], date(2006, 3, 30)).reason) == (
+        "grey", "no-record")
+
+
+def test_on_the_due_day_a_task_that_never_reported_is_not_reported():
+    p = monthly("IND-01", [], date(2006, 3, 31))
+    assert (p.light, p.reason, p.reason_data) == (
+        "unreported", "unreported", {"period": "2006-03", "due": "2006-03-31", "periods": 1, "last": None})
+
+
+def test_two_missed_months_in_a_row_turn_red_with_their_own_reason():
+    # March (due 03-31) and April (due 04-30) both without a record: 2 = red_after.
+    p = monthly("IND-01", [], date(2006, 4, 30))
+    assert (p.light, p.reason, p.reason_data) == (
+        "red", "long-unreported", {"period": "2006-04", "due": "2006-04-30", "periods": 2, "last": None})
+    # The day before, April was not yet due: one missed month.
+    assert monthly("IND-01", [], date(2006, 4, 29)).light == "unreported"
+
+
+def test_a_missed_month_hides_green_and_yellow_but_not_red_earned_by_falling_behind():
+    records = [rec("r-1", "IND-01", date(2006, 3, 15), 100)]  # 100 of 200: 50 %
+    # 03-31: 30 days in, expected 30 %, 20 points ahead; March reported: green.
+    assert monthly("IND-01", records, date(2006, 3, 31)).light == "green"
+    # 04-30: 60 % expected, 10 points behind would be yellow; April not reported: not reported.
+    p = monthly("IND-01", records, date(2006, 4, 30))
+    assert (p.light, p.reason, p.reason_data["last"], p.behind) == ("unreported", "unreported", "2006-03-15", 10.0)
+    # 04-30 with a figure of 40 (20 %): 40 points behind, red by the thresholds, which stays.
+    low = [rec("r-1", "IND-01", date(2006, 3, 15), 40)]
+    assert (monthly("IND-01", low, date(2006, 4, 30)).light, monthly("IND-01", low, date(2006, 4, 30)).reason) == (
+        "red", "behind")
+
+
+def test_any_record_dated_in_a_month_is_its_report_and_a_later_one_does_not_cover_it():
+    # Reported 04-05: April is covered, March (due 03-31) is not; on 04-15 the missed month is March.
+    p = monthly("IND-01", [rec("r-1", "IND-01", date(2006, 4, 5), 150)], date(2006, 4, 15))
+    assert (p.light, p.reason_data) == ("unreported", {"period": "2006-03", "due": "2006-03-31", "periods": 1, "last": "2006-04-05"})
+    # On 04-30 the latest due month, April, has its report: judged again (60 % expected, 75 %: green).
+    assert monthly("IND-01", [rec("r-1", "IND-01", date(2006, 4, 5), 150)], date(2006, 4, 30)).light == "green"
+
+
+def test_a_done_task_and_one_not_begun_owe_nothing():
+    assert monthly("IND-01", [rec("r-1", "IND-01", date(2006, 3, 2), state="done")], date(2006, 5, 31)).light == "done"
+    early = monthly("IND-01", [], date(2006, 2, 28))
+    assert (early.light, early.reason) == ("grey", "not-begun")
+
+
+def test_at_its_deadline_a_task_with_no_record_is_red_never_grey():
+    # With yearly reports nothing is owed before the deadline 06-09: grey the day before, red on the day.
+    before = judge("ENV-04", [], as_of=date(2006, 6, 8))
+    assert (before.light, before.reason) == ("grey", "no-record")
+    on = judge("ENV-04", [], as_of=DEADLINE)
+    assert (on.light, on.reason, on.reason_data) == ("red", "overdue", {"deadline": "2006-06-09", "days": 0})
+    # A task that has reported is judged on its figures on the deadline day, as before.
+    assert judge("ENV-04", [rec("r-1", "ENV-04", state="in-progress")], as_of=DEADLINE).light == "green"
+
+
+def test_the_missed_count_follows_red_after_from_the_catalogue():
+    plan = make_plan(Reporting(red_after=4))
+    # March, April and May missed: 3 < 4, still only not reported.
+    p = task_progress(plan, plan.tasks_by_id["ENV-05"], [], date(2006, 5, 31))
+    assert (p.light, p.reason_data["periods"]) == ("unreported", 3)
+
+
+def test_summary_counts_the_not_reported():
+    # 04-30, nothing but one record: IND-01 reported 04-10 (green: 75 % at 60 %), ENV-05 reported in
+    # March only (not reported), the other six never reported in March or April (red).
+    records = [rec("r-1", "IND-01", date(2006, 4, 10), 150), rec("r-2", "ENV-05", date(2006, 3, 20), state="in-progress")]
+    total = area_summary(MONTHLY, plan_progress(MONTHLY, records, date(2006, 4, 30))).total
+    assert (total.green, total.unreported, total.red, total.grey) == (1, 1, 6, 0)
+
+
+# ---------------------------------------------------------------------------------------------
 # Summaries
 
 
@@ -772,3 +862,29 @@ def test_any_accepted_figure_is_recorded_exactly_and_can_be_written(number):
     r = update(value=repr(number))
     assert r.value == number
     store.record_line(r)
+
+
+# ---------------------------------------------------------------------------------------------
+# How a light moved between two dates (sdpolicy.bulletin)
+
+
+def test_change_kinds_on_the_yearly_plan():
+    from sdpolicy.bulletin import change_kind
+
+    def at(records: list[Record], day: date) -> progress.TaskProgress:
+        return judge("IND-01", records, as_of=day)
+
+    # 100 days from 03-01, one point a day. 40 of 200 (20 %) on 03-20: 19 days in, green; on 04-20
+    # (50 % expected) 30 points behind, yellow; on 05-01 (61 %) 41 behind, red.
+    low = [rec("r-1", "IND-01", date(2006, 3, 20), 40)]
+    green, yellow, red = at(low, date(2006, 3, 20)), at(low, date(2006, 4, 20)), at(low, date(2006, 5, 1))
+    assert (green.light, yellow.light, red.light) == ("green", "yellow", "red")
+    assert change_kind(green, yellow) == "yellow"
+    assert change_kind(yellow, red) == change_kind(green, red) == "red"
+    # 130 (65 %) on 05-02, a day after red: 62 % expected, green again: recovered.
+    better = at(low + [rec("r-2", "IND-01", date(2006, 5, 2), 130)], date(2006, 5, 2))
+    assert better.light == "green"
+    assert change_kind(red, better) == change_kind(yellow, better) == "recovered"
+    # From nothing recorded (grey) to a figure: reported. To done: done.
+    assert change_kind(at([], date(2006, 3, 20)), green) == "reported"
+    assert change_kind(green, at([rec("r-3", "IND-01", date(2006, 3, 25), 200)], date(2006, 3, 25))) == "done"

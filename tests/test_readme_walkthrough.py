@@ -71,19 +71,21 @@ def test_quick_start_ends_on_a_screen_that_is_true(run, tmp_path):
     text = section("Quick start")
     first, second, tests = blocks(text)
     assert "mktemp" in first and "SDPOLICY_HOME" in first  # tried in a scratch directory
-    assert commands(first) == [["status", "--as-of", "2006-07-01"]]
-    # Nothing recorded, mid-2006: every one of the 81 tasks is grey, none red (issue 14: the old
-    # Quick start judged them today, 20 years after their deadlines, and showed 81 red tasks).
-    shown = status(run, tmp_path)
+    assert commands(first) == [["status", "--as-of", "2006-02-20"]]
+    # Nothing recorded, four days into the plan: every one of the 81 tasks is grey, none red (issue
+    # 14: the old Quick start judged them today, 20 years after their deadlines, and showed 81 red
+    # tasks). On 1 July it would be 81 red: five monthly reports missed (issue 13's reporting rule).
+    shown = json.loads(run("status", "--json", "--as-of", "2006-02-20", cwd=tmp_path).stdout)
     assert (shown["total"]["tasks"], shown["total"]["grey"], shown["total"]["red"]) == (81, 81, 0)
+    assert status(run, tmp_path)["total"]["red"] == 81
     results = run_all(run, second, tmp_path)
     # The screen the README shows is the one the program prints, byte for byte.
     (screen,) = [b for b in blocks(text, "") if b.startswith("As of")]
     assert results[-1].stdout == screen
     # What the text says of it, worked by hand: IND-01 120 of 200 is 60 % against 42.5 % due,
-    # green; PUB-04 0 of 3 to 5 hospitals, red; the other 79 grey.
+    # green; PUB-04 0 of 3 to 5 hospitals, red; the other 79 red for five missed monthly reports.
     after = status(run, tmp_path)["total"]
-    assert (after["green"], after["red"], after["grey"]) == (1, 1, 79)
+    assert (after["green"], after["red"], after["grey"]) == (1, 80, 0)
     assert "progress.toml" in text and "~/.local/share/sdpolicy" in text and "--home DIR" in text
     assert commands(tests) == []  # the test command is pytest, not sdpolicy
 
@@ -96,9 +98,11 @@ def test_a_month_in_the_office_runs_as_written(run, tmp_path):
     for verb in ("mark", "undo", "log", "status", "list", "show", "report"):
         assert verb in verbs, verb
     results = run_all(run, block, tmp_path)
-    # The correction: IND-11's 200 was retracted and 20 recorded, and the log keeps all three.
+    # The correction: IND-11's 200 was retracted and 20 recorded, and the log keeps all three, by
+    # the date each refers to: the retraction (dated the day it was made) first, then the two of
+    # 06-25, the later entered first.
     log = json.loads(run("log", "IND-11", "--json", cwd=tmp_path).stdout)["records"]
-    assert [(r["value"], r["in_effect"]) for r in log] == [(20, True), (None, True), (200, False)]
+    assert [(r["value"], r["in_effect"]) for r in log] == [(None, True), (20, True), (200, False)]
     assert "输错，应为20" in results[verbs.index("undo")].stdout + json.dumps(log, ensure_ascii=False)
     # The lights the closing paragraph names, worked by hand at 1 July (42.5 % of the year due):
     # IND-01 120/200 = 60 % green; EGOV-10 (88-75)/(100-75) = 52 % green; IND-11 20/80 = 25 %,

@@ -30,14 +30,16 @@ def test_lights_trend_has_a_bar_per_month_end_counted_by_hand(view):
     for seg in marks(chart, "rect", "seg"):
         if seg.get("data-date"):
             segments.setdefault(seg.get("data-date"), {})[seg.get("data-light")] = int(seg.get("data-count"))
-    # Nothing is recorded before EGOV-01 is done on 05-10; on 06-30 IND-01 (60 % against 42.1 %
-    # expected) and EGOV-10 (52 %) are green, IND-11 (25 %, 17 behind) yellow, PUB-04 (0 %) and the
-    # blocked ENV-05 red. The 81 tasks less those are grey.
+    # Nothing is recorded before EGOV-01 is done on 05-10: on 02-28 every task owes February's
+    # report (not reported), from 03-31 two in a row are missed (red). On 05-31 SEC-01 has reported
+    # May (in progress, green). On 06-30 IND-01 (60 % against 42.1 % expected) and EGOV-10 (52 %)
+    # are green, IND-11 (25 %, 17 behind) yellow, PUB-04 (0 %) and the blocked ENV-05 red, SEC-01 has
+    # no June report (not reported), and the other 74 tasks have never reported (red).
     assert segments == {
-        "2006-02-28": {"grey": 81}, "2006-03-31": {"grey": 81}, "2006-04-30": {"grey": 81},
-        "2006-05-31": {"done": 1, "grey": 80},
-        "2006-06-30": {"done": 1, "green": 2, "yellow": 1, "red": 2, "grey": 75},
-        "2006-07-01": {"done": 1, "green": 2, "yellow": 1, "red": 2, "grey": 75},
+        "2006-02-28": {"unreported": 81}, "2006-03-31": {"red": 81}, "2006-04-30": {"red": 81},
+        "2006-05-31": {"done": 1, "green": 1, "red": 79},
+        "2006-06-30": {"done": 1, "green": 2, "yellow": 1, "red": 76, "unreported": 1},
+        "2006-07-01": {"done": 1, "green": 2, "yellow": 1, "red": 76, "unreported": 1},
     }
     # Heights are shares of the 81 tasks: each bar is the whole plan, so all bars are as tall.
     heights = {}
@@ -46,9 +48,10 @@ def test_lights_trend_has_a_bar_per_month_end_counted_by_hand(view):
             heights[seg.get("data-date")] = heights.get(seg.get("data-date"), 0) + float(seg.get("height"))
     assert max(heights.values()) - min(heights.values()) < 0.5
     # Black and white: every light but green carries a texture, drawn over its segments and swatches
-    # (in the legend too: 5 swatches, 4 textured).
+    # (in the legend too: 6 swatches, 5 textured).
     textures = [p.get("class").split()[1] for p in chart.iter(SVG_NS + "path") if "texture" in (p.get("class") or "")]
-    expected = {"texture-done": 1 + 3, "texture-yellow": 1 + 2, "texture-red": 1 + 2, "texture-grey": 1 + 6}
+    expected = {"texture-done": 1 + 3, "texture-yellow": 1 + 2, "texture-red": 1 + 5, "texture-unreported": 1 + 3,
+                "texture-grey": 1}
     assert {k: textures.count(k) for k in expected} == expected
     # The month labels are in the reader's language.
     texts = ["".join(e.itertext()) for e in chart.iter(SVG_NS + "text")]

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from sdpolicy.catalogue import Area, Lights, Plan, Source, Target, Task
+from sdpolicy.catalogue import Area, Lights, Plan, Reporting, Source, Target, Task
 from sdpolicy.errors import UsageError
 from sdpolicy.progress import plan_progress, task_progress
 from sdpolicy.store import Record
@@ -38,6 +38,10 @@ def make_plan() -> Plan:
         documents=(), areas=(Area("industry", "传统产业信息技术改造", "Industry", "一"),),
         tasks=(task("COUNT", COUNT), task("SHARE", SHARE), task("MILE", Target("milestone", event="issued"))),
         indicators=(),
+        # Yearly reports, due after DEADLINE: these tests check the arithmetic of lights over time, and
+        # a missed monthly report (March's, due 03-31) would hide it. The reporting rule has its own
+        # tests (test_periods, test_progress, test_year).
+        reporting=Reporting(cadence="yearly"),
     )
 
 

@@ -12,7 +12,8 @@ from typing import Annotated, Any, List, Optional
 import typer
 
 from sdpolicy.cli import (
-    CatalogueOption, DebugOption, HomeOption, JsonOption, LangOption, app, check_lang, command, emit, guarded, workspace,
+    CatalogueOption, DebugOption, HomeOption, JsonOption, LangOption, app, check_lang, command, emit, guarded, say,
+    workspace,
 )
 
 units_app = typer.Typer(
@@ -102,7 +103,7 @@ def units_add(
             )
     unit = Unit(name_zh.strip(), en.strip(), tuple(a.strip() for a in alias or ()), kind, note=note)
     add_unit(workspace(home), unit)
-    print(t("unit_added", language, name=unit.zh, path=workspace(home) / "units.toml"))
+    say(t("unit_added", language, name=unit.zh, path=workspace(home) / "units.toml"), sys.stdout)
 
 
 @command(
@@ -146,12 +147,12 @@ def assign(
         entry = entry._replace(extra=(("nodes", node_field(nodes)),))
     (stored,) = append_assignments(workspace(home), [entry])
     sep = "、" if language == "zh" else ", "
-    print(t(
+    say(t(
         "assigned" if stored.cooperating else "assigned_alone", language,
         task=stored.task, lead=stored.lead, cooperating=sep.join(stored.cooperating), id=stored.id, date=stored.date.isoformat(),
-    ))
+    ), sys.stdout)
     if nodes is not None:
-        print(t("nodes_set", language, task=stored.task, count=len(nodes), id=stored.id))
+        say(t("nodes_set", language, task=stored.task, count=len(nodes), id=stored.id), sys.stdout)
 
 
 def _nodes(task: Any, given: Optional[List[str]]) -> Any:
@@ -202,8 +203,6 @@ def resolve_by(home: Optional[Path], by: str, lang: str) -> str:
     if not (units_path(folder).exists() or assignments_path(folder).exists()):
         return by
     close = "、".join(u.zh for u in units.closest(text))
-    from sdpolicy.render.grid import printable
-
     hint = t("by_unknown_hint", lang, close=close) if close else ""
-    sys.stderr.write(f"{t('warning', lang)}: {t('by_unknown', lang, by=printable(text), hint=hint)}\n")
+    say(f"{t('warning', lang)}: {t('by_unknown', lang, by=text, hint=hint)}")
     return by

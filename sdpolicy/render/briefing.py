@@ -67,7 +67,7 @@ def summary(view: dict[str, Any], lang: str) -> Table:
         ]
         for s in [*view["areas"], view["total"]]
     ]
-    return Table(headers, rows, ["l"] + ["r"] * 7, total=True)
+    return Table(headers, rows, ["l"] + ["r"] * (len(headers) - 1), total=True)
 
 
 def tasks(rows: list[dict[str, Any]], lang: str) -> Table:
@@ -133,3 +133,107 @@ def comparison(view: dict[str, Any], lang: str) -> Table:
 def recorded(indicator: dict[str, Any]) -> bool:
     """Whether the period has a figure or a state for this indicator by the as-of date."""
     return indicator["actual"] is not None or indicator["recorded_state"] is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# The bulletin (通报): opening sentences, the counts by schedule, what changed, who has not reported
+
+
+def opening(view: dict[str, Any], lang: str) -> list[str]:
+    """Two or three sentences, each a template filled with the report's figures: never free text."""
+    counts = view["bulletin"]
+    grey = t("opening.grey", lang, grey=counts["grey"]) if counts["grey"] else ""
+    sentences = [
+        t("opening.counts", lang, date=words.day(view["as_of"], lang), grey_zh=grey if lang == "zh" else "",
+          grey_en=grey if lang == "en" else "", **{k: v for k, v in counts.items() if k != "grey"}),
+        t("opening.lights", lang, red_after=view["plan"]["reporting"]["red_after"], **counts),
+    ]
+    if view.get("changes"):
+        changed = view["changes"]["counts"]
+        sentences.append(t(
+            "opening.since", lang, since=words.day(view["since"], lang), records=len(view["changes"]["records"]),
+            **{k: changed[k] for k in ("done", "red", "recovered", "reported")},
+        ))
+    elif counts["percent"] is not None:
+        sentences.append(t("opening.overall", lang, percent=words.pct(counts["percent"])))
+    return sentences
+
+
+def standings(view: dict[str, Any], lang: str) -> Table:
+    from sdpolicy.bulletin import STANDINGS
+
+    counts = view["bulletin"]
+    total = counts["tasks"]
+    rows: list[list[Cell]] = [
+        [words.heading(t(f"standing.{k}", lang), lang), str(counts[k]), words.pct(100 * counts[k] / total if total else None)]
+        for k in STANDINGS
+    ]
+    rows.append([t("total", lang), str(total), words.pct(100.0 if total else None)])
+    return Table([t("standing", lang), t("tasks", lang), t("share", lang)], rows, ["l", "r", "r"], total=True)
+
+
+def changed_lights(view: dict[str, Any], lang: str) -> Table | None:
+    found = view["changes"]["transitions"]
+    if not found:
+        return None
+    headers = [t(k, lang) for k in ("id", "title", "change_col", "before", "after", "why")]
+    rows: list[list[Cell]] = [
+        [r["id"], words.title(r, lang), t(f"change.{r['change']}", lang), light(r["before"]["light"], lang),
+         light(r["after"]["light"], lang), words.reason(r["after"]["reason"], lang)]
+        for r in found
+    ]
+    return Table(headers, rows, ["l"] * 6, nowrap=(0, 3, 4))
+
+
+def records_between(view: dict[str, Any], lang: str) -> Table | None:
+    found = view["changes"]["records"]
+    if not found:
+        return None
+    headers = [t(k, lang) for k in ("date", "item", "value", "note", "by")]
+    rows: list[list[Cell]] = [
+        [r["date"], r["item"], words.num(r["value"]) if r["value"] is not None else words.state(r["state"], lang), r["note"], r["by"]]
+        for r in found
+    ]
+    return Table(headers, rows, ["l", "l", "r", "l", "l"], nowrap=(0, 1))
+
+
+def new_figures(view: dict[str, Any], lang: str) -> Table | None:
+    found = view["changes"]["indicators"]
+    if not found:
+        return None
+    headers = [t(k, lang) for k in ("indicator", "before", "after", "change")]
+    rows: list[list[Cell]] = [
+        [words.name(r, lang), words.indicator_figure(r, "before", lang), words.indicator_figure(r, "after", lang),
+         words.change(r["change"], r, lang)]
+        for r in found
+    ]
+    return Table(headers, rows, ["l", "r", "r", "r"])
+
+
+def not_reported(view: dict[str, Any], lang: str) -> list[tuple[str, Table]]:
+    """One table per unit of the chasing list: the unit's name and what it owes."""
+    from sdpolicy.render.terminal import unit_name
+
+    headers = [t(k, lang) for k in ("id", "title", "deadline", "last_report_col", "missed_col")]
+    return [
+        (
+            f"{unit_name(group, lang)} · {len(group['tasks'])}",
+            Table(headers, [
+                [r["id"], words.title(r, lang), r["deadline"], r["last"] or t("never_reported", lang), str(r["missed"])]
+                for r in group["tasks"]
+            ], ["l", "l", "l", "l", "r"], nowrap=(0, 2, 3)),
+        )
+        for group in view["not_reported"]["units"]
+    ]
+
+
+def light_list(view: dict[str, Any], key: str, lang: str) -> Table | None:
+    """The yellow tasks (key attention_yellow) or those not reported (attention_unreported)."""
+    found = view.get(key) or []
+    if not found:
+        return None
+    headers = [t(k, lang) for k in ("id", "title", "deadline", "lead", "why")]
+    rows: list[list[Cell]] = [
+        [r["id"], words.title(r, lang), r["deadline"], words.lead(r, lang), words.reason(r["reason"], lang)] for r in found
+    ]
+    return Table(headers, rows, ["l"] * 5, nowrap=(0, 2))

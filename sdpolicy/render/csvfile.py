@@ -14,6 +14,7 @@ import io
 from datetime import date
 from typing import Any
 
+from sdpolicy.i18n import t
 from sdpolicy.render import briefing, words
 from sdpolicy.sanitise import printable
 
@@ -22,7 +23,7 @@ from sdpolicy.sanitise import printable
 # different figures for each reason code. keyed() raises on a key missing here, so a new key
 # in views.task_row fails the tests instead of silently vanishing from the CSV.
 TARGET_KEYS = ("kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event")
-REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start")
+REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start", "period", "due", "periods", "last")
 # The two reports a forecast runs through are a list: they stay in the JSON, one row per task here.
 FORECAST_KEYS = ("value", "status", "method")
 LATEST_KEYS = ("id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "recorded_at")
@@ -35,6 +36,9 @@ COLUMNS = (
     *(f"latest_{k}" for k in LATEST_KEYS),
     *(f"forecast_{k}" for k in FORECAST_KEYS),
 )
+
+# With report --since, each task's light at that date and how it changed (empty when it did not).
+SINCE_COLUMNS = ("light_since", "change")
 
 BOM = "\ufeff"
 
@@ -124,6 +128,19 @@ def render_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str
     reads UTF-8 as the local code page and garbles Chinese) and CRLF line ends; stdout gets
     neither, for pipes into Unix tools."""
     headers, rows = localised(view, lang) if lang == "zh" else keyed(view)
+    changes = view.get("changes")
+    if changes is not None:
+        # report --since: each task's light at that date and how it moved (empty when it did not).
+        moved = {r["id"]: r for r in changes["transitions"]}
+        extra = []
+        for row in tasks(view):
+            found = moved.get(row["id"])
+            light, change = (found["before"]["light"], found["change"]) if found else (row["light"], "")
+            extra.append(
+                [words.light(light, lang), t(f"change.{change}", lang) if change else ""] if lang == "zh" else [light, change]
+            )
+        headers = headers + ([t("light_since", lang), t("change_col", lang)] if lang == "zh" else list(SINCE_COLUMNS))
+        rows = [row + more for row, more in zip(rows, extra)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n" if for_file else "\n")
     writer.writerow(headers)

@@ -148,6 +148,27 @@ def _charts(view: dict[str, Any], lang: str) -> list[str]:
     return out
 
 
+def _bulletin(view: dict[str, Any], lang: str) -> list[str]:
+    """The sections `report --since` adds after the summary, as the Markdown report has them."""
+    none = f"<p>{escape(t('none', lang))}</p>"
+    out = [f"<section><h2>{escape(t('standings', lang))}</h2>", _table(briefing.standings(view, lang)), "</section>"]
+    out.append(f"<section><h2>{escape(t('what_changed', lang, since=words.day(view['since'], lang)))}</h2>")
+    for heading, found in (
+        ("changed_lights", briefing.changed_lights(view, lang)), ("records_between", briefing.records_between(view, lang)),
+        ("new_figures", briefing.new_figures(view, lang)),
+    ):
+        out += [f"<h3>{escape(t(heading, lang))}</h3>", _table(found) if found else none]
+    out.append("</section>")
+    period = words.period_label(view["not_reported"]["period"]["label"], lang)
+    out.append(f"<section><h2>{escape(t('not_reported_by_unit', lang, period=period))}</h2>")
+    groups = briefing.not_reported(view, lang)
+    out += [] if groups else [none]
+    for name, table in groups:
+        out += [f"<h3>{escape(name)}</h3>", _table(table)]
+    out.append("</section>")
+    return out
+
+
 def render_report(view: dict[str, Any], lang: str) -> str:
     title = briefing.title(view, lang)
     out = [
@@ -163,10 +184,13 @@ def render_report(view: dict[str, Any], lang: str) -> str:
         "<body>",
         f"<header><h1>{escape(title)}</h1><p class=\"byline\">{escape(briefing.byline(view, lang))}</p></header>",
         "<main>",
+        f'<p class="opening">{escape(("" if lang == "zh" else " ").join(briefing.opening(view, lang)))}</p>',
     ]
     out += _charts(view, lang)
 
     out += [f"<section><h2>{escape(t('summary', lang))}</h2>", _table(briefing.summary(view, lang)), "</section>"]
+    if view.get("changes") is not None:
+        out += _bulletin(view, lang)
 
     out.append(f"<h2>{escape(t('by_area', lang))}</h2>")
     for area in briefing.areas(view, lang):
@@ -182,6 +206,12 @@ def render_report(view: dict[str, Any], lang: str) -> str:
     out.append(f"<section><h2>{escape(t('red_tasks', lang))}</h2>")
     attention = briefing.attention(view, lang)
     out += [_table(attention, "attention") if attention else f"<p>{escape(t('none', lang))}</p>", "</section>"]
+    for key, heading in (("attention_yellow", "yellow_tasks"), ("attention_unreported", "unreported_tasks")):
+        found = briefing.light_list(view, key, lang)
+        out += [
+            f"<section><h2>{escape(t(heading, lang))}</h2>",
+            _table(found, "attention") if found else f"<p>{escape(t('none', lang))}</p>", "</section>",
+        ]
 
     comparison = briefing.comparison(view, lang)
     out += [f"<section><h2>{escape(t('comparison', lang))}</h2>", _table(comparison, "comparison")]

@@ -9,7 +9,7 @@ from sdpolicy.i18n import t
 from sdpolicy.render import briefing, words
 from sdpolicy.sanitise import message, printable
 
-LIGHT_MARK = {"done": "✅", "green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
+LIGHT_MARK = {"done": "✅", "green": "🟢", "yellow": "🟡", "red": "🔴", "unreported": "🟣", "grey": "⚪"}
 
 
 # Characters that start inline markup (emphasis, code, links and images, strikethrough, maths on
@@ -58,12 +58,36 @@ def _table(table_: briefing.Table, lang: str) -> list[str]:
     return table(table_.headers, rows, table_.align, bold_last=table_.total)
 
 
+def _bulletin(view: dict[str, Any], lang: str) -> list[str]:
+    """The sections `report --since` adds after the summary."""
+    from sdpolicy.render.words import day, period_label
+
+    out = [f"## {t('standings', lang)}", "", *_table(briefing.standings(view, lang), lang), ""]
+    out += [f"## {t('what_changed', lang, since=day(view['since'], lang))}", ""]
+    for heading, found in (
+        ("changed_lights", briefing.changed_lights(view, lang)), ("records_between", briefing.records_between(view, lang)),
+        ("new_figures", briefing.new_figures(view, lang)),
+    ):
+        out += [f"### {t(heading, lang)}", "", *(_table(found, lang) if found else [t("none", lang)]), ""]
+    period = period_label(view["not_reported"]["period"]["label"], lang)
+    out += [f"## {t('not_reported_by_unit', lang, period=period)}", ""]
+    groups = briefing.not_reported(view, lang)
+    if not groups:
+        out += [t("none", lang), ""]
+    for name, table_ in groups:
+        out += [f"### {line(name)}", "", *_table(table_, lang), ""]
+    return out
+
+
 def render_report(view: dict[str, Any], lang: str) -> str:
     out: list[str] = [f"# {line(briefing.title(view, lang))}", "", line(briefing.byline(view, lang)), ""]
+    out += [line(("" if lang == "zh" else " ").join(briefing.opening(view, lang))), ""]
 
     out += [f"## {t('summary', lang)}", ""]
     out += _table(briefing.summary(view, lang), lang)
     out.append("")
+    if view.get("changes") is not None:
+        out += _bulletin(view, lang)
 
     out += [f"## {t('by_area', lang)}", ""]
     for area in briefing.areas(view, lang):
@@ -76,6 +100,9 @@ def render_report(view: dict[str, Any], lang: str) -> str:
     attention = briefing.attention(view, lang)
     out += _table(attention, lang) if attention else [t("none", lang)]
     out.append("")
+    for key, heading in (("attention_yellow", "yellow_tasks"), ("attention_unreported", "unreported_tasks")):
+        found = briefing.light_list(view, key, lang)
+        out += [f"## {t(heading, lang)}", "", *(_table(found, lang) if found else [t("none", lang)]), ""]
 
     out += [f"## {t('comparison', lang)}", ""]
     out += _table(briefing.comparison(view, lang), lang)

@@ -287,13 +287,15 @@ def baseline_chart(indicator: dict[str, Any], view: dict[str, Any], lang: str) -
 # Over the year: the plan's lights at each month end, and each quantified task's path.
 
 # Printed in black and white a fill colour is lost: every light but green also has a texture of its
-# own (done crosses, yellow dots, red diagonals, grey stripes), drawn as plain paths rather than SVG
+# own (done crosses, yellow dots, red diagonals, not reported upright stripes, grey stripes), drawn as
+# plain paths rather than SVG
 # patterns so that the file refers to nothing, not even to itself. Segments tall enough carry their
 # count as well.
 _TEXTURE = {
     "done": ("#ffffff", 0.7, 1.0),
     "yellow": ("#000000", 0.55, 2.4),
     "red": ("#000000", 0.5, 1.6),
+    "unreported": ("#ffffff", 0.6, 1.2),
     "grey": ("#000000", 0.3, 1.0),
 }
 _STEP = 6.0
@@ -312,6 +314,11 @@ def _texture(code: str, x: float, y: float, width: float, height: float) -> str:
             x2, y2 = x + max(c - height, 0), y + min(c, height)
             parts.append(f"M{x1:.1f} {y1:.1f}L{x2:.1f} {y2:.1f}")
             c += _STEP
+    elif code == "unreported":
+        column = x + _STEP / 2
+        while column < x + width:
+            parts.append(f"M{column:.1f} {y:.1f}V{y + height:.1f}")
+            column += _STEP
     elif code == "grey":
         row = y + _STEP / 4
         while row < y + height:

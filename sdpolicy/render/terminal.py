@@ -16,7 +16,7 @@ from sdpolicy.render import grid, words
 from sdpolicy.render.grid import Cell, Column
 from sdpolicy.sanitise import stdout_fits
 
-LIGHT_STYLE = {"done": "bold cyan", "green": "bold green", "yellow": "bold yellow", "red": "bold red", "grey": "dim"}
+LIGHT_STYLE = {"done": "bold cyan", "green": "bold green", "yellow": "bold yellow", "red": "bold red", "unreported": "bold magenta", "grey": "dim"}
 
 
 class Screen:
@@ -124,7 +124,7 @@ def render_status(view: dict[str, Any], lang: str, out: Screen) -> None:
     columns = [Column(t("area", lang))] + [
         Column(heading, right=True, fold=False)
         for heading in (
-            t("tasks", lang), *(words.light(light, lang) for light in ("done", "green", "yellow", "red", "grey")),
+            t("tasks", lang), *(words.light(light, lang) for light in words.LIGHTS),
             t("overall", lang),
         )
     ]
@@ -135,7 +135,7 @@ def render_status(view: dict[str, Any], lang: str, out: Screen) -> None:
         name = words.name(summary, lang) if summary["area"] else t("total", lang)
         rows.append([
             (name, "bold" if summary["area"] is None else ""),
-            *(str(summary[k]) for k in ("tasks", "done", "green", "yellow", "red", "grey")),
+            *(str(summary[k]) for k in ("tasks", *words.LIGHTS)),
             words.pct(summary["percent"]),
         ])
     out.table(columns, rows, title=words.as_of(view["as_of"], lang))
@@ -322,3 +322,62 @@ def render_trend(view: dict[str, Any], lang: str, out: Screen) -> None:
 
 def forecast_line(found: dict[str, Any], task: dict[str, Any], lang: str) -> str:
     return f"{t('forecast', lang)}: {words.forecast(found, task, lang)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports owed and what changed (sdpolicy due, sdpolicy changes)
+
+
+def unit_name(row: dict[str, Any], lang: str) -> str:
+    """The unit a row is chased from, in the reader's language, or a word for nobody."""
+    name = (row.get("unit_en") if lang == "en" else None) or row.get("unit_zh")
+    return name or t("no_unit", lang)
+
+
+def render_due(view: dict[str, Any], lang: str, out: Screen) -> None:
+    period = view["period"]
+    out.line(t(
+        "due_title", lang, period=words.period_label(period["label"], lang), due=words.day(period["due"], lang),
+        as_of=words.day(view["as_of"], lang), count=view["count"],
+    ), "bold")
+    if not view["units"]:
+        out.line(t("nothing_due", lang), "dim")
+        return
+    columns = [Column(t(name, lang), fold=name == "title") for name in ("id", "title", "deadline", "last_report_col", "missed_col", "light")]
+    for group in view["units"]:
+        rows = [
+            [r["id"], words.title(r, lang), r["deadline"], r["last"] or t("never_reported", lang), str(r["missed"]), light_cell(r["light"], lang)]
+            for r in group["tasks"]
+        ]
+        out.table(columns, rows, title=f"{unit_name(group, lang)} · {len(rows)}")
+
+
+def render_changes(view: dict[str, Any], lang: str, out: Screen) -> None:
+    out.line(t("changes_title", lang, since=words.day(view["since"], lang), as_of=words.day(view["as_of"], lang)), "bold")
+    if not (view["transitions"] or view["records"] or view["indicators"]):
+        out.line(t("no_changes", lang), "dim")
+        return
+    if view["transitions"]:
+        columns = [Column(t(n, lang), fold=n in ("title", "why")) for n in ("id", "title", "change_col", "before", "after", "why")]
+        rows = [
+            [
+                r["id"], words.title(r, lang), t(f"change.{r['change']}", lang), light_cell(r["before"]["light"], lang),
+                light_cell(r["after"]["light"], lang), words.reason(r["after"]["reason"], lang),
+            ]
+            for r in view["transitions"]
+        ]
+        out.table(columns, rows, title=t("changed_lights", lang))
+    if view["records"]:
+        columns = [Column(t(n, lang), fold=n in ("note", "by")) for n in ("date", "item", "value", "note", "by", "record")]
+        rows = [
+            [r["date"], r["item"], words.num(r["value"]) if r["value"] is not None else words.state(r["state"], lang), r["note"], r["by"], r["id"]]
+            for r in view["records"]
+        ]
+        out.table(columns, rows, title=t("records_between", lang))
+    if view["indicators"]:
+        columns = [Column(t(n, lang), fold=n == "indicator") for n in ("id", "indicator", "before", "after", "change")]
+        rows = [
+            [r["id"], words.name(r, lang), words.indicator_figure(r, "before", lang), words.indicator_figure(r, "after", lang), words.change(r["change"], r, lang)]
+            for r in view["indicators"]
+        ]
+        out.table(columns, rows, title=t("new_figures", lang))

@@ -8,13 +8,16 @@ from typing import Any
 from sdpolicy.i18n import pair, t
 from sdpolicy.numbers import half_up
 
-LIGHT_SYMBOL = {"done": "✔", "green": "●", "yellow": "●", "red": "●", "grey": "○"}
+# Not reported is a dotted ring: a light with nothing inside it, unlike grey's plain ring.
+LIGHT_SYMBOL = {"done": "✔", "green": "●", "yellow": "●", "red": "●", "unreported": "◌", "grey": "○"}
 # One palette for the HTML charts and the spreadsheet fills, so a light looks the same in both;
 # done is blue (as the terminal's cyan) to stay apart from green, which only means on schedule.
-LIGHT_COLOUR = {"done": "#1c7ed6", "green": "#2f9e44", "yellow": "#f5c400", "red": "#e03131", "grey": "#ced4da"}
+LIGHT_COLOUR = {"done": "#1c7ed6", "green": "#2f9e44", "yellow": "#f5c400", "red": "#e03131", "unreported": "#7048e8",
+                "grey": "#ced4da"}
 # Text on a light's fill: dark on the pale yellow and grey, white on the rest.
-LIGHT_INK = {"done": "#ffffff", "green": "#ffffff", "yellow": "#212529", "red": "#ffffff", "grey": "#212529"}
-LIGHTS = ("done", "green", "yellow", "red", "grey")
+LIGHT_INK = {"done": "#ffffff", "green": "#ffffff", "yellow": "#212529", "red": "#ffffff", "unreported": "#ffffff",
+             "grey": "#212529"}
+LIGHTS = ("done", "green", "yellow", "red", "unreported", "grey")
 # Targets with a number to reach: only these have an actual percentage to chart.
 QUANTIFIED = ("count", "range", "percent")
 
@@ -142,6 +145,17 @@ def day(iso: str, lang: str) -> str:
     return t("long_date", lang, year=year, month=int(month), day=int(date_), iso=iso)
 
 
+def period_label(label: str, lang: str) -> str:
+    """A reporting period in prose: 2006年6月, 2006年第2季度, 2006年 in Chinese; its label (2006-06,
+    2006-Q2, 2006) in English, as `due --period` takes it."""
+    year, _, rest = label.partition("-")
+    if not rest:
+        return t("period.year", lang, year=year, label=label)
+    if rest.startswith("Q"):
+        return t("period.quarter", lang, year=year, quarter=rest[1:], label=label)
+    return t("period.month", lang, year=year, month=int(rest), label=label)
+
+
 def as_of(iso: str, lang: str) -> str:
     """The heading line "As of 2006-06-30" / "截至2006年6月30日"."""
     return t("as_of_line", lang, date=day(iso, lang))
@@ -153,6 +167,10 @@ def reason(reason_json: dict[str, Any], lang: str) -> str:
         return t("reason.met", lang)
     # Rounded here too (half up), whatever view the figures came from: format() would round half even.
     values = {k: half_up(v) if isinstance(v, float) else v for k, v in reason_json.items() if k != "code"}
+    if code in ("unreported", "long-unreported"):
+        last = values.get("last")
+        values["last"] = t("last_report", lang, date=day(last, lang)) if last else t("never_reported", lang)
+        values["period"] = period_label(values["period"], lang)
     for key, value in values.items():
         if isinstance(value, str) and _ISO_DAY.fullmatch(value):
             values[key] = day(value, lang)  # a date in a sentence: 2006年9月30日 in Chinese
@@ -261,3 +279,11 @@ def attention_reason(row: dict[str, Any], lang: str) -> str:
     if row["light"] != "red" and (row.get("forecast") or {}).get("status") == "at-risk":
         return t("reason.forecast-at-risk", lang, value=amount(row["forecast"]["value"], row["target"], lang), deadline=day(row["deadline"], lang))
     return reason(row["reason"], lang)
+
+
+def indicator_figure(row: dict[str, Any], when: str, lang: str) -> str:
+    """An indicator's figure (or recorded state) before or after, with its date: for `changes`."""
+    value, day, recorded = row[when], row[f"{when}_date"], row[f"state_{when}"]
+    if value is not None:
+        return f"{amount(value, row, lang)} ({day})"
+    return state(recorded, lang)

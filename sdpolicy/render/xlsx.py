@@ -201,6 +201,39 @@ def log_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any
     return headers, rows
 
 
+def bulletin_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """The counts a bulletin prints (report --since), each with its share of the tasks."""
+    table = briefing.standings(view, lang)
+    counts = view["bulletin"]
+    total = counts["tasks"]
+    from sdpolicy.bulletin import STANDINGS
+
+    rows = [[row[0], counts[k], Percent(100 * counts[k] / total) if total else None] for row, k in zip(table.rows, STANDINGS)]
+    rows.append([t("total", lang), total, Percent(100.0) if total else None])
+    return table.headers, rows
+
+
+def changes_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    headers = [t(k, lang) for k in ("id", "title", "change_col", "before", "after", "why")]
+    rows = [
+        [r["id"], words.title(r, lang), t(f"change.{r['change']}", lang), briefing.light(r["before"]["light"], lang),
+         briefing.light(r["after"]["light"], lang), words.reason(r["after"]["reason"], lang)]
+        for r in view["changes"]["transitions"]
+    ]
+    return headers, rows
+
+
+def unreported_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    from sdpolicy.render.terminal import unit_name
+
+    headers = [t(k, lang) for k in ("unit_col", "id", "title", "deadline", "last_report_col", "missed_col")]
+    rows = [
+        [unit_name(group, lang), r["id"], words.title(r, lang), _day(r["deadline"]), _day(r["last"]), r["missed"]]
+        for group in view["not_reported"]["units"] for r in group["tasks"]
+    ]
+    return headers, rows
+
+
 def _standing(row: dict[str, Any], lang: str) -> str:
     """Whether a record counts: yes; no (retracted); or superseded by a later one for its date."""
     if not row["in_effect"]:
@@ -417,6 +450,9 @@ def _finish_summary(summary: Any, view: dict[str, Any], lang: str) -> None:
     summary.cell(2, 2, _day(view["as_of"])).number_format = DATE_FORMAT
     width = summary.column_dimensions["B"].width or 0
     summary.column_dimensions["B"].width = max(width, len(view["as_of"]) + 2)  # else Calc shows ###
+    # Between the date and the table, the report's opening sentences: the text runs on over the
+    # empty cells beside it.
+    summary.cell(3, 1, ("" if lang == "zh" else " ").join(briefing.opening(view, lang)))
 
 
 # The Summary sheet's table starts in row 4, under its title (row 1) and date (row 2).
@@ -437,14 +473,19 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ("sheet.log", log_sheet, 1, "B2"),
         ("sheet.trend", trend_sheet, 1, "C2"),
     ]
+    if view.get("changes") is not None:
+        sheets[1:1] = [
+            ("sheet.bulletin", bulletin_sheet, 1, "B2"), ("sheet.changes", changes_sheet, 1, "B2"),
+            ("sheet.unreported", unreported_sheet, 1, "C2"),
+        ]
     for index, (name, build, head, freeze) in enumerate(sheets):
         ws = book.active if index == 0 else book.create_sheet()
         ws.title = t(name, lang)
         headers, rows = build(view, lang)
         caps = {TASK_COLUMNS.index(k): w for k, w in PRINT_WIDTH.items()} if build is tasks_sheet else None
-        _write_sheet(ws, headers, rows, freeze, head=head, caps=caps, total=build is summary_sheet, lang=lang)
+        _write_sheet(ws, headers, rows, freeze, head=head, caps=caps, total=build in (summary_sheet, bulletin_sheet), lang=lang)
     _finish_summary(book.worksheets[0], view, lang)
-    _print_tasks(book.worksheets[1], view)
+    _print_tasks(book[t("sheet.tasks", lang)], view)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
