@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from sdpolicy import store
+from sdpolicy import store, storelog
 from sdpolicy.errors import DataError, WriteError
 from sdpolicy.store import Record, append_record, append_records, new_record_id, progress_path, read_records
 
@@ -93,8 +93,8 @@ def test_a_batch_is_one_write_and_one_fsync(tmp_path):
     append_record(tmp_path, make())
     writes, syncs = [], []
     real_write, real_fsync = os.write, os.fsync
-    with mock.patch.object(store.os, "write", side_effect=lambda fd, data: writes.append(len(data)) or real_write(fd, data)), \
-         mock.patch.object(store.os, "fsync", side_effect=lambda fd: syncs.append(fd) or real_fsync(fd)):
+    with mock.patch.object(storelog.os, "write", side_effect=lambda fd, data: writes.append(len(data)) or real_write(fd, data)), \
+         mock.patch.object(storelog.os, "fsync", side_effect=lambda fd: syncs.append(fd) or real_fsync(fd)):
         append_records(tmp_path, [make() for _ in range(200)])
     assert len(writes) == 1 and len(syncs) == 1
     assert len(read_records(tmp_path)) == 201
@@ -110,7 +110,7 @@ def test_a_failed_write_leaves_none_of_the_batch(tmp_path):
         real_write(fd, bytes(data[: len(data) // 2]))
         raise OSError(28, "No space left on device")
 
-    with mock.patch.object(store.os, "write", side_effect=half), pytest.raises(WriteError):
+    with mock.patch.object(storelog.os, "write", side_effect=half), pytest.raises(WriteError):
         append_records(tmp_path, [make() for _ in range(50)])
     assert progress_path(tmp_path).read_bytes() == before
 
