@@ -41,7 +41,7 @@ import pytest
 
 import sdpolicy
 from conftest import sdpolicy_command
-from sdpolicy import store
+from sdpolicy import store, storelog
 from sdpolicy.catalogue import load_catalogue
 from sdpolicy.errors import EXIT_IOERR, EXIT_NOINPUT, EXIT_OK
 from sdpolicy.progress import make_update
@@ -452,7 +452,7 @@ def test_an_io_error_at_each_step_of_a_write_exits_74_and_keeps_every_record(sce
     probe = tmp_path / "probe"
     _prepare(scenario, in_home(probe), probe)
     recorder = FailingOs()
-    monkeypatch.setattr(store, "os", recorder)
+    monkeypatch.setattr(storelog, "os", recorder)
     assert in_home(probe)(*args).exit_code == 0
     monkeypatch.undo()
     steps = recorder.calls
@@ -466,7 +466,7 @@ def test_an_io_error_at_each_step_of_a_write_exits_74_and_keeps_every_record(sce
         before = path.read_bytes() if path.exists() else None
         records = store.read_records(home)
         failing = FailingOs(fail_at=index)
-        monkeypatch.setattr(store, "os", failing)
+        monkeypatch.setattr(storelog, "os", failing)
         result = invoke(*args)
         monkeypatch.undo()
         where = f"{scenario}: EIO at call {index} ({step}) of {steps}"
@@ -524,7 +524,7 @@ def test_the_message_of_a_failed_write_names_the_file_and_what_became_of_it(
 
             return call
 
-    monkeypatch.setattr(store, "os", Nth())
+    monkeypatch.setattr(storelog, "os", Nth())
     result = cli("mark", "IND-01", "--value", "7", "--date", "2006-05-02")
     monkeypatch.undo()
     expected = message.format(path=path, torn=store.torn_path(sdpolicy_home))
