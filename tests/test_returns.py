@@ -226,9 +226,10 @@ def test_every_problem_of_a_return_is_listed_with_its_cell_and_nothing_is_record
         f"{name}I4: '一百二十' is not a number; type the figure alone, such as 120 (no units, no thousands separators)",
         f"{name}I5: the value -3 is negative; a figure is 0 or more",
         f"{name}J6: '完成了' is not a state; use one of 未开始、进行中、已完成、受阻 (not-started, in-progress, done, blocked)",
-        # IND-4 is IND-04 with its zero left out, put first; every other IND-nn shares "IND-" with it
-        # (2*4/11 = 0.73), and difflib breaks the tie by the later id first: IND-13, IND-12.
-        f"{name}A7: unknown task 'IND-4'; did you mean IND-04, IND-13 or IND-12?",
+        # IND-4 is IND-04 with its zero left out, put first; IND-14 (issue 11) shares "IND-" and "4"
+        # with it (2*5/11 = 0.91); every other IND-nn shares "IND-" (2*4/11 = 0.73), and difflib breaks
+        # that tie by the later id first: IND-17.
+        f"{name}A7: unknown task 'IND-4'; did you mean IND-04, IND-14 or IND-17?",
         f"{name}A8: unknown task 'QQQ'",
         f"{name}K9: the date 2006-07-01 is outside the period 2006-06 (2006-06-01 to 2006-06-30)",
         f"{name}A9: task PUB-01 has no lead unit assigned, not by 省经济贸易委员会; import with --any-unit to accept its figures from this return",
@@ -420,7 +421,10 @@ def test_a_breakdown_sheet_assigns_every_task_at_once_and_again_changes_nothing(
     blank = len(load_catalogue().tasks) - 2
     assert first.stdout == f"2 recorded, 0 unchanged, {blank} left blank, 0 problems\n", first.stderr
     listed = __import__("json").loads(cli("list", "--unit", "青岛", "--json").stdout)["tasks"]
-    assert [(r["id"], r["role"], r["lead_zh"]) for r in listed] == [("IND-01", "cooperating", "省安全生产监督管理局")]
+    # And IND-10, whose text names 青岛 as one of its three bases (a unit the plan names, issue 11).
+    assert [(r["id"], r["role"], r["lead_zh"]) for r in listed] == [
+        ("IND-01", "cooperating", "省安全生产监督管理局"), ("IND-10", "named", None),
+    ]
     again = cli("import", str(path))
     assert again.stdout == f"0 recorded, 2 unchanged, {blank} left blank, 0 problems\n"
     entries = (sdpolicy_home / "assignments.toml").read_text(encoding="utf-8").splitlines()[3:]
