@@ -50,6 +50,11 @@ def check_workspace(catalogue: Path | None, home: Path) -> CheckResult:
         result.problems.extend(exc.problems or [exc.message])
     except MissingInputError as exc:
         result.missing.append(exc.message)
+    from sdpolicy.units import check_office
+
+    found, warned = check_office(home, result.plan.tasks_by_id if result.plan is not None else None)
+    result.problems.extend(found)
+    result.warnings.extend(warned)
     contents = result.contents
     if contents is None:
         return result

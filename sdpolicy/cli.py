@@ -272,6 +272,7 @@ def list_tasks(
     area: AreaOption = None,
     light: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks with this light: done, green, yellow, red, unreported or grey.")] = None,
     lead: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks whose lead unit contains this text.")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", show_default=False, help="Only the tasks this unit leads or cooperates on, with its role.")] = None,
     search: Annotated[Optional[str], typer.Option(show_default=False, help="Only tasks whose id, title or note contains this text.")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
@@ -309,8 +310,9 @@ def list_tasks(
     rows = view["tasks"]
     if light:
         rows = [r for r in rows if r["light"] == light.lower()]
-    if lead:
-        rows = [r for r in rows if _matches(r, lead, "lead_zh", "lead_en")]
+    from sdpolicy.commands.units import list_rows, render_unit_list
+
+    rows = list_rows(rows, home, day, unit, lead or None)
     if search:
         # As --help says: the id, the titles, the catalogue's remark on the task, or the latest note.
         def remarks(row: dict[str, Any]) -> dict[str, Any]:
@@ -320,7 +322,7 @@ def list_tasks(
         fields = ("id", "title_zh", "title_en", "note_zh", "note_en", "note")
         rows = [r for r in rows if _matches({**r, **remarks(r)}, search, *fields)]
     view["tasks"] = rows
-    emit(view, as_json, language, render_list)
+    emit(view, as_json, language, render_unit_list if unit is not None else render_list)
 
 
 @command("show", epilog="Example: sdpolicy show EGOV-10")
@@ -344,12 +346,15 @@ def show(
     opened = _open(catalogue, home, language)
     task = find_task(opened.plan, task_id)
     progress = task_progress(opened.plan, task, opened.records, day)
-    emit(task_detail(opened.plan, progress, opened.records, day), as_json, language, render_task)
+    from sdpolicy.commands.units import render_task_units, show_units
+
+    emit(show_units(task_detail(opened.plan, progress, opened.records, day), home, day), as_json, language, render_task_units)
 
 
 @command("status", epilog="Example: sdpolicy status --area 电子政务 --as-of 2006-06-30")
 def status(
     area: AreaOption = None,
+    by: Annotated[str, typer.Option("--by", help="area (the default) or unit: one row per unit with the lights of the tasks it leads.")] = "area",
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
     catalogue: CatalogueOption = None,
@@ -363,9 +368,23 @@ def status(
 
     language = check_lang(lang)
     day = as_of_day(as_of)
+    if by not in ("area", "unit"):
+        raise UsageError(f"--by takes area or unit, not '{by}'", zh=f"--by 只能是 area 或 unit，不能是“{by}”")
     opened = _open(catalogue, home, language)
     plan = opened.plan
     chosen = find_area(plan, area) if area else None
+    if by == "unit":
+        from sdpolicy.commands.units import render_unit_status, unit_status
+
+        def rows() -> dict[str, Any]:
+            from sdpolicy.progress import plan_progress
+            from sdpolicy.views import list_view
+
+            return list_view(plan, plan_progress(plan, opened.records, day), day)
+
+        task_rows = [r for r in opened.memo("list", rows, day, None)["tasks"] if chosen is None or r["area"] == chosen.slug]
+        emit(unit_status(plan, task_rows, opened.records, home, day), as_json, language, render_unit_status)
+        return
 
     def compute() -> dict[str, Any]:
         from sdpolicy.progress import area_summary, plan_progress
@@ -572,7 +591,9 @@ def report(
         comparisons = compare_baselines(plan, opened.records, day)
         return report_view(plan, area_summary(plan, progress), progress, comparisons, opened.records, day)
 
-    view = opened.memo("report", compute, day)
+    from sdpolicy.commands.units import report_units
+
+    view = report_units(opened.memo("report", compute, day), opened, home, day)
     if since is not None:
         from sdpolicy.commands.bulletin import bulletin_sections
 
@@ -636,5 +657,6 @@ def _lenient_stdout() -> None:
 
 # Command families that live in their own modules register themselves on import.
 from sdpolicy.commands import units as _units  # noqa: E402,F401  (after everything they import from here)
+from sdpolicy.commands import returns as _returns  # noqa: E402,F401
 from sdpolicy.commands import trend as _trend  # noqa: E402,F401
 from sdpolicy.commands import bulletin as _bulletin  # noqa: E402,F401

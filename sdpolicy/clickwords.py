@@ -133,6 +133,26 @@ HELP_ZH: dict[str, str] = {
     "First day, YYYY-MM-DD (default: the start of the plan).": "起始日，格式 YYYY-MM-DD（默认：要点开始之日）。",
     "Last day, YYYY-MM-DD (default: the end of the plan, or today if earlier).":
         "截止日，格式 YYYY-MM-DD（默认：要点结束之日，若今天更早则为今天）。",
+    # list --unit, status --by
+    "Only the tasks this unit leads or cooperates on, with its role.": "只看该单位牵头或配合的任务，并列出其分工。",
+    "area (the default) or unit: one row per unit with the lights of the tasks it leads.":
+        "area（默认）或 unit：每个单位一行，列出其牵头任务的亮灯情况。",
+    # template, import
+    "Write the return a lead unit fills in each month (填报模板), or the breakdown sheet (分工表).":
+        "生成牵头单位每月填写的报送表（填报模板），或任务分工表（分工表）。",
+    "The file to write (.xlsx, or .csv with --csv).": "要写入的文件（.xlsx；用 --csv 时为 .csv）。",
+    "The unit whose return it is: one row per task it leads (default: every task).":
+        "报送单位：每项其牵头的任务一行（默认：全部任务）。",
+    "The month reported on, YYYY-MM (default: this month).": "报送月份，格式 YYYY-MM（默认：本月）。",
+    "Write CSV (UTF-8 with BOM) instead of a workbook.": "输出 CSV（带 BOM 的 UTF-8），而不是工作簿。",
+    "Write the breakdown sheet: every task with its lead and cooperating units.": "输出分工表：每项任务及其牵头单位、配合单位。",
+    "Check filled returns (or breakdown sheets) and record them all in one write, or nothing.":
+        "检查填好的报送表（或分工表），一次全部记录，或什么都不记录。",
+    "Filled returns or breakdown sheets (xlsx or CSV, either language).": "填好的报送表或分工表（xlsx 或 CSV，中英文均可）。",
+    "Check and count, but write nothing.": "只检查和计数，不写入。",
+    "Accept figures for tasks the return's unit does not lead.": "接受报送单位并不牵头的任务的数据。",
+    "The reporting unit, for a file that does not say (a hand-made CSV).": "报送单位，用于文件中未注明的情形（手工制作的 CSV）。",
+    "The month reported on, YYYY-MM, for a file that does not say.": "报送月份，格式 YYYY-MM，用于文件中未注明的情形。",
     # units
     "The office's units: list them, or add one (units add).": "本办的单位名单：列出，或添加一个（units add）。",
     "Add a unit to the workspace's list (HOME/units.toml).": "向工作目录的单位名单（HOME/units.toml）添加一个单位。",

@@ -76,6 +76,95 @@ _WORDS: dict[str, tuple[str, str]] = {
         "“{by}”不在单位名单中，按原样记录{hint}；添加单位用 sdpolicy units add",
         "'{by}' is not in the list of units and is kept as typed{hint}; add it with sdpolicy units add",
     ),
+    # the monthly return (template, import)
+    "hint.state": ("本任务报状态：在“状态”列选择，本列留空", "this task reports a state: choose it under State and leave Value blank"),
+    "hint.percent": ("截至日期的累计百分比（0–100），不含%号", "the percentage reached by the date (0-100), without the % sign"),
+    "hint.count": ("截至日期的累计数（{unit}），不是本月新增数；0 或以上", "the cumulative figure in {unit} by the date, not this month's increase; 0 or more"),
+    "hint.number": ("个", "units"),
+    "role.lead": ("牵头", "lead"),
+    "role.cooperating": ("配合", "cooperating"),
+    "sheet.return": ("填报", "Return"),
+    "sheet.assignments": ("分工", "Assignments"),
+    "sheet.instructions": ("填报说明", "Instructions"),
+    "return_title": ("{unit} {period} 工作进展报送表", "{unit}: return for {period}"),
+    "all_tasks": ("全部任务", "all tasks"),
+    "return_subtitle": (
+        "请只填写黄色单元格；报送期间 {first} 至 {last}",
+        "Fill in only the yellow cells; the period runs from {first} to {last}",
+    ),
+    "assignments_title": ("任务分工表（牵头单位、配合单位）", "Breakdown of tasks: lead and cooperating units"),
+    "assignments_subtitle": (
+        "每项任务填一个牵头单位；配合单位可填多个，用顿号分隔",
+        "One lead unit per task; several cooperating units separated by commas",
+    ),
+    "dv.state": ("请从下拉列表选择：{states}", "Choose from the list: {states}"),
+    "dv.date": ("日期须在 {first} 至 {last} 之间", "The date must fall between {first} and {last}"),
+    "dv.value": ("请填写 0 或以上的数字，不带单位", "Type a number of 0 or more, without units"),
+    "dv.unit": ("不在单位名单中的名称，导入时会被拒绝（简称可用）", "A name outside the list of units is refused on import (aliases are fine)"),
+    "instructions.return": (
+        "填报说明\n"
+        "1. 每行一项本单位牵头的任务。灰色列由系统填写，请勿改动；只填写黄色列。\n"
+        "2. 本期数值：量化任务填写截至日期的累计数（不是本月新增数），只填数字，不带单位和千分位逗号。\n"
+        "3. 状态：里程碑和定性任务从下拉列表选择 {states}；量化任务留空。\n"
+        "4. 日期：进展所对应的日期，须在 {first} 至 {last} 之间；不填则按期末（或报送当天）计。\n"
+        "5. 进展情况、存在问题、下一步措施：每格不超过 2000 字。\n"
+        "6. 本期无进展的任务整行留空，视为未报送。\n"
+        "7. 请勿修改隐藏的 sdpolicy 工作表，也不要使用公式。",
+        "Instructions\n"
+        "1. One row per task your unit leads. The grey columns are filled in by sdpolicy: leave them as they are and fill in only the yellow ones.\n"
+        "2. Value: for a task with a numeric target, the cumulative figure at the date (not this month's increase), digits only, without units or thousands separators.\n"
+        "3. State: for a milestone or qualitative task, choose {states} from the list; leave it blank for a numeric task.\n"
+        "4. Date: the day the progress refers to, between {first} and {last}; left blank, the period's last day (or the day of the import, if earlier) is used.\n"
+        "5. Note, Problems, Next steps: up to 2000 characters each.\n"
+        "6. Leave a task's row blank if there is nothing to report: it counts as not reported.\n"
+        "7. Do not change the hidden sheet named sdpolicy, and do not use formulas.",
+    ),
+    "instructions.assignments": (
+        "填写说明\n"
+        "1. 每行一项任务。灰色列由系统填写，请勿改动。\n"
+        "2. 牵头单位：填写一个单位的全称或简称（须在单位名单中，见 sdpolicy units）。\n"
+        "3. 配合单位：可填多个，用顿号、逗号或分号分隔。\n"
+        "4. 暂不分工的任务留空。",
+        "Instructions\n"
+        "1. One row per task. The grey columns are filled in by sdpolicy: leave them as they are.\n"
+        "2. Lead unit: one unit, by its full name or an alias (it must be in the list of units: see sdpolicy units).\n"
+        "3. Cooperating units: any number, separated by commas, semicolons or 、.\n"
+        "4. Leave a task blank if it is not assigned yet.",
+    ),
+    "problems": ("存在问题", "Problems"),
+    "next_steps": ("下一步措施", "Next steps"),
+    "from_file": ("（来自 {file}）", "(from {file})"),
+    "template_written": ("已生成 {path}（{rows} 行）", "wrote {path} ({rows} rows)"),
+    "import_summary": (
+        "已记录 {recorded} 条，未变 {unchanged} 条，空白 {blank} 行，问题 {problems} 个",
+        "{recorded} recorded, {unchanged} unchanged, {blank} left blank, {problems} problems",
+    ),
+    "import_dry_run": (
+        "试导入（未写入）：将记录 {recorded} 条，未变 {unchanged} 条，空白 {blank} 行，问题 {problems} 个",
+        "dry run, nothing written: {recorded} to record, {unchanged} unchanged, {blank} left blank, {problems} problems",
+    ),
+    "import_refused": ("发现 {count} 个问题，未记录任何内容", "{count} problem{s} found; nothing was recorded"),
+    # per-unit views
+    "led": ("牵头任务", "Leads"),
+    "last_report": ("最近报送", "Last report"),
+    "reported_this_period": ("本期已报", "Reported this period"),
+    "unit_status_title": ("各单位情况（截至 {date}，本期 {first} 至 {last}）", "By unit, as of {date} (this period: {first} to {last})"),
+    "no_units_yet": ("尚无分工；用 sdpolicy assign 指定牵头单位", "No task is assigned yet; assign lead units with sdpolicy assign"),
+    "role": ("分工", "Role"),
+    "since": ("自", "From"),
+    "with_units": ("配合单位", "Cooperating units"),
+    "units_of_task": ("责任单位", "Units"),
+    "assignment_history": ("分工记录", "Assignment history"),
+    "unit_role.lead": ("牵头", "lead"),
+    "unit_role.cooperating": ("配合", "cooperating"),
+    "named_by_plan": ("要点点名：{role}", "named by the plan: {role}"),
+    "plan_role.co-organiser": ("联合", "co-organiser"),
+    "plan_role.platform": ("依托", "platform"),
+    "plan_role.object": ("对象", "object"),
+    "plan_role.pilot": ("试点", "pilot"),
+    "plan_role.all-localities-departments": ("各地各部门", "all localities and departments"),
+    "by_unit": ("分单位情况", "By unit"),
+    "sheet.units": ("单位", "Units"),
     "by_unknown_hint": ("（是否要找 {close}？）", " (did you mean {close}?)"),
     # lights
     "light.done": ("完成", "done"),

@@ -39,6 +39,11 @@ class Record(NamedTuple):
     by: str = ""
     retracts: str | None = None
     node: str | None = None  # a time node of the task reached on `date` (trajectory.py)
+    # Where an imported monthly return puts what it says besides the figure: the unit's problems
+    # (存在问题), its next steps (下一步措施) and the file the row came from. Empty for a `mark`.
+    problems: str = ""
+    next_steps: str = ""
+    source: str = ""
     line: int = 0  # where it stands in the store file, for messages; not part of what it says
 
     # The same record read from another line is the same record: equality and hashing leave `line` out.
@@ -54,7 +59,11 @@ class Record(NamedTuple):
 
 SCHEMA_VERSION = 1
 KINDS = ("task", "indicator")
-FIELDS = ("task", "indicator", "value", "state", "node", "retracts", "date", "by", "note", "recorded_at")
+FIELDS = (
+    "task", "indicator", "value", "state", "node", "retracts", "date", "by", "note", "problems", "next_steps",
+    "source", "recorded_at",
+)
+TEXT_FIELDS = ("note", "by", "problems", "next_steps", "source")
 
 HEADER = (
     "# sdpolicy progress log for Shandong's 2006 informatization plan. Each line below is one record.\n"
@@ -92,6 +101,9 @@ _CANONICAL = re.compile(
     + r", date = (" + _DAY + ")"
     + r"(?:, by = " + _STRING + ")?"
     + r"(?:, note = " + _STRING + ")?"
+    + r"(?:, problems = " + _STRING + ")?"
+    + r"(?:, next_steps = " + _STRING + ")?"
+    + r"(?:, source = " + _STRING + ")?"
     + r", recorded_at = (" + _DAY + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{6})?Z) \}"
 )
 
@@ -108,7 +120,9 @@ def _canonical(line: str, number: int, strings: dict[str, str], days: dict[str, 
     match = _CANONICAL.fullmatch(line)
     if match is None:
         return None
-    key, kind, item, digits, fraction, exponent, state, retracts, day, by, note, stamp = match.groups()
+    key, kind, item, digits, fraction, exponent, state, retracts, day, by, note, problems, next_steps, source, stamp = (
+        match.groups()
+    )
     if key == "schema" or not item.strip():
         return None
     if retracts is not None:
@@ -133,7 +147,8 @@ def _canonical(line: str, number: int, strings: dict[str, str], days: dict[str, 
     get = strings.setdefault
     return Record(
         key, get(kind, kind), get(item, item), on, when, value, state and get(state, state),
-        get(note, note) if note else "", get(by, by) if by else "", retracts, None, number,
+        get(note, note) if note else "", get(by, by) if by else "", retracts, None,
+        problems or "", next_steps or "", get(source, source) if source else "", number,
     )
 
 
@@ -157,7 +172,7 @@ def _check_fields(data: dict[str, Any]) -> list[tuple[str | None, str]]:
         bad("indicator", "has both 'task' and 'indicator'; a record is about exactly one of them")
     elif not kinds:
         bad(None, "has neither 'task' nor 'indicator'; a record is about exactly one of them")
-    for name in kinds + ["retracts", "note", "by", "node"]:
+    for name in kinds + ["retracts", "node", *TEXT_FIELDS]:
         if name in data and not isinstance(data[name], str):
             bad(name, f"field '{name}' must be text, not {tomlfile.describe(data[name])}")
         elif name in kinds + ["retracts", "node"] and name in data and not data[name].strip():
@@ -219,6 +234,9 @@ def _build(record_id: str, data: dict[str, Any], line: int) -> Record:
         by=data.get("by", ""),
         retracts=data.get("retracts"),
         node=data.get("node"),
+        problems=data.get("problems", ""),
+        next_steps=data.get("next_steps", ""),
+        source=data.get("source", ""),
         line=line,
     )
 
@@ -360,6 +378,9 @@ def _fields_of(record: Record) -> dict[str, Any]:
         data["by"] = record.by
     if record.note != "":
         data["note"] = record.note
+    for name in ("problems", "next_steps", "source"):
+        if getattr(record, name) != "":
+            data[name] = getattr(record, name)
     data["recorded_at"] = record.recorded_at
     return data
 

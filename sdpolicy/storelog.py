@@ -41,7 +41,7 @@ def append_record(
 
 def append_records(
     home: Path,
-    records: Iterable[Record],
+    records: Iterable[Record] | Callable[[Snapshot], Iterable[Record]],
     *,
     lock_timeout: float | None = None,
     read: Snapshot | None = None,
@@ -49,25 +49,31 @@ def append_records(
 ) -> list[Record]:
     """Append many records at once: one lock, one write, one fsync; all of them or none.
 
-    Every line is made and checked before the lock is taken, so a record that cannot be written
-    refuses the whole batch. `check`, if given, is called under the lock with the store as it is
-    then (an importer uses it to see what was recorded meanwhile); whatever it raises aborts the
-    write. The records come back as stored, in order, each with its line.
+    `records` is the records, or a function that chooses them from the store as it is under the
+    lock (an importer leaves out what is already recorded, a mark made meanwhile included). `check`,
+    if given, is called under the lock with the store as it is then (undo makes sure its target is
+    still the one to retract). What either raises aborts the write. Every line is made and checked
+    before anything is written, so one record that cannot be written refuses the whole batch. The
+    records come back as stored, in order, each with its line.
     """
-    records = list(records)
-    lines = [record_line(record) for record in records]
-    seen: dict[str, int] = {}
-    for index, record in enumerate(records):
-        if record.id in seen:
-            raise DataError(f"cannot write record '{record.id}': the same id is given twice in one write")
-        seen[record.id] = index
-    if not records:
-        return []
     path = progress_path(home)
     with workspace_lock(home, lock_timeout):
         _remove_leftover_temporaries(Path(home))
+        if callable(records) or check is not None:
+            read = read_snapshot(home)
         if check is not None:
-            check(read_snapshot(home))
+            check(read)
+        if callable(records):
+            records = records(read)
+        records = list(records)
+        lines = [record_line(record) for record in records]
+        seen: set[str] = set()
+        for record in records:
+            if record.id in seen:
+                raise DataError(f"cannot write record '{record.id}': the same id is given twice in one write")
+            seen.add(record.id)
+        if not records:
+            return []
         first = _append_locked(path, records, lines, read)
     return [_normalized(record)._replace(line=first + index) for index, record in enumerate(records)]
 

@@ -545,3 +545,30 @@ def roles_of(unit: str, current: Mapping[str, Assignment], units: Units) -> dict
         elif unit in (units.canonical(u) for u in entry.cooperating):
             roles[task] = "with"
     return roles
+
+
+def check_office(home: Path, tasks: Mapping[str, Any] | None) -> tuple[list[str], list[str]]:
+    """For `sdpolicy check`: the problems of units.toml and assignments.toml (damage, an entry for a
+    task the catalogue lacks), and warnings (a unit named in an entry but missing from the list)."""
+    from sdpolicy.catalogue import suggest_en
+    from sdpolicy.errors import SdpolicyError
+
+    problems: list[str] = []
+    warnings: list[str] = []
+    try:
+        known = load_units(home)
+    except SdpolicyError as exc:
+        problems.extend(exc.problems or [exc.message])
+        known = None
+    try:
+        entries = read_assignments(home)
+    except SdpolicyError as exc:
+        return problems + (exc.problems or [exc.message]), warnings
+    path = assignments_path(home)
+    for entry in entries:
+        if tasks is not None and entry.task not in tasks:
+            problems.append(f"{path}:{entry.line}:1: entry '{entry.id}': unknown task '{entry.task}'{suggest_en(entry.task, list(tasks))}")
+        for name in (entry.lead, *entry.cooperating):
+            if known is not None and known.get(name) is None:
+                warnings.append(f"{path}:{entry.line}:1: entry '{entry.id}': unit '{name}' is not in the list of units; add it with sdpolicy units add")
+    return problems, warnings

@@ -8,7 +8,7 @@ languages (`title_zh`, `title_en`) so one view serves every language and format.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from sdpolicy.catalogue import Area, Document, Indicator, NamedUnit, Plan, Source, Target
 from sdpolicy.asof import dated_by
@@ -19,6 +19,9 @@ from sdpolicy.progress import (
 )
 from sdpolicy.store import Record
 from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast, reached_nodes, report_dates
+
+if TYPE_CHECKING:
+    from sdpolicy.units import Assignment, Unit, Units
 
 JSON_FORMAT = 1  # bumped only when a key changes meaning or disappears
 
@@ -55,6 +58,9 @@ def record_json(record: Record) -> dict[str, Any]:
         "retracts": record.retracts,
         "note": record.note,
         "by": record.by,
+        "problems": record.problems,
+        "next_steps": record.next_steps,
+        "source": record.source,
         "recorded_at": record.recorded_at.isoformat(),
     }
 
@@ -434,6 +440,101 @@ def group_trend_view(
             {"date": day.isoformat(), **{k: v for k, v in summary_json(s.total).items() if k not in ("area", "name_zh", "name_en")}}
             for day, s in zip(dates, summaries)
         ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Units: the office's assignments laid over the task rows, and one row per unit
+
+
+def assignment_json(entry: Assignment, units: Units) -> dict[str, Any]:
+    lead = units.get(entry.lead)
+    return {
+        "id": entry.id,
+        "lead_zh": units.canonical(entry.lead),
+        "lead_en": lead.en if lead else None,
+        "with": [{"zh": units.canonical(u), "en": (units.get(u).en if units.get(u) else None)} for u in entry.cooperating],
+        "date": entry.date.isoformat(),
+        "note": entry.note,
+        "by": entry.by,
+        "recorded_at": entry.recorded_at.isoformat(),
+    }
+
+
+def apply_assignments(rows: Iterable[dict[str, Any]], current: Mapping[str, Assignment], units: Units) -> None:
+    """Set each task row's lead to the unit the office assigned (in effect at the view's date)."""
+    for row in rows:
+        entry = current.get(row["id"])
+        if entry is not None:
+            lead = units.get(entry.lead)
+            row["lead_zh"] = units.canonical(entry.lead)
+            row["lead_en"] = lead.en if lead else None
+
+
+def unit_role(row: dict[str, Any], unit: Unit, current: Mapping[str, Assignment], units: Units) -> tuple[str, str | None] | None:
+    """A unit's part in a task: ("lead" | "cooperating" | "named", the role the plan gives it or None)."""
+    named = next(
+        (u.get("role") for u in row.get("units") or () if units.canonical(u.get("name_zh") or "") == unit.zh), None
+    )
+    entry = current.get(row["id"])
+    if entry is not None and units.canonical(entry.lead) == unit.zh:
+        return "lead", named
+    if entry is not None and unit.zh in (units.canonical(u) for u in entry.cooperating):
+        return "cooperating", named
+    if named is not None:
+        return "named", named
+    return None
+
+
+def unit_rows(
+    task_rows: Sequence[dict[str, Any]], current: Mapping[str, Assignment], units: Units,
+    records: Sequence[Record], as_of: date, period: tuple[date, date],
+) -> list[dict[str, Any]]:
+    """One row per unit that leads or cooperates on a task, or has reported: the lights of the tasks
+    it leads, its last report up to `as_of`, and whether it reported within `period`."""
+    from sdpolicy.progress import LIGHTS, effective
+
+    last: dict[str, date] = {}
+    for record in dated_by(effective(records), as_of):
+        if record.by:
+            name = units.canonical(record.by)
+            if name not in last or record.date > last[name]:
+                last[name] = record.date
+    led: dict[str, list[dict[str, Any]]] = {}
+    helping: dict[str, int] = {}
+    for row in task_rows:
+        entry = current.get(row["id"])
+        if entry is None:
+            continue
+        led.setdefault(units.canonical(entry.lead), []).append(row)
+        for name in {units.canonical(u) for u in entry.cooperating}:
+            helping[name] = helping.get(name, 0) + 1
+    known = [u.zh for u in units if u.zh in led or u.zh in helping or u.zh in last]
+    # Leads given by hand in assignments.toml and not in the list still get their row, after the list.
+    others = sorted(n for n in set(led) | set(helping) if units.get(n) is None)
+    rows = []
+    for name in known + others:
+        unit = units.get(name)
+        mine = led.get(name, [])
+        rows.append({
+            "unit_zh": name,
+            "unit_en": (unit.en or None) if unit else None,
+            "kind": unit.kind if unit else None,
+            "led": len(mine),
+            "cooperating": helping.get(name, 0),
+            **{light: sum(1 for r in mine if r["light"] == light) for light in LIGHTS},
+            "last_report": last[name].isoformat() if name in last else None,
+            "reported": name in last and period[0] <= last[name] <= period[1],
+        })
+    return rows
+
+
+def unit_status_view(rows: list[dict[str, Any]], as_of: date, period: tuple[date, date]) -> dict[str, Any]:
+    return {
+        "format": JSON_FORMAT,
+        "as_of": as_of.isoformat(),
+        "period": {"first": period[0].isoformat(), "last": period[1].isoformat()},
+        "units": rows,
     }
 
 

@@ -96,3 +96,41 @@ def test_mark_by_keeps_an_unknown_name_as_typed_with_a_warning(cli, store_file):
         "add it with sdpolicy units add\n"
     )
     assert 'by = "济南市经委"' in store_file.read_text(encoding="utf-8")
+
+
+def test_check_reports_the_units_and_assignments_files(cli, sdpolicy_home):
+    assert cli("assign", "EGOV-10", "--lead", "济南", "--date", "2006-03-01").exit_code == 0
+    log = sdpolicy_home / "assignments.toml"
+    with log.open("a", encoding="utf-8") as f:
+        f.write('a-0000000001 = { task = "EGOV-99", lead = "某局", date = 2006-03-01, recorded_at = 2006-03-01T08:00:00Z }\n')
+    result = cli("check")
+    assert result.exit_code == 65
+    lines = result.stderr.split("\n")
+    # Line 5: three header lines, the assign above, then this one.
+    assert f"Warning: {log}:5:1: entry 'a-0000000001': unit '某局' is not in the list of units; add it with sdpolicy units add" in lines
+    assert any(line.startswith(f"{log}:5:1: entry 'a-0000000001': unknown task 'EGOV-99'") for line in lines)
+
+
+def test_the_reports_gain_a_table_by_unit(cli, tmp_path):
+    import openpyxl
+
+    assert cli("assign", "IND-01", "--lead", "省安监局", "--with", "济南", "--date", "2006-03-01").exit_code == 0
+    assert cli("assign", "ENV-05", "--lead", "省安监局", "--date", "2006-03-01").exit_code == 0
+    assert cli("mark", "IND-01", "--value", "120", "--date", "2006-06-30", "--by", "省安监局").exit_code == 0
+    # IND-01: 120 of 200 enterprises is 60%, 42.1% expected at 06-30: green. ENV-05 has no record.
+    units = json.loads(cli("report", "--json", "--as-of", "2006-06-30").stdout)["units"]
+    assert [(u["unit_zh"], u["led"], u["cooperating"], u["green"], u["last_report"], u["reported"]) for u in units] == [
+        ("济南市", 0, 1, 0, None, False),
+        ("省安全生产监督管理局", 2, 0, 1, "2006-06-30", True),
+    ]
+    md = cli("report", "--md", "--as-of", "2006-06-30").stdout
+    assert "## By unit" in md and "| Shandong Provincial Administration of Work Safety | 2 | 0 | 1 |" in md
+    html = cli("report", "--html", "--as-of", "2006-06-30", "--lang", "zh").stdout
+    assert "<h2>分单位情况</h2>" in html and "省安全生产监督管理局" in html
+    out = tmp_path / "r.xlsx"
+    assert cli("report", "--xlsx", "-o", str(out), "--as-of", "2006-06-30").exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Units"]
+    assert [c.value for c in sheet[3]][:3] == ["Shandong Provincial Administration of Work Safety", 2, 0]
+    # The CSV carries the assigned lead in each task's row.
+    csv_text = cli("report", "--csv", "--as-of", "2006-06-30").stdout
+    assert "IND-01," in csv_text and "省安全生产监督管理局,Shandong Provincial Administration of Work Safety" in csv_text

@@ -12,13 +12,19 @@ import re
 
 import pytest
 
+from sdpolicy.progress import LIGHTS as LIGHT_NAMES
+
 FORMAT = 1
 
 PLAN = {"id", "name_zh", "name_en", "issuer_zh", "issuer_en", "year", "start", "end", "lights", "reporting"}
 LIGHTS = {"yellow_behind", "red_behind"}
 REPORTING = {"cadence", "due_day", "red_after"}
 TARGET = {"kind", "value", "min", "max", "unit_zh", "unit_en", "direction", "event"}
-RECORD = {"id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "recorded_at"}
+# problems, next_steps and source: what an imported monthly return adds to a record (issue 12).
+RECORD = {
+    "id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "problems", "next_steps",
+    "source", "recorded_at",
+}
 LOG_ROW = RECORD | {"in_effect", "retracted_by", "superseded_by"}
 TASK_ROW = {
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en", "units", "hedge", "target", "baseline",
@@ -55,8 +61,9 @@ TOP = {
     "compare": {"format", "as_of", "indicators"},
     "report": {
         "format", "as_of", "plan", "areas", "total", "attention", "attention_yellow", "attention_unreported", "bulletin",
-        "indicators", "log", "trend", "since", "changes", "not_reported",
+        "indicators", "log", "trend", "since", "changes", "not_reported", "units",
     },
+    "status --by unit": {"format", "as_of", "period", "units"},
     "due": {"format", "as_of", "period", "reporting", "count", "units"},
     "changes": {"format", "since", "as_of", "area", "unit", "counts", "transitions", "records", "indicators"},
     "trend ID": {"format", "every", "from", "to", "task", "points", "forecast"},
@@ -66,7 +73,12 @@ TREND_POINT = {"date", "actual", "state", "percent", "expected", "behind", "ligh
 TREND_COUNTS = {"date", "tasks", "done", "green", "yellow", "red", "unreported", "grey", "percent"}
 REPORT_TREND = {"every", "dates", "lights", "tasks"}
 REPORT_TREND_POINT = {"date", "actual", "percent", "expected", "light"}
-SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "documents", "history"}
+SHOW_TASK = TASK_ROW | {"note_zh", "note_en", "source", "indicators", "documents", "history", "assignments"}
+# The office's units (issue 12): a row of status --by unit and the report's units table, an entry of
+# show's assignment history, and what list --unit adds to a task row.
+UNIT_ROW = {"unit_zh", "unit_en", "kind", "led", "cooperating", *LIGHT_NAMES, "last_report", "reported"}
+ASSIGNMENT = {"id", "lead_zh", "lead_en", "with", "date", "note", "by", "recorded_at"}
+UNIT_ROLE = {"role", "plan_role"}
 
 
 @pytest.fixture
@@ -330,6 +342,23 @@ def test_every_pinned_key_is_documented_in_the_readme():
     documented = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]+)`", section))))
     pinned = set().union(
         *TOP.values(), TASK_ROW, TARGET, SUMMARY, LOG_ROW, COMPARISON - INDICATOR, SHOW_TASK, FORECAST, TREND_POINT, NODE, REPORT_TREND, REPORT_TREND_POINT,
-        TREND_COUNTS, BULLETIN, PERIOD, UNIT_GROUP, OWED_ROW, TRANSITION, MOVED_INDICATOR, CHANGE_COUNTS,
+        TREND_COUNTS, BULLETIN, PERIOD, UNIT_GROUP, OWED_ROW, TRANSITION, MOVED_INDICATOR, CHANGE_COUNTS, UNIT_ROW, ASSIGNMENT, UNIT_ROLE,
     )
     assert sorted(pinned - documented) == []
+
+
+def test_units(cli, records):
+    assert cli("assign", "EGOV-10", "--lead", "省安监局", "--with", "济南", "--date", "2006-03-01").exit_code == 0
+    view = run_json(cli, "status", "--by", "unit", "--as-of", "2006-07-01")
+    assert set(view) == TOP["status --by unit"]
+    assert set(view["period"]) == {"first", "last"}
+    assert view["units"] and all(set(u) == UNIT_ROW for u in view["units"])
+    listed = run_json(cli, "list", "--unit", "济南", "--as-of", "2006-07-01")
+    assert set(listed) == TOP["list"]
+    (row,) = listed["tasks"]
+    assert set(row) == TASK_ROW | UNIT_ROLE
+    task = run_json(cli, "show", "EGOV-10", "--as-of", "2006-07-01")["task"]
+    (entry,) = task["assignments"]
+    assert set(entry) == ASSIGNMENT and set(entry["with"][0]) == {"zh", "en"}
+    report = run_json(cli, "report", "--as-of", "2006-07-01")
+    assert report["units"] and all(set(u) == UNIT_ROW for u in report["units"])

@@ -63,22 +63,30 @@ def test_the_same_id_twice_in_a_batch_is_refused(tmp_path):
     assert not progress_path(tmp_path).exists()
 
 
-def test_the_check_runs_under_the_lock_and_can_abort(tmp_path):
+def test_records_chosen_under_the_lock_see_the_store_as_it_is_then(tmp_path):
     append_record(tmp_path, make())
     seen = []
 
-    def check(snapshot: store.Snapshot) -> None:
+    def choose(snapshot: store.Snapshot) -> list[Record]:
         seen.append(len(snapshot.records()))
-        # A second writer must wait: the lock is held while the check runs.
+        # A second writer must wait: the lock is held while the records are chosen.
         with pytest.raises(Exception) as waited:
             append_record(tmp_path, make(), lock_timeout=0)
         assert type(waited.value).__name__ == "LockTimeoutError"
+        return [make(note="chosen")]
+
+    (stored,) = append_records(tmp_path, choose)
+    assert seen == [1]
+    assert stored.note == "chosen" and len(read_records(tmp_path)) == 2
+
+
+def test_what_the_choice_raises_aborts_the_write(tmp_path):
+    def choose(snapshot: store.Snapshot) -> list[Record]:
         raise DataError("changed meanwhile")
 
     with pytest.raises(DataError, match="changed meanwhile"):
-        append_records(tmp_path, [make()], check=check)
-    assert seen == [1]
-    assert len(read_records(tmp_path)) == 1
+        append_records(tmp_path, choose)
+    assert not progress_path(tmp_path).exists()
 
 
 def test_a_batch_is_one_write_and_one_fsync(tmp_path):
@@ -105,3 +113,17 @@ def test_a_failed_write_leaves_none_of_the_batch(tmp_path):
     with mock.patch.object(storelog.os, "write", side_effect=half), pytest.raises(WriteError):
         append_records(tmp_path, [make() for _ in range(50)])
     assert progress_path(tmp_path).read_bytes() == before
+
+
+def test_the_check_runs_under_the_lock_and_can_abort(tmp_path):
+    append_record(tmp_path, make())
+    seen = []
+
+    def check(snapshot: store.Snapshot) -> None:
+        seen.append(len(snapshot.records()))
+        raise DataError("changed meanwhile")
+
+    with pytest.raises(DataError, match="changed meanwhile"):
+        append_records(tmp_path, [make()], check=check)
+    assert seen == [1]
+    assert len(read_records(tmp_path)) == 1

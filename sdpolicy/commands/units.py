@@ -206,3 +206,175 @@ def resolve_by(home: Optional[Path], by: str, lang: str) -> str:
     hint = t("by_unknown_hint", lang, close=close) if close else ""
     say(f"{t('warning', lang)}: {t('by_unknown', lang, by=text, hint=hint)}")
     return by
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-unit views: list --unit, status --by unit, show's units, the reports' unit table.
+# cli.py calls these with one line each; the arithmetic is in sdpolicy.views.
+
+
+def keeps_units(home: Optional[Path]) -> bool:
+    """Whether the office has set up units here (a units.toml or an assignments.toml). Until it has,
+    views show no assignments and need not read (or import the reader of) either file."""
+    from sdpolicy.units import assignments_path, units_path
+
+    folder = workspace(home)
+    return units_path(folder).exists() or assignments_path(folder).exists()
+
+
+def office(home: Optional[Path], day: date) -> Any:
+    """The units, every assignment entry, and the assignments in effect at `day`."""
+    from sdpolicy.units import in_effect, load_units, read_assignments
+
+    folder = workspace(home)
+    units = load_units(folder)
+    entries = read_assignments(folder)
+    return units, entries, in_effect(entries, day)
+
+
+def period_of(plan: Any, day: date) -> tuple:
+    """The reporting period that holds `day`, by the catalogue's [plan.reporting] (monthly by default)."""
+    from sdpolicy.periods import containing
+
+    found = containing(plan.reporting, day)
+    return found.start, found.end
+
+
+def list_rows(rows: list, home: Optional[Path], day: date, unit: Optional[str], lead: Optional[str]) -> list:
+    """list's rows with the assigned leads; with --unit only the unit's tasks, each with its role;
+    with --lead a known unit's tasks (by any of its names), else leads containing the text."""
+    if unit is None and lead is None and not keeps_units(home):
+        return rows
+    from sdpolicy.views import apply_assignments, unit_role
+
+    units, _, current = office(home, day)
+    apply_assignments(rows, current, units)
+    if lead is not None:
+        known = units.get(lead)
+        if known is not None:
+            rows = [r for r in rows if r.get("lead_zh") == known.zh]
+        else:
+            needle = lead.casefold()
+            rows = [r for r in rows if any(needle in (r.get(k) or "").casefold() for k in ("lead_zh", "lead_en"))]
+    if unit is None:
+        return rows
+    chosen = units.find(unit, "--unit")
+    found = []
+    for row in rows:
+        role = unit_role(row, chosen, current, units)
+        if role is not None:
+            found.append({**row, "role": role[0], "plan_role": role[1]})
+    return found
+
+
+def role_words(row: dict, lang: str) -> str:
+    from sdpolicy.i18n import t
+
+    words = [t(f"unit_role.{row['role']}", lang)] if row["role"] != "named" else []
+    if row.get("plan_role"):
+        words.append(t("named_by_plan", lang, role=t(f"plan_role.{row['plan_role']}", lang)))
+    return "；".join(words) if lang == "zh" else "; ".join(words)
+
+
+def render_unit_list(view: dict, lang: str, out: Any) -> None:
+    from sdpolicy.i18n import t
+    from sdpolicy.render import words
+    from sdpolicy.render.grid import Column
+    from sdpolicy.render.terminal import light_cell
+
+    columns = [Column(t(name, lang), fold=name in ("title", "target", "role")) for name in
+               ("id", "title", "target", "actual", "percent", "light", "deadline", "role")]
+    cells = [
+        [r["id"], words.title(r, lang), words.target(r["target"], lang), words.actual(r, lang), words.pct(r["percent"]),
+         light_cell(r["light"], lang), r["deadline"], role_words(r, lang)]
+        for r in view["tasks"]
+    ]
+    out.table(columns, cells)
+    out.line(f"{len(view['tasks'])} · {words.as_of(view['as_of'], lang)}", "dim")
+
+
+def unit_status(plan: Any, task_rows: list, records: Any, home: Optional[Path], day: date) -> dict:
+    from sdpolicy.views import apply_assignments, unit_rows, unit_status_view
+
+    units, _, current = office(home, day)
+    apply_assignments(task_rows, current, units)
+    period = period_of(plan, day)
+    return unit_status_view(unit_rows(task_rows, current, units, records, day, period), day, period)
+
+
+def render_unit_status(view: dict, lang: str, out: Any) -> None:
+    from sdpolicy.i18n import pair, t
+    from sdpolicy.render import words
+    from sdpolicy.render.grid import Column
+
+    columns = [Column(t("unit", lang))] + [
+        Column(heading, right=True, fold=False)
+        for heading in (t("led", lang), *(words.heading(words.light(k, lang), lang) for k in words.LIGHTS))
+    ] + [Column(t("last_report", lang), fold=False), Column(t("reported_this_period", lang), fold=False)]
+    rows = [
+        [pair(u, "unit", lang) or u["unit_zh"], str(u["led"]), *(str(u[k]) for k in words.LIGHTS),
+         u["last_report"] or "—", t("yes" if u["reported"] else "no", lang)]
+        for u in view["units"]
+    ]
+    period = view["period"]
+    out.table(columns, rows, title=t("unit_status_title", lang, first=period["first"], last=period["last"], date=view["as_of"]))
+    if not rows:
+        out.line(t("no_units_yet", lang), "dim")
+
+
+def show_units(view: dict, home: Optional[Path], day: date) -> dict:
+    """show's view with the assigned lead, the units with their roles and the assignment history."""
+    task = view["task"]
+    task["assignments"] = []
+    if not keeps_units(home):
+        return view
+    from sdpolicy.units import history
+    from sdpolicy.views import apply_assignments, assignment_json
+
+    units, entries, current = office(home, day)
+    apply_assignments([task], current, units)
+    task["assignments"] = [assignment_json(e, units) for e in history(entries, task["id"])]
+    return view
+
+
+def render_task_units(view: dict, lang: str, out: Any) -> None:
+    """Below show's table: the task's units and roles, then its assignment history."""
+    from sdpolicy.i18n import t
+    from sdpolicy.render.grid import Column
+    from sdpolicy.render.terminal import render_task
+
+    render_task(view, lang, out)
+    task = view["task"]
+    current = task["assignments"][-1] if task["assignments"] else None
+    rows = []
+    if current is not None:
+        rows.append([current["lead_zh"], t("unit_role.lead", lang), current["date"]])
+        rows += [[u["zh"], t("unit_role.cooperating", lang), current["date"]] for u in current["with"]]
+    for named in task.get("units") or ():
+        role = t("named_by_plan", lang, role=t(f"plan_role.{named['role']}", lang))
+        rows.append([named.get("name_zh") or "", role, ""])
+    if rows:
+        out.table([Column(t("unit", lang)), Column(t("role", lang)), Column(t("since", lang), fold=False)], rows, title=t("units_of_task", lang))
+    if len(task["assignments"]) > 1 or (task["assignments"] and task["assignments"][0]["note"]):
+        history = [
+            [a["date"], a["lead_zh"], "、".join(u["zh"] for u in a["with"]) if lang == "zh" else ", ".join(u["zh"] for u in a["with"]), a["note"], a["id"]]
+            for a in task["assignments"]
+        ]
+        out.table(
+            [Column(t(k, lang), fold=k in ("with_units", "note")) for k in ("since", "lead", "with_units", "note", "record")],
+            history, title=t("assignment_history", lang),
+        )
+
+
+def report_units(view: dict, opened: Any, home: Optional[Path], day: date) -> dict:
+    """The report view with assigned leads in every task row and a `units` table."""
+    view["units"] = []
+    if not keeps_units(home):
+        return view
+    from sdpolicy.views import apply_assignments, unit_rows
+
+    units, _, current = office(home, day)
+    rows = [r for area in view["areas"] for r in area["tasks_list"]]
+    apply_assignments(rows + view["attention"], current, units)
+    view["units"] = unit_rows(rows, current, units, opened.records, day, period_of(opened.plan, day))
+    return view

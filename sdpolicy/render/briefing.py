@@ -135,6 +135,21 @@ def recorded(indicator: dict[str, Any]) -> bool:
     return indicator["actual"] is not None or indicator["recorded_state"] is not None
 
 
+def units(view: dict[str, Any], lang: str) -> Table | None:
+    """One row per unit (the office's assignments): the lights of the tasks it leads and its last
+    report; None when the office has assigned no task yet."""
+    if not view.get("units"):
+        return None
+    headers = [t("unit", lang), t("led", lang), *(words.heading(words.light(k, lang), lang) for k in words.LIGHTS),
+               t("last_report", lang), t("reported_this_period", lang)]
+    rows: list[list[Cell]] = [
+        [pair(u, "unit", lang) or u["unit_zh"], str(u["led"]), *(str(u[k]) for k in words.LIGHTS),
+         u["last_report"] or "—", t("yes" if u["reported"] else "no", lang)]
+        for u in view["units"]
+    ]
+    return Table(headers, rows, ["l"] + ["r"] * (1 + len(words.LIGHTS)) + ["l", "l"], nowrap=(2 + len(words.LIGHTS),))
+
+
 # ---------------------------------------------------------------------------------------------
 # The bulletin (通报): opening sentences, the counts by schedule, what changed, who has not reported
 

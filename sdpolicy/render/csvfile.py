@@ -26,7 +26,10 @@ TARGET_KEYS = ("kind", "value", "min", "max", "unit_zh", "unit_en", "direction",
 REASON_KEYS = ("behind", "expected", "actual", "deadline", "days", "start", "period", "due", "periods", "last")
 # The two reports a forecast runs through are a list: they stay in the JSON, one row per task here.
 FORECAST_KEYS = ("value", "status", "method")
-LATEST_KEYS = ("id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "recorded_at")
+LATEST_KEYS = (
+    "id", "kind", "item", "date", "value", "state", "node", "retracts", "note", "by", "problems", "next_steps",
+    "source", "recorded_at",
+)
 COLUMNS = (
     "id", "area", "area_zh", "area_en", "title_zh", "title_en", "lead_zh", "lead_en",
     "units_zh", "units_en", "units_role", "hedge",

@@ -213,6 +213,10 @@ def render_report(view: dict[str, Any], lang: str) -> str:
             _table(found, "attention") if found else f"<p>{escape(t('none', lang))}</p>", "</section>",
         ]
 
+    by_unit = briefing.units(view, lang)
+    if by_unit is not None:
+        out += [f"<section><h2>{escape(t('by_unit', lang))}</h2>", _table(by_unit, "units"), "</section>"]
+
     comparison = briefing.comparison(view, lang)
     out += [f"<section><h2>{escape(t('comparison', lang))}</h2>", _table(comparison, "comparison")]
     if comparison.quiet:

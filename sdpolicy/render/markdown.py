@@ -104,6 +104,10 @@ def render_report(view: dict[str, Any], lang: str) -> str:
         found = briefing.light_list(view, key, lang)
         out += [f"## {t(heading, lang)}", "", *(_table(found, lang) if found else [t("none", lang)]), ""]
 
+    by_unit = briefing.units(view, lang)
+    if by_unit is not None:
+        out += [f"## {t('by_unit', lang)}", ""] + _table(by_unit, lang) + [""]
+
     out += [f"## {t('comparison', lang)}", ""]
     out += _table(briefing.comparison(view, lang), lang)
     out += ["", f"_{t('generated', lang)}_", ""]

@@ -219,7 +219,7 @@ def _history(out: Screen, rows: list[dict[str, Any]], lang: str, title: str | No
         elif row.get("superseded_by"):
             what += " (" + t("superseded_by", lang, id=row["superseded_by"]) + ")"
         cells.append([
-            (row["id"], style), row["item"], row["date"], (what, style), row["note"], row["by"],
+            (row["id"], style), row["item"], row["date"], (what, style), words.reported(row, lang), row["by"],
             words.local_time(row["recorded_at"]),
         ])
     out.table(columns, cells, title=title)

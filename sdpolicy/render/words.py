@@ -281,6 +281,17 @@ def attention_reason(row: dict[str, Any], lang: str) -> str:
     return reason(row["reason"], lang)
 
 
+def reported(row: dict[str, Any], lang: str) -> str:
+    """A record's note with what an imported return added: its problems, next steps and file."""
+    parts = [row.get("note") or ""]
+    for key in ("problems", "next_steps"):
+        if row.get(key):
+            parts.append(f"{t(key, lang)}: {row[key]}" if lang == "en" else f"{t(key, lang)}：{row[key]}")
+    if row.get("source"):
+        parts.append(t("from_file", lang, file=row["source"]))
+    return "\n".join(p for p in parts if p)
+
+
 def indicator_figure(row: dict[str, Any], when: str, lang: str) -> str:
     """An indicator's figure (or recorded state) before or after, with its date: for `changes`."""
     value, day, recorded = row[when], row[f"{when}_date"], row[f"state_{when}"]

@@ -101,6 +101,17 @@ def summary_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list
     return headers, rows
 
 
+def units_sheet(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """One row per unit, as the briefing's unit table, with counts as numbers and dates as dates."""
+    table = briefing.units(view, lang)
+    rows = [
+        [pair(u, "unit", lang) or u["unit_zh"], u["led"], *(u[k] for k in words.LIGHTS), _day(u["last_report"]),
+         t("yes" if u["reported"] else "no", lang)]
+        for u in view.get("units") or ()
+    ]
+    return (table.headers if table else []), rows
+
+
 # The Tasks sheet's columns. Twenty-odd columns fitted to one landscape A4 page came out at about
 # 4 pt, so the ones a printed page needs come first and the print area stops after PRINTED of
 # them; the figures behind them (kind, target figures, unit, forecast, dates, latest record)
@@ -473,6 +484,8 @@ def render_workbook(view: dict[str, Any], lang: str) -> bytes:
         ("sheet.log", log_sheet, 1, "B2"),
         ("sheet.trend", trend_sheet, 1, "C2"),
     ]
+    if view.get("units"):
+        sheets.insert(2, ("sheet.units", units_sheet, 1, "B2"))
     if view.get("changes") is not None:
         sheets[1:1] = [
             ("sheet.bulletin", bulletin_sheet, 1, "B2"), ("sheet.changes", changes_sheet, 1, "B2"),

@@ -1,0 +1,364 @@
+"""Reading a filled return or breakdown sheet, xlsx or CSV, into rows of cells that know their place.
+
+Hostile files are refused before they can cost much: the file's size, an xlsx's archive (members,
+their unpacked size and compression ratio, as a zip bomb gives itself away), the rows and columns
+read, and every cell's length are bounded, and a workbook is streamed (openpyxl's read-only mode),
+never loaded whole. Nothing here writes anything or prints anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator, NamedTuple, Sequence
+
+from sdpolicy.errors import DataError, MissingInputError
+from sdpolicy.returns import META_SHEET, Column
+
+MAX_FILE = 20 * 1024 * 1024  # a return of a few hundred rows is some tens of kilobytes
+# All the members of an xlsx together, unpacked. A return of a few hundred rows is well under a
+# megabyte; openpyxl's streaming reader still parses a sheet whole once to size it, so this bound is
+# also what bounds the time a hostile sheet can cost.
+MAX_UNPACKED = 16 * 1024 * 1024
+MAX_RATIO = 200  # unpacked/packed of one member; XML compresses well, but not a thousandfold
+MAX_MEMBERS = 1000
+MAX_ROWS = 5000  # rows that hold anything; a return has one per task
+MAX_SCANNED = 100_000  # rows looked at at all, empty ones included
+MAX_COLUMNS = 60
+MAX_CELL = 32_767  # what Excel allows in one cell
+HEADER_SEARCH = 30  # the header row is the first row holding the ID header, within these rows
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and other OLE files)
+
+
+class Cell(NamedTuple):
+    value: Any  # None when blank; str, int, float, date or datetime otherwise
+    where: str  # FILE:Sheet!C5 or FILE:line:col, ready for a message
+    problem: str | None = None  # something already wrong with the cell itself (a formula without a value)
+
+
+class Row(NamedTuple):
+    where: str  # the row's first cell, for problems of the row as a whole
+    cells: dict[str, Cell]  # by column key; only the columns the file has
+
+
+class Table(NamedTuple):
+    path: str
+    meta: dict[str, str]
+    kind: str | None  # the meta kind, else guessed from the headers; None if neither fits
+    rows: list[Row]
+    problems: list[str]
+    columns: frozenset[str]  # the column keys found in the header row
+
+
+def _header_keys(columns: Sequence[Column]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for column in columns:
+        for text in (column.en, column.zh):
+            found[_norm(text)] = column.key
+    return found
+
+
+def _norm(text: Any) -> str:
+    return "".join(str(text).split()).casefold() if text is not None else ""
+
+
+def read_table(path: Path, label: str, layouts: dict[str, Sequence[Column]]) -> Table:
+    """Read FILE into a Table; `layouts` maps a kind to its columns (the header words looked for)."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise MissingInputError(f"{label} is not a regular file")
+        if size > MAX_FILE:
+            raise DataError(f"{label} is {size:,} bytes; a return is refused above {MAX_FILE:,} bytes")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE + 1)
+    except FileNotFoundError:
+        raise MissingInputError(f"{label} does not exist") from None
+    except IsADirectoryError:
+        raise MissingInputError(f"{label} is a directory, not a file") from None
+    except OSError as exc:
+        raise MissingInputError(f"{label} cannot be read: {exc.strerror or exc}") from None
+    if data.startswith(_ZIP):
+        return _read_xlsx(data, label, layouts)
+    if data.startswith(_OLE):
+        raise DataError(f"{label} is an old-style .xls workbook (or another OLE file); save it as .xlsx or CSV UTF-8")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise DataError(f"{label} is not an xlsx workbook: it is not a zip archive, as every .xlsx file is")
+    return _read_csv(data, label, layouts)
+
+
+# -- xlsx
+
+
+def _check_archive(data: bytes, label: str) -> bool:
+    """Refuse what is no workbook, or a bomb; whether any sheet holds a formula."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise DataError(f"{label} is not an xlsx workbook: its zip archive cannot be read") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise DataError(f"{label} holds {len(members):,} files in its archive; an xlsx return holds a few dozen")
+        names = {m.filename for m in members}
+        if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
+            raise DataError(f"{label} is a zip archive but not an xlsx workbook (it has no xl/workbook.xml)")
+        total = 0
+        for member in members:
+            total += member.file_size
+            packed = max(member.compress_size, 1)
+            if member.file_size > 1024 * 1024 and member.file_size / packed > MAX_RATIO:
+                raise DataError(
+                    f"{label}: {member.filename} would unpack {member.file_size / packed:,.0f} times its size "
+                    f"({member.file_size:,} bytes); refused as a zip bomb"
+                )
+        if total > MAX_UNPACKED:
+            raise DataError(f"{label} would unpack to {total:,} bytes; refused above {MAX_UNPACKED:,}")
+        try:
+            return any(
+                b"<f>" in (text := archive.read(m)) or b"<f " in text
+                for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+            )
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError) as exc:
+            raise DataError(f"{label} is not an xlsx workbook: its archive is damaged ({exc})") from None
+
+
+def _read_xlsx(data: bytes, label: str, layouts: dict[str, Sequence[Column]]) -> Table:
+    has_formulas = _check_archive(data, label)
+    from openpyxl import load_workbook
+
+    try:
+        # Streaming readers: one for the values Excel last saved, and (only where a sheet holds
+        # formulas) one that shows the formulas, to find those saved without a value.
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False) if has_formulas else values
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file; all mean the same here
+        raise DataError(f"{label} cannot be read as an xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})") from None
+    try:
+        meta = _xlsx_meta(values)
+        for name in values.sheetnames:
+            if name == META_SHEET:
+                continue
+            table = _xlsx_sheet(values[name], formulas[name], name, label, meta, layouts)
+            if table is not None:
+                return table
+    except DataError:
+        raise
+    except Exception as exc:
+        raise DataError(f"{label} cannot be read as an xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})") from None
+    finally:
+        values.close()
+        if formulas is not values:
+            formulas.close()
+    raise DataError(f"{label} has no sheet with a header row: no row among the first {HEADER_SEARCH} of any sheet holds ID (编号)")
+
+
+def _xlsx_meta(workbook: Any) -> dict[str, str]:
+    if META_SHEET not in workbook.sheetnames:
+        return {}
+    meta: dict[str, str] = {}
+    for row in workbook[META_SHEET].iter_rows(min_row=1, max_row=40, max_col=2, values_only=True):
+        if len(row) >= 2 and isinstance(row[0], str) and row[1] is not None:
+            meta[row[0]] = str(row[1])[:200]
+    return meta
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _xlsx_sheet(
+    values: Any, formulas: Any, name: str, label: str, meta: dict[str, str], layouts: dict[str, Sequence[Column]]
+) -> Table | None:
+    problems: list[str] = []
+    rows: list[Row] = []
+    found: dict[int, str] | None = None
+    kind: str | None = None
+    scanned = filled = 0
+    pairs = zip(
+        values.iter_rows(max_col=MAX_COLUMNS), formulas.iter_rows(max_col=MAX_COLUMNS)
+    )
+    number = 0
+    for value_row, formula_row in pairs:
+        scanned += 1
+        number = _row_number(value_row, number + 1)
+        if scanned > MAX_SCANNED:
+            raise DataError(f"{label}:{name} has more than {MAX_SCANNED:,} rows; a return has one row per task")
+        if found is None:
+            if number > HEADER_SEARCH:
+                return None
+            kind, found = _find_header(value_row, meta, layouts)
+            continue
+        cells: dict[str, Cell] = {}
+        for index, key in found.items():
+            where = f"{label}:{name}!{_letter(index + 1)}{number}"
+            value = value_row[index].value if index < len(value_row) else None
+            formula = formula_row[index] if index < len(formula_row) else None
+            cells[key] = _xlsx_cell(value, formula, where)
+        if all(c.value is None and c.problem is None for c in cells.values()):
+            continue
+        filled += 1
+        if filled > MAX_ROWS:
+            raise DataError(f"{label}:{name} has more than {MAX_ROWS:,} filled rows; a return has one row per task")
+        rows.append(Row(f"{label}:{name}!A{number}", cells))
+    if found is None:
+        return None
+    return Table(label, meta, kind, rows, problems, frozenset(found.values()))
+
+
+def _row_number(row: Sequence[Any], fallback: int) -> int:
+    for cell in row:
+        number = getattr(cell, "row", None)
+        if isinstance(number, int):
+            return number
+    return fallback
+
+
+def _xlsx_cell(value: Any, formula_cell: Any, where: str) -> Cell:
+    data_type = getattr(formula_cell, "data_type", None)
+    if data_type == "f" or (isinstance(getattr(formula_cell, "value", None), str) and str(formula_cell.value).startswith("=") and data_type != "s"):
+        if value is None:
+            return Cell(None, where, "a formula with no saved result; type the figure itself, or open the file in "
+                        "Excel, WPS or LibreOffice and save it so that the result is kept")
+    if isinstance(value, str):
+        if len(value) > MAX_CELL:
+            return Cell(None, where, f"the cell holds {len(value):,} characters, more than a cell may ({MAX_CELL:,})")
+        if getattr(formula_cell, "data_type", None) == "e" or value.startswith("#") and value.endswith(("!", "?", "A")) and value in _ERRORS:
+            return Cell(None, where, f"the cell holds the error {value}; type the figure itself")
+        value = value.strip() or None
+    return Cell(value, where)
+
+
+_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+
+
+def _find_header(row: Sequence[Any], meta: dict[str, str], layouts: dict[str, Sequence[Column]]) -> tuple[str | None, dict[int, str] | None]:
+    texts = [_norm(getattr(c, "value", c)) for c in row]
+    chosen = [meta["kind"]] if meta.get("kind") in layouts else list(layouts)
+    best: tuple[int, str | None, dict[int, str] | None] = (0, None, None)
+    for kind in chosen:
+        keys = _header_keys(layouts[kind])
+        found = {i: keys[text] for i, text in enumerate(texts) if text in keys}
+        if "id" in found.values() and len(found) > best[0]:
+            # A column named twice keeps its first place.
+            unique: dict[int, str] = {}
+            for index, key in found.items():
+                if key not in unique.values():
+                    unique[index] = key
+            best = (len(found), kind, unique)
+    return best[1], best[2]
+
+
+# -- CSV
+
+
+def _read_csv(data: bytes, label: str, layouts: dict[str, Sequence[Column]]) -> Table:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError(
+            f"{label}:{line}:{column}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+            "save it as CSV UTF-8, or send the xlsx workbook"
+        ) from None
+    if "\x00" in text:
+        raise DataError(f"{label} holds NUL characters: it is not a CSV text file")
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    meta: dict[str, str] = {}
+    found: dict[int, str] | None = None
+    kind: str | None = None
+    rows: list[Row] = []
+    problems: list[str] = []
+    start = 1
+    filled = 0
+    records = _records(reader, label)
+    for fields, start in records:
+        if found is None:
+            if start == 1 and fields and fields[0].startswith("kind="):
+                meta = dict(f.split("=", 1) for f in fields if "=" in f)
+                continue
+            if start > HEADER_SEARCH:
+                break
+            kind, found = _find_header(fields, meta, layouts)
+            continue
+        columns = _field_columns(lines[start - 1] if start <= len(lines) else "")
+        cells: dict[str, Cell] = {}
+        for index, key in found.items():
+            where = f"{label}:{start}:{columns[index] if index < len(columns) else 1}"
+            value: Any = fields[index] if index < len(fields) else ""
+            if len(value) > MAX_CELL:
+                cells[key] = Cell(None, where, f"the field holds {len(value):,} characters, more than a cell may ({MAX_CELL:,})")
+                continue
+            cells[key] = Cell(value.strip() or None, where)
+        if all(c.value is None and c.problem is None for c in cells.values()):
+            continue
+        filled += 1
+        if filled > MAX_ROWS:
+            raise DataError(f"{label} has more than {MAX_ROWS:,} filled rows; a return has one row per task")
+        rows.append(Row(f"{label}:{start}:1", cells))
+    if found is None:
+        raise DataError(f"{label} has no header row: none of its first {HEADER_SEARCH} lines holds ID (编号)")
+    return Table(label, meta, kind, rows, problems, frozenset(found.values()))
+
+
+def _records(reader: Any, label: str) -> Iterator[tuple[list[str], int]]:
+    """Each CSV record with the line it starts on; a malformed one is a DataError with its line."""
+    previous = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(f"{label}:{reader.line_num}:1: this line is not valid CSV ({exc})") from None
+        if previous > MAX_SCANNED:
+            raise DataError(f"{label} has more than {MAX_SCANNED:,} lines; a return has one row per task")
+        if len(fields) > MAX_COLUMNS * 4:
+            fields = fields[: MAX_COLUMNS * 4]
+        yield fields, previous + 1
+        previous = reader.line_num
+
+
+def _field_columns(line: str) -> list[int]:
+    """The 1-based column where each field of a CSV line begins (quotes taken into account)."""
+    starts = [1]
+    quoted = False
+    i = 0
+    while i < len(line):
+        char = line[i]
+        if char == '"':
+            if quoted and i + 1 < len(line) and line[i + 1] == '"':
+                i += 2
+                continue
+            quoted = not quoted
+        elif char == "," and not quoted:
+            starts.append(i + 2)
+        i += 1
+    return starts
+
+
+def as_day(value: Any) -> date | None:
+    """A cell's value as a date: a date cell, or text written YYYY-MM-DD (also with / or .)."""
+    import re
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        found = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", value.strip())
+        if found:
+            try:
+                return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+            except ValueError:
+                return None
+    return None
