@@ -9,7 +9,6 @@ as progress.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import difflib
 import math
@@ -19,7 +18,8 @@ from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
 from sdpolicy.asof import dated_by
-from sdpolicy.catalogue import Lights, Node, Plan, Task
+from sdpolicy import periods
+from sdpolicy.catalogue import Lights, Node, Plan, Reporting, Task
 from sdpolicy.errors import UsageError
 from sdpolicy.progress import (
     LIGHTS, TaskProgress, Summary, area_summary, parse_day, progress_series, reached,
@@ -34,10 +34,6 @@ FORECAST_METHOD = "last-two-reports"
 # Dates
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def period_ends(first: date, last: date, every: str = "month") -> list[date]:
     """The ends of the months (or quarters) from `first` to `last`, and `last` itself when it falls
     inside a period: a trend drawn up mid-month still shows where things stand on that day."""
@@ -48,21 +44,13 @@ def period_ends(first: date, last: date, every: str = "month") -> list[date]:
             f"the trend would end on {last}, before it starts on {first}; give a --to after --from",
             zh=f"走势的截止日期 {last} 早于起始日期 {first}；请让 --to 晚于 --from",
         )
-    step = 1 if every == "month" else 3
+    # The calendar of reporting periods (periods.py) knows where months and quarters end.
+    reporting = Reporting(cadence={"month": "monthly", "quarter": "quarterly"}[every])
+    index = periods.index_of(reporting, first)
     ends: list[date] = []
-    year, month = first.year, first.month
-    # Quarters end in March, June, September and December, whichever month the trend starts in.
-    if step == 3:
-        month += (3 - month % 3) % 3
-    while True:
-        end = _month_end(year, month)
-        if end > last:
-            break
-        if end >= first:
-            ends.append(end)
-        month += step
-        if month > 12:
-            year, month = year + 1, month - 12
+    while (end := periods.period(reporting, index).end) <= last:
+        ends.append(end)
+        index += 1
     if not ends or ends[-1] != last:
         ends.append(last)
     return ends

@@ -31,7 +31,8 @@ def template(
     from sdpolicy.errors import UsageError
     from sdpolicy.i18n import t
     from sdpolicy.output import output_path, protected_files, write_bytes, write_text
-    from sdpolicy.returns import KIND_ASSIGNMENTS, KIND_RETURN, month, parse_period
+    from sdpolicy.periods import containing, parse_period
+    from sdpolicy.returns import KIND_ASSIGNMENTS, KIND_RETURN
     from sdpolicy.returns import template as made
     from sdpolicy.units import in_effect, load_units, read_assignments
 
@@ -41,8 +42,9 @@ def template(
                          zh="--assignments 输出全部任务的分工，不能与 --unit、--period 同用")
     output = output_path(out)  # the -o rules every report follows, checked before any work
     today = date.today()
-    chosen = parse_period(period) if period is not None else month(today)
     opened = _open(catalogue, home, language)
+    reporting = opened.plan.reporting
+    chosen = parse_period(reporting, period) if period is not None else containing(reporting, today)
     keep = protected_files([opened.home, opened.plan.path])
     units = load_units(opened.home)
     entries = read_assignments(opened.home)
@@ -56,7 +58,7 @@ def template(
         print(t("template_written", language, path=output, rows=len(rows)))
         return
     chosen_unit = units.find(unit, "--unit") if unit is not None else None
-    current = in_effect(entries, chosen.last)
+    current = in_effect(entries, chosen.end)
     rows = made.return_rows(opened.plan, opened.records, current, units, chosen_unit, chosen, language, today)
     if chosen_unit is not None and not rows:
         raise UsageError(
@@ -90,7 +92,8 @@ def import_returns(
     from sdpolicy.errors import DataError
     from sdpolicy.i18n import t
     from sdpolicy.sanitise import message
-    from sdpolicy.returns import KIND_ASSIGNMENTS, parse_period
+    from sdpolicy.periods import parse_period
+    from sdpolicy.returns import KIND_ASSIGNMENTS
     from sdpolicy.returns.importer import check_tables, classify, classify_assignments, tables_of
     from sdpolicy.store import append_records
     from sdpolicy.units import append_assignments, load_units, read_assignments
@@ -99,7 +102,7 @@ def import_returns(
     opened = _open(catalogue, home, language)
     units = load_units(opened.home)
     chosen_unit = units.find(unit, "--unit") if unit is not None else None
-    chosen_period = parse_period(period) if period is not None else None
+    chosen_period = parse_period(opened.plan.reporting, period) if period is not None else None
     entries = read_assignments(opened.home)
     today = date.today()
     tables, problems = tables_of((path, str(path)) for path in files)

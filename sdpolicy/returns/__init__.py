@@ -6,14 +6,12 @@ here, and shared by both directions, so that whatever the template writes the im
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import re
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from sdpolicy.errors import UsageError
 
 if TYPE_CHECKING:
     from sdpolicy.catalogue import Plan
@@ -71,30 +69,6 @@ UNIT_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 def header(column: Column, lang: str) -> str:
     return column.zh if lang == "zh" else column.en
-
-
-class Period(NamedTuple):
-    first: date
-    last: date
-
-    @property
-    def label(self) -> str:
-        return f"{self.first.year:04d}-{self.first.month:02d}"
-
-
-def month(day: date) -> Period:
-    return Period(day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1]))
-
-
-def parse_period(text: str) -> Period:
-    """A month written YYYY-MM; UsageError otherwise."""
-    found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-    if not found or not 1 <= int(found.group(2)) <= 12:
-        raise UsageError(
-            f"period '{text}' is not a month written YYYY-MM, such as 2006-06",
-            zh=f"期间“{text}”不是 YYYY-MM 形式的月份，例如 2006-06",
-        )
-    return month(date(int(found.group(1)), int(found.group(2)), 1))
 
 
 def catalogue_digest(plan: Plan) -> str:

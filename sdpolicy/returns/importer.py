@@ -14,10 +14,11 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from sdpolicy.catalogue import Plan, suggest_en
 from sdpolicy.errors import UsageError
+from sdpolicy.periods import Period, parse_period
 from sdpolicy.progress import MAX_NOTE, effective, make_update, state_code
 from sdpolicy.returns import (
-    ASSIGNMENT_COLUMNS, KIND_ASSIGNMENTS, KIND_RETURN, RETURN_COLUMNS, STATE_CHOICES, UNIT_SEPARATORS, Period,
-    catalogue_digest, parse_period,
+    ASSIGNMENT_COLUMNS, KIND_ASSIGNMENTS, KIND_RETURN, RETURN_COLUMNS, STATE_CHOICES, UNIT_SEPARATORS,
+    catalogue_digest,
 )
 from sdpolicy.returns.reader import Cell, Table, as_day
 from sdpolicy.store import Record
@@ -114,7 +115,7 @@ def check_tables(
             entries.extend(found)
             blank += empty
             continue
-        file_unit, file_period = _return_context(table, units, unit, period, problems)
+        file_unit, file_period = _return_context(plan, table, units, unit, period, problems)
         for row in table.rows:
             made = _return_row(plan, table, row.cells, row.where, file_unit, file_period, units, assignments, today, now, any_unit, problems)
             if made is None:
@@ -138,7 +139,7 @@ def check_tables(
 
 
 def _return_context(
-    table: Table, units: Units, unit: Unit | None, period: Period | None, problems: list[str],
+    plan: Plan, table: Table, units: Units, unit: Unit | None, period: Period | None, problems: list[str],
 ) -> tuple[Unit | None, Period | None]:
     named = table.meta.get("unit", "")
     file_unit = unit
@@ -153,9 +154,9 @@ def _return_context(
     file_period = period
     if table.meta.get("period"):
         try:
-            file_period = parse_period(table.meta["period"])
+            file_period = parse_period(plan.reporting, table.meta["period"])
         except UsageError:
-            problems.append(f"{table.path}: its period '{table.meta['period']}' is not a month written YYYY-MM")
+            problems.append(f"{table.path}: its period '{table.meta['period']}' is not a month such as 2006-06 or a quarter such as 2006-Q2")
     return file_unit, file_period
 
 
@@ -279,13 +280,13 @@ def _day(cell: Cell | None, period: Period | None, today: date, problems: list[s
             problems.append(f"{where}: no date, and the file names no period to take it from; fill in the Date")
             return None
         # The period's last day, or today while the period is still running (a report cannot be dated ahead).
-        return min(period.last, today)
+        return min(period.end, today)
     day = as_day(cell.value)
     if day is None:
         problems.append(f"{cell.where}: '{_text(cell)}' is not a date; write it as YYYY-MM-DD, such as 2006-06-30")
         return None
-    if period is not None and not period.first <= day <= period.last:
-        problems.append(f"{cell.where}: the date {day} is outside the period {period.label} ({period.first} to {period.last})")
+    if period is not None and not period.start <= day <= period.end:
+        problems.append(f"{cell.where}: the date {day} is outside the period {period.label} ({period.start} to {period.end})")
         return None
     if day > today:
         problems.append(f"{cell.where}: the date {day} is after today ({today})")

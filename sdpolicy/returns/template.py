@@ -13,10 +13,11 @@ from typing import Any, Mapping, Sequence
 
 from sdpolicy.catalogue import Plan, Task
 from sdpolicy.i18n import pair, t
+from sdpolicy.periods import Period
 from sdpolicy.progress import expected_percent, latest
 from sdpolicy.render import words
 from sdpolicy.returns import (
-    ASSIGNMENT_COLUMNS, META_SHEET, RETURN_COLUMNS, STATE_CHOICES, TEMPLATE_VERSION, Column, Period, catalogue_digest,
+    ASSIGNMENT_COLUMNS, META_SHEET, RETURN_COLUMNS, STATE_CHOICES, TEMPLATE_VERSION, Column, catalogue_digest,
     header,
 )
 from sdpolicy.store import Record
@@ -79,7 +80,7 @@ def return_rows(
             "role": _role(task, unit, current, units, lang),
             "last": last,
             "last_date": found.date if found else None,
-            "expected": round(expected_percent(task, period.last), 1),
+            "expected": round(expected_percent(task, period.end), 1),
             "numeric": task.target.numeric,
             "hint": value_hint(task, lang),
         })
@@ -163,7 +164,7 @@ def render_return_workbook(
 
     wb, ws = _book(t("sheet.return", lang))
     title = t("return_title", lang, unit=(unit.zh if lang == "zh" else (unit.en or unit.zh)) if unit else t("all_tasks", lang), period=period.label)
-    header_row = _table(ws, RETURN_COLUMNS, rows, title, t("return_subtitle", lang, first=period.first.isoformat(), last=period.last.isoformat()), lang)
+    header_row = _table(ws, RETURN_COLUMNS, rows, title, t("return_subtitle", lang, first=period.start.isoformat(), last=period.end.isoformat()), lang)
     first, last_row = header_row + 1, header_row + max(len(rows), 1)
     letter = {c.key: _letter(i) for i, c in enumerate(RETURN_COLUMNS, start=1)}
 
@@ -174,9 +175,9 @@ def render_return_workbook(
     states.add(f"{letter['state']}{first}:{letter['state']}{last_row}")
     days = DataValidation(
         type="date", operator="between", allow_blank=True, showErrorMessage=True, showInputMessage=True,
-        formula1=_excel_date(period.first), formula2=_excel_date(period.last),
-        errorTitle=t("date", lang), error=t("dv.date", lang, first=period.first.isoformat(), last=period.last.isoformat()),
-        promptTitle=t("date", lang), prompt=t("dv.date", lang, first=period.first.isoformat(), last=period.last.isoformat()),
+        formula1=_excel_date(period.start), formula2=_excel_date(period.end),
+        errorTitle=t("date", lang), error=t("dv.date", lang, first=period.start.isoformat(), last=period.end.isoformat()),
+        promptTitle=t("date", lang), prompt=t("dv.date", lang, first=period.start.isoformat(), last=period.end.isoformat()),
     )
     days.add(f"{letter['date']}{first}:{letter['date']}{last_row}")
     validations = [states, days]
@@ -199,7 +200,7 @@ def render_return_workbook(
         validations.append(check)
     for validation in validations:
         ws.add_data_validation(validation)
-    _instructions(wb, lang, t("instructions.return", lang, first=period.first.isoformat(), last=period.last.isoformat(), states="、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])))
+    _instructions(wb, lang, t("instructions.return", lang, first=period.start.isoformat(), last=period.end.isoformat(), states="、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])))
     _meta(wb, meta, [])
     return _save(wb)
 
