@@ -221,8 +221,10 @@ class Plan:
 
 
 def _plain_numbers(text: str) -> str:
-    # IND-1, ind-001 and IND-01 name one task: numbers compare by value, letters without case.
-    return re.sub(r"[0-9]+", lambda found: str(int(found.group())), text.strip().upper())
+    # IND-1, IND4, ind-001 and IND-01 name one task: numbers compare by value, letters without case,
+    # and a dash or space left out or put in changes nothing.
+    letters_and_digits = re.sub(r"[\s_.-]+", "", text.strip().upper())
+    return re.sub(r"[0-9]+", lambda found: str(int(found.group())), letters_and_digits)
 
 
 def closest(word: str, choices: list[str]) -> list[str]:

@@ -187,3 +187,6 @@ def test_an_id_without_its_leading_zero_suggests_the_right_one_first(cli):
     message = assert_refused(cli("mark", "IND-1", "--value", "3"))
     assert message.startswith("unknown task or indicator 'IND-1'; did you mean IND-01")
     assert assert_refused(cli("show", "egov-1")).startswith("unknown task 'egov-1'; did you mean EGOV-01")
+    # Without the dash too: IND1 and EGOV1 are IND-01 and EGOV-01 typed in a hurry, not IND-17 or EGOV-14.
+    assert assert_refused(cli("show", "IND1")).startswith("unknown task 'IND1'; did you mean IND-01")
+    assert assert_refused(cli("show", "EGOV1")).startswith("unknown task 'EGOV1'; did you mean EGOV-01")
