@@ -369,6 +369,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Each bar is every task at a month end; colours and patterns tell the lights apart, numbers count the tasks",
     ),
     "chart.trajectory": ("量化任务的年度走势", "Quantified tasks over the year"),
+    "chart.trajectory.awaiting": (
+        "另有 {count} 项量化任务尚无报送数据：{ids}。",
+        "No figure reported yet for {count} more quantified tasks: {ids}.",
+    ),
     "traj.actual": ("月末实际", "Actual at month end"),
     "traj.expected": ("序时进度线（起点到期限）", "Expected path (start to deadline)"),
     "traj.target": ("目标", "Target"),

@@ -126,13 +126,17 @@ def _charts(view: dict[str, Any], lang: str) -> list[str]:
         out.append(_figure(t("chart.progress", lang), t("chart.progress.note", lang), svg.progress_chart(view, lang)))
     if view["trend"]["dates"]:
         out.append(_figure(t("chart.lights_trend", lang), t("chart.lights_trend.note", lang), svg.lights_trend_chart(view, lang)))
-    paths = svg.trajectory_tasks(view)
-    if paths:
+    paths, unrecorded = svg.trajectory_tasks(view)
+    if paths or unrecorded:
         out.append(f"<h3>{escape(t('chart.trajectory', lang))}</h3>")
+    if paths:
         out.append(svg.trajectory_legend(lang))
         out.append('<div class="groups">')
         out += [f'<figure class="group">{svg.trajectory_chart(r, view, lang)}</figure>' for r in paths]
         out.append("</div>")
+    if unrecorded:
+        ids = ("、" if lang == "zh" else ", ").join(r["id"] for r in unrecorded)
+        out.append(f'<p class="unrecorded">{escape(t("chart.trajectory.awaiting", lang, count=len(unrecorded), ids=ids))}</p>')
     groups, awaiting = svg.baseline_groups(view), svg.awaiting(view)
     if groups or awaiting:
         out.append(f"<h3>{escape(t('chart.baselines', lang))}</h3>")

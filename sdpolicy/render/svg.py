@@ -402,11 +402,17 @@ def lights_trend_chart(view: dict[str, Any], lang: str) -> str:
     return _svg(top + plot_h + label_h + 4, t("chart.lights_trend", lang), body, "lights-trend")
 
 
-def trajectory_tasks(view: dict[str, Any]) -> list[dict[str, Any]]:
-    """Quantified tasks in report order, each with its points from the report's trend."""
+def trajectory_tasks(view: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Quantified tasks in report order, each with its points from the report's trend: those with a
+    figure at some period end (charted), and those without one yet (named in one line, as the
+    indicators without a figure are, rather than a panel that says only "not recorded yet")."""
+    if not view["trend"]["dates"]:
+        return [], []
     points = {task["id"]: task["points"] for task in view["trend"]["tasks"]}
-    rows = [r for a in view["areas"] for r in a["tasks_list"] if r["target"]["kind"] in words.QUANTIFIED]
-    return [{**r, "points": points.get(r["id"], [])} for r in rows] if view["trend"]["dates"] else []
+    rows = [{**r, "points": points.get(r["id"], [])}
+            for a in view["areas"] for r in a["tasks_list"] if r["target"]["kind"] in words.QUANTIFIED]
+    charted = [r for r in rows if any(p["actual"] is not None for p in r["points"])]
+    return charted, [r for r in rows if r not in charted]
 
 
 def _day_number(day: str) -> int:
@@ -494,7 +500,5 @@ def trajectory_chart(row: dict[str, Any], view: dict[str, Any], lang: str) -> st
         label = f"{words.num(latest['actual'])}{'%' if target['kind'] == 'percent' else ''} · {words.light(latest['light'], lang)}"
         label_y = y_of(latest["actual"]) + (14 if abs(y_of(latest["actual"]) - y_of(goal)) < 12 else 0)
         body.append(_text(left + span + 6, label_y, clip(label, right - 8, size), size=size, weight="bold"))
-    else:
-        body.append(_text(left + 8, head_h + plot_h / 2, t("not_recorded", lang), fill=MUTED, size=12))
     label = f"{t('chart.trajectory', lang)}: {name}"
     return _svg(head_h + plot_h + 20, label, body, "trajectory", GROUP_WIDTH)
