@@ -44,9 +44,10 @@ class NotRegularError(OSError):
         self.what = what
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file (following links); NotRegularError for anything else, found
-    without blocking: the file is opened non-blocking and checked before a byte is read."""
+def read_regular(path: Path, limit: int = -1) -> bytes:
+    """The bytes of a regular file (following links), at most `limit` of them when one is given;
+    NotRegularError for anything else, found without blocking: the file is opened non-blocking and
+    checked before a byte is read."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     try:
         mode = os.fstat(fd).st_mode
@@ -55,7 +56,7 @@ def read_regular(path: Path) -> bytes:
         if not stat.S_ISREG(mode):
             raise NotRegularError(kind_of(mode))
         with os.fdopen(os.dup(fd), "rb") as stream:
-            return stream.read()
+            return stream.read(limit)
     finally:
         os.close(fd)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -478,3 +481,29 @@ def test_the_template_never_overwrites_the_workspace(cli, sdpolicy_home, office)
     result = cli("template", "--assignments", "-o", str(target))
     assert result.exit_code != 0 and "Traceback" not in result.stderr
     assert target.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_fifo_in_place_of_a_return_is_refused_without_waiting_on_it(tmp_path):
+    # Run as a process with a time limit: a reader that opened the FIFO blocking would wait for a
+    # writer for ever, and the limit turns that into a failure instead of a hung suite.
+    fifo = tmp_path / "r.xlsx"
+    os.mkfifo(fifo)
+    env = {**os.environ, "SDPOLICY_HOME": str(tmp_path / "home"), "SDPOLICY_CACHE": str(tmp_path / "cache"),
+           "SDPOLICY_LANG": "en"}
+    result = subprocess.run([sys.executable, "-m", "sdpolicy", "import", str(fifo)], capture_output=True,
+                            text=True, timeout=60, env=env)
+    # The importer lists each file's problem, then says that nothing was recorded (exit 65).
+    assert (result.returncode, result.stderr) == (
+        65, f"{fifo} is a FIFO (named pipe), not a regular file; refusing to read it\n"
+            "Error: 1 problem found; nothing was recorded\n")
+
+
+def test_a_return_over_the_size_limit_is_refused_unread(cli, tmp_path):
+    # A sparse file one byte over the 20 MiB limit (20 * 1024 * 1024 = 20,971,520 bytes).
+    path = tmp_path / "r.csv"
+    with path.open("wb") as out:
+        out.truncate(20 * 1024 * 1024 + 1)
+    result = cli("import", str(path))
+    assert result.exit_code == 65
+    assert result.stderr.split("\n")[0] == f"{path} is over 20,971,520 bytes; a return is refused above that"

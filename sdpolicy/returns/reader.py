@@ -17,6 +17,7 @@ from typing import Any, Iterator, NamedTuple, Sequence
 
 from sdpolicy.errors import DataError, MissingInputError
 from sdpolicy.returns import META_SHEET, Column
+from sdpolicy.tomlfile import NotRegularError, read_regular
 
 MAX_FILE = 20 * 1024 * 1024  # a return of a few hundred rows is some tens of kilobytes
 # All the members of an xlsx together, unpacked. A return of a few hundred rows is well under a
@@ -69,20 +70,20 @@ def _norm(text: Any) -> str:
 
 def read_table(path: Path, label: str, layouts: dict[str, Sequence[Column]]) -> Table:
     """Read FILE into a Table; `layouts` maps a kind to its columns (the header words looked for)."""
+    # The same reading as a catalogue's or a store's: checked on the open descriptor, so a FIFO or a
+    # device put in a return's place is refused without waiting on it.
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise MissingInputError(f"{label} is not a regular file")
-        if size > MAX_FILE:
-            raise DataError(f"{label} is {size:,} bytes; a return is refused above {MAX_FILE:,} bytes")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE + 1)
+        data = read_regular(path, MAX_FILE + 1)
     except FileNotFoundError:
         raise MissingInputError(f"{label} does not exist") from None
     except IsADirectoryError:
         raise MissingInputError(f"{label} is a directory, not a file") from None
+    except NotRegularError as exc:
+        raise MissingInputError(f"{label} is {exc.what}, not a regular file; refusing to read it") from None
     except OSError as exc:
         raise MissingInputError(f"{label} cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE:
+        raise DataError(f"{label} is over {MAX_FILE:,} bytes; a return is refused above that")
     if data.startswith(_ZIP):
         return _read_xlsx(data, label, layouts)
     if data.startswith(_OLE):
