@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from sdpolicy import progress, store
+from sdpolicy import progress, store, views
 from sdpolicy.catalogue import load_catalogue, shipped_catalogue
 from sdpolicy.cli import app
 from sdpolicy.store import Record, append_record, new_record_id
@@ -49,6 +49,19 @@ def looked(home: Path, catalogue: Path | None = None) -> list[progress.TaskLight
     return open_workspace(catalogue, home).task_lights(AS_OF)
 
 
+def full_rows(home: Path) -> tuple[list[dict], list[dict]]:
+    """The rows of list --json and compare --json made from every record, with nothing kept."""
+    opened = open_workspace(None, home)
+    tasks = [views.task_row(opened.plan, p) for p in progress.plan_progress(opened.plan, opened.records, AS_OF)]
+    indicators = [views.comparison_json(c) for c in progress.compare_baselines(opened.plan, opened.records, AS_OF)]
+    return tasks, indicators
+
+
+def looked_rows(home: Path) -> tuple[list[dict], list[dict]]:
+    opened = open_workspace(None, home)
+    return opened.task_rows(AS_OF), opened.indicator_rows(AS_OF)
+
+
 def mark(home: Path, task: str, *, value=None, state=None, day=date(2006, 5, 1), at=INSTANTS[0], kind="task") -> Record:
     record = Record(new_record_id(), kind, task, day, at, value=value, state=state)
     return append_record(home, record)
@@ -62,9 +75,10 @@ class Counter:
         self.judged: list[str] = []
         real_full, real_judge = progress.plan_progress, progress._judge
 
-        def full(*args, **kwargs):
-            self.full += 1
-            return real_full(*args, **kwargs)
+        def full(plan, records, as_of, tasks=None):
+            # A judgement of a few tasks from their own records is not a full one.
+            self.full += tasks is None
+            return real_full(plan, records, as_of, tasks)
 
         def judge(plan, task, found, as_of):
             self.judged.append(task.id)
@@ -127,6 +141,8 @@ def test_lights_kept_and_brought_up_to_date_equal_lights_judged_from_everything(
                         path.write_text("\n".join(lines), encoding="utf-8")
                 assert looked(home) == full_lights(home)
                 assert looked(home) == full_lights(home)  # and once more, from what the first look kept
+                assert looked_rows(home) == full_rows(home)
+                assert looked_rows(home) == full_rows(home)
         finally:
             if saved is None:
                 del os.environ["SDPOLICY_CACHE"]
@@ -159,6 +175,20 @@ def test_a_figure_of_a_shared_indicator_judges_its_task_again(sdpolicy_home, cou
     assert counter.judged == [SHARED_TASK] and counter.full == 0
     assert lights == full_lights(sdpolicy_home)
     assert next(l for l in lights if l.task.id == SHARED_TASK).figure.value == 90
+
+
+def test_after_a_mark_the_rows_of_list_and_compare_are_made_again_only_for_its_item(sdpolicy_home, counter):
+    mark(sdpolicy_home, SHARED_TASK, value=10)
+    looked_rows(sdpolicy_home)
+    counter.reset()
+    counter.arm()
+    # A figure for the indicator: its comparison row and the row of the task sharing it change.
+    mark(sdpolicy_home, SHARED_INDICATOR, value=90, day=date(2006, 6, 1), kind="indicator")
+    tasks, indicators = looked_rows(sdpolicy_home)
+    assert counter.judged == [SHARED_TASK] and counter.full == 0
+    assert (tasks, indicators) == full_rows(sdpolicy_home)
+    assert next(r for r in tasks if r["id"] == SHARED_TASK)["actual"] == 90
+    assert next(r for r in indicators if r["id"] == SHARED_INDICATOR)["actual"] == 90
 
 
 def test_nothing_appended_judges_nothing(sdpolicy_home, counter):
@@ -273,3 +303,15 @@ def test_mark_reads_only_the_lines_of_its_item(sdpolicy_home, cli, monkeypatch):
     assert result.exit_code == 0 and built == []
     # The count fell from 150: the warning still sees the earlier figure.
     assert "150" in result.stderr and result.stderr.startswith("Warning")
+
+
+def test_records_under_a_renamed_id_keep_the_rows_of_the_id_that_stands_for_it_now(sdpolicy_home):
+    # The catalogue renames IND-03 to IND-02 (the merged service systems): a record written under the
+    # old id is IND-02's, in the rows kept and brought up to date as in the rows made from everything.
+    assert PLAN.renamed.get("IND-03") == "IND-02"
+    mark(sdpolicy_home, "IND-03", state="in-progress")
+    looked_rows(sdpolicy_home)
+    mark(sdpolicy_home, "IND-03", state="done", day=date(2006, 6, 1))
+    tasks, indicators = looked_rows(sdpolicy_home)
+    assert (tasks, indicators) == full_rows(sdpolicy_home)
+    assert next(r for r in tasks if r["id"] == "IND-02")["state"] == "done"
