@@ -207,8 +207,10 @@ def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
     snapshot = store.read_snapshot(home)
     known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
     # The distinct items named are few beside the records; only when one is unknown are the records
-    # needed, to name each record that names it.
-    if any(plan.current_id(item) not in known[kind] for kind, item in snapshot.items):
+    # needed, to name each record that names it. A set difference sifts 10,000 of them in a
+    # millisecond; only what it leaves (a renamed id, or an unknown one) is looked at one by one.
+    named = {kind: {item for k, item in snapshot.items if k == kind} for kind in known}
+    if any(plan.current_id(item) not in known[kind] for kind in known for item in named[kind] - known[kind].keys()):
         # The same findings, in the same words, as `sdpolicy check` gives.
         from sdpolicy.checking import reference_problems
 
