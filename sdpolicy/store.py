@@ -15,9 +15,10 @@ with them parses only the lines after them.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from sdpolicy import cache, tomlfile
 from sdpolicy.errors import DataError, MissingInputError
@@ -380,18 +381,41 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
     return _parse(text, path)
 
 
-def _parse(text: str, path: Path | str, prefix: _Prefix | None = None) -> StoreContents:
+class _Lines:
+    """The lines of a store's bytes, each decoded when it is reached: a whole decoded copy of a file
+    of a million records, and the list of its lines, would take 400 MB beside the records."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __len__(self) -> int:
+        return self.data.count(b"\n") + 1  # as str.split counts them, an empty one after a final line feed
+
+    def __iter__(self) -> Iterator[str]:
+        # Without the empty line after a final line feed, which split gives and which holds nothing.
+        for raw in io.BytesIO(self.data):
+            yield raw.decode("utf-8").removesuffix("\n")
+
+    def __getitem__(self, index: int) -> str:
+        # Only a message about a duplicate id asks for an earlier line.
+        return self.data.split(b"\n")[index].decode("utf-8")
+
+
+def _parse(text: str | _Lines, path: Path | str, prefix: _Prefix | None = None) -> StoreContents:
     """parse_records, or with `prefix` the parse of what follows a known-good prefix of the file.
 
     Lines are parsed on their own, so the lines after a prefix read the same whether or not the prefix
     is parsed again: only its ids (for duplicates) and its schema line carry over. After a prefix, the
     records returned are those of `text` alone; a clash with a prefix id is a problem without words,
-    as every problem is then worded by a parse of the whole file (see _examine_after).
+    as every problem is then worded by a parse of the whole file (see _examine_after). `text` may be
+    the file's bytes as _Lines, valid UTF-8, to be decoded line by line.
     """
     # Imported by the runs that parse, not by those that find every record in the cache.
     import tomllib
 
-    lines = text.split("\n")
+    lines = text.split("\n") if isinstance(text, str) else text
     last = len(lines) - 1
     offset = prefix.lines if prefix else 0
     known: _Ids | frozenset[str] = prefix.ids if prefix else frozenset()
@@ -520,6 +544,13 @@ def _examine(data: bytes, path: Path) -> tuple[StoreContents, int | None]:
         with_bom = f"{path}:1:1: the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"
         raise _damaged(path, [with_bom])
     cut = data.rfind(b"\n") + 1
+    if not tomlfile.looks_utf16(data):
+        try:
+            contents = _parse(_Lines(data), path)
+        except UnicodeDecodeError:
+            pass  # the decoding of the whole file below words it, or finds it the torn tail
+        else:
+            return contents, (cut if contents.torn_tail is not None else None)
     try:
         text = tomlfile.decode(data, path)
     except DataError as exc:
