@@ -251,11 +251,10 @@ def _open(catalogue: Path | None, home: Path | None, lang: str) -> Any:
 
 def emit(view: dict[str, Any], as_json: bool, lang: str, draw: Callable[..., None]) -> None:
     if as_json:
-        import json
-
+        from sdpolicy.render.jsonfile import dumps
         from sdpolicy.sanitise import stdout_fits
 
-        sys.stdout.write(json.dumps(view, ensure_ascii=not stdout_fits("中"), indent=2) + "\n")
+        sys.stdout.write(dumps(view, ascii_only=not stdout_fits("中")))
         return
     from sdpolicy.render.terminal import Screen
 
@@ -605,12 +604,11 @@ def report(
         write_bytes(output, render_workbook(view, language), protect=keep)
         return
     if as_json:
-        import json
-
+        from sdpolicy.render.jsonfile import dumps
         from sdpolicy.sanitise import stdout_fits
 
         # Into a file always UTF-8; to a stdout that cannot show Chinese, as \u escapes (still JSON).
-        text = json.dumps(view, ensure_ascii=output is None and not stdout_fits("中"), indent=2) + "\n"
+        text = dumps(view, ascii_only=output is None and not stdout_fits("中"))
     elif as_csv:
         from sdpolicy.render.csvfile import render_csv
 
