@@ -134,3 +134,49 @@ def test_the_reports_gain_a_table_by_unit(cli, tmp_path):
     # The CSV carries the assigned lead in each task's row.
     csv_text = cli("report", "--csv", "--as-of", "2006-06-30").stdout
     assert "IND-01," in csv_text and "省安全生产监督管理局,Shandong Provincial Administration of Work Safety" in csv_text
+
+
+def test_units_add_refuses_c0_and_c1_control_characters_alike(cli, sdpolicy_home):
+    # U+009B is a one-byte CSI to some terminals, U+0085 (NEL) a line break to some readers and a
+    # space to str.strip(): a C1 character is refused exactly as ESC (C0) is, even at the end of a
+    # name where stripping would otherwise have hidden it. Shown as \xNN in the message.
+    tail = "; a unit's name is one line of plain text"
+    assert assert_refused(cli("units", "add", "省\x1b局")) == "the name '省\\x1b局' holds a control character" + tail
+    assert assert_refused(cli("units", "add", "省\x9b局")) == "the name '省\\x9b局' holds a control character" + tail
+    assert assert_refused(cli("units", "add", "甲局", "--alias", "甲\x85")) == "the name '甲\\x85' holds a control character" + tail
+    assert assert_refused(cli("units", "add", "甲局", "--en", "A\x80B")) == "the name 'A\\x80B' holds a control character" + tail
+    zh = cli("units", "add", "省\x9f局", "--lang", "zh")
+    assert zh.exit_code == 2 and zh.stderr == "错误: 名称 '省\\x9f局' 含有控制字符；单位名称须为一行普通文字\n"
+    assert not (sdpolicy_home / "units.toml").exists()
+    # U+00A0 (no-break space) is the first character after C1: an ordinary character, accepted.
+    assert cli("units", "add", "乙\u00a0局").exit_code == 0
+
+
+def test_a_c1_character_in_a_hand_edited_list_or_log_is_a_problem_with_its_place(cli, sdpolicy_home):
+    sdpolicy_home.mkdir()
+    units = sdpolicy_home / "units.toml"
+    # Line 1 [[unit]], line 2 zh: the name's problem is placed at its table's header, column 1.
+    units.write_text('[[unit]]\nzh = "丙\\u009b局"\n', encoding="utf-8")
+    message = assert_refused(cli("units"), 65)
+    assert message == (
+        f"the list of units has 1 problem: {units}:1:1: the name '丙\\x9b局' holds a control character; "
+        "a unit's name is one line of plain text"
+    )
+    units.unlink()
+    log = sdpolicy_home / "assignments.toml"
+    # The problem is placed at `with =`: 'a-0000000001 = { ' is 17 characters, 'task = "IND-01", '
+    # 17 more, 'lead = "济南市", ' 14 more (a character is one column), so column 17+17+14+1 = 49.
+    line = 'a-0000000001 = { task = "IND-01", lead = "济南市", with = ["青岛\\u0085市"], date = 2006-03-01, recorded_at = 2006-03-01T08:00:00Z }\n'
+    log.write_text(line, encoding="utf-8")
+    result = cli("list", "--unit", "济南")
+    assert result.exit_code == 65
+    assert (
+        f"{log}:1:49: entry 'a-0000000001': field 'with': the name '青岛\\x85市' holds a control character; "
+        "a unit's name is one line of plain text"
+    ) in result.stderr
+
+
+def test_assign_by_refuses_a_control_character(cli, sdpolicy_home):
+    message = assert_refused(cli("assign", "IND-01", "--lead", "济南", "--by", "王\x9b"))
+    assert message == "--by: the name '王\\x9b' holds a control character; a unit's name is one line of plain text"
+    assert not (sdpolicy_home / "assignments.toml").exists()
