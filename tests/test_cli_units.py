@@ -180,3 +180,95 @@ def test_assign_by_refuses_a_control_character(cli, sdpolicy_home):
     message = assert_refused(cli("assign", "IND-01", "--lead", "济南", "--by", "王\x9b"))
     assert message == "--by: the name '王\\x9b' holds a control character; a unit's name is one line of plain text"
     assert not (sdpolicy_home / "assignments.toml").exists()
+
+
+def _two_units_assigned(cli):
+    assert cli("assign", "IND-01", "--lead", "省安监局", "--with", "济南", "--date", "2006-03-01").exit_code == 0
+    assert cli("assign", "ENV-05", "--lead", "省安监局", "--date", "2006-03-01").exit_code == 0
+    assert cli("mark", "IND-01", "--value", "120", "--date", "2006-06-30", "--by", "省安监局").exit_code == 0
+
+
+def test_report_csv_by_unit_writes_the_table_by_unit(cli, tmp_path):
+    _two_units_assigned(cli)
+    # At 2006-06-30. IND-01: 120 of 200 is 60 %, 42.1 % expected: green. ENV-05 has no record and has
+    # missed every monthly report since it began, at least red_after = 2 in a row: red. So 省安监局
+    # leads 2 (0 done, 1 green, 0 yellow, 1 red, 0 not reported, 0 grey) and reported on 06-30,
+    # inside the June period; 济南市 leads none and cooperates on one, with no report. Rows follow
+    # the list of units: the starter list has the cities first. In English the JSON's keys, the
+    # booleans as JSON writes them; on stdout no BOM and LF.
+    result = cli("report", "--csv", "--by", "unit", "--as-of", "2006-06-30")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "unit_zh,unit_en,kind,led,cooperating,done,green,yellow,red,unreported,grey,last_report,reported\n"
+        "济南市,Jinan,city,0,1,0,0,0,0,0,0,,false\n"
+        "省安全生产监督管理局,Shandong Provincial Administration of Work Safety,department,2,0,0,1,0,1,0,0,2006-06-30,true\n"
+    )
+    # In Chinese, the xlsx Units sheet as text; into a file (the format from the name) with the BOM
+    # and CRLF, as the task CSV. The headings are the Markdown table's, 最近报送 among them.
+    out = tmp_path / "分单位.csv"
+    assert cli("report", "--by", "unit", "-o", str(out), "--as-of", "2006-06-30", "--lang", "zh").exit_code == 0
+    assert out.read_bytes().decode("utf-8") == (
+        "\ufeff单位,牵头任务,完成,绿灯,黄灯,红灯,未报送,灰灯,最近报送,本期已报\r\n"
+        "济南市,0,0,0,0,0,0,0,,否\r\n"
+        "省安全生产监督管理局,2,0,1,0,1,0,0,2006-06-30,是\r\n"
+    )
+    # The default is unchanged: one row per task (89 in the catalogue) under the header.
+    assert len(cli("report", "--csv", "--as-of", "2006-06-30").stdout.splitlines()) == 1 + 89
+
+
+def test_report_csv_by_unit_before_any_assignment_and_with_a_formula_like_name(cli):
+    # No assignment yet: the header alone, so that a script reading the file still finds its columns.
+    empty = cli("report", "--csv", "--by", "unit", "--lang", "zh")
+    assert empty.exit_code == 0 and empty.stdout == "单位,牵头任务,完成,绿灯,黄灯,红灯,未报送,灰灯,最近报送,本期已报\n"
+    # A unit's name is text from data: a leading = gets the quote that keeps it from being a formula.
+    assert cli("units", "add", "=HYPERLINK(1)").exit_code == 0
+    assert cli("assign", "IND-02", "--lead", "=HYPERLINK(1)", "--date", "2006-03-01").exit_code == 0
+    for lang in ("en", "zh"):
+        rows = cli("report", "--csv", "--by", "unit", "--lang", lang).stdout.splitlines()
+        assert rows[1].startswith("'=HYPERLINK(1),"), (lang, rows)
+
+
+def test_report_by_unit_is_refused_where_it_has_no_meaning(cli):
+    message = assert_refused(cli("report", "--md", "--by", "unit"))
+    assert message == "--by unit is for --csv, which holds one table; the other formats already include the table by unit"
+    message = assert_refused(cli("report", "--csv", "--by", "unit", "--since", "2006-05-31"))
+    assert message == "--since adds columns to the table of tasks; it does not go with --by unit"
+    assert assert_refused(cli("report", "--csv", "--by", "area")) == "--by takes task or unit, not 'area'"
+
+
+def test_status_by_unit_heads_its_date_column_last_report(cli):
+    # The words table once had the key last_report twice, and the later one (a sentence with a
+    # {date} slot) won: the column read "last report {date}" in every format.
+    _two_units_assigned(cli)
+    header = cli("status", "--by", "unit", "--as-of", "2006-06-30").stdout.split("\n")[1]
+    assert [c.strip() for c in header.split("|")][-2:] == ["Last report", "Reported this period"]
+    md = cli("report", "--md", "--as-of", "2006-06-30", "--lang", "zh").stdout
+    assert "| 单位 | 牵头任务 | 完成 | 绿灯 | 黄灯 | 红灯 | 未报送 | 灰灯 | 最近报送 | 本期已报 |" in md
+
+
+def test_the_words_table_holds_each_key_once_and_every_plan_role():
+    import ast
+    from pathlib import Path
+
+    import sdpolicy.i18n as i18n
+    from sdpolicy.catalogue import UNIT_ROLES
+
+    # A dict literal keeps the last of two equal keys without a word: read the source instead.
+    tree = ast.parse(Path(i18n.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            assert sorted({k for k in keys if keys.count(k) > 1}) == []
+    for role in UNIT_ROLES:
+        assert all(i18n.t(f"plan_role.{role}", lang) != f"plan_role.{role}" for lang in ("zh", "en")), role
+
+
+def test_list_unit_names_the_role_the_plan_gives_a_locality(cli):
+    # IND-10 names 济南, 青岛 and 临沂 as the places of its three bases (role 'locality'); listing
+    # 济南's tasks once failed on the missing word for that role.
+    result = cli("list", "--unit", "济南", "--as-of", "2006-07-01")
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.split("\n") if line.startswith("IND-10 "))
+    assert row.rstrip().endswith("| named by the plan: locality")
+    zh = cli("list", "--unit", "济南", "--as-of", "2006-07-01", "--lang", "zh").stdout
+    assert next(line for line in zh.split("\n") if line.startswith("IND-10 ")).rstrip().endswith("| 要点点名：实施地")

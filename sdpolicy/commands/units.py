@@ -302,7 +302,7 @@ def render_unit_status(view: dict, lang: str, out: Any) -> None:
     columns = [Column(t("unit", lang))] + [
         Column(heading, right=True, fold=False)
         for heading in (t("led", lang), *(words.heading(words.light(k, lang), lang) for k in words.LIGHTS))
-    ] + [Column(t("last_report", lang), fold=False), Column(t("reported_this_period", lang), fold=False)]
+    ] + [Column(t("last_report_col", lang), fold=False), Column(t("reported_this_period", lang), fold=False)]
     rows = [
         [pair(u, "unit", lang) or u["unit_zh"], str(u["led"]), *(str(u[k]) for k in words.LIGHTS),
          u["last_report"] or "—", t("yes" if u["reported"] else "no", lang)]
