@@ -137,6 +137,8 @@ HELP_ZH: dict[str, str] = {
     "Only the tasks this unit leads or cooperates on, with its role.": "只看该单位牵头或配合的任务，并列出其分工。",
     "area (the default) or unit: one row per unit with the lights of the tasks it leads.":
         "area（默认）或 unit：每个单位一行，列出其牵头任务的亮灯情况。",
+    "With --csv: task (the default, one row per task) or unit (one row per unit, as status --by unit).":
+        "与 --csv 同用：task（默认，每项任务一行）或 unit（每个单位一行，同 status --by unit）。",
     # template, import
     "Write the return a lead unit fills in each month (填报模板), or the breakdown sheet (分工表).":
         "生成牵头单位每月填写的报送表（填报模板），或任务分工表（分工表）。",

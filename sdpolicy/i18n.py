@@ -160,7 +160,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "import_refused": ("发现 {count} 个问题，未记录任何内容", "{count} problem{s} found; nothing was recorded"),
     # per-unit views
     "led": ("牵头任务", "Leads"),
-    "last_report": ("最近报送", "Last report"),
     "reported_this_period": ("本期已报", "Reported this period"),
     "unit_status_title": ("各单位情况（截至 {date}，本期 {first} 至 {last}）", "By unit, as of {date} (this period: {first} to {last})"),
     "no_units_yet": ("尚无分工；用 sdpolicy assign 指定牵头单位", "No task is assigned yet; assign lead units with sdpolicy assign"),
@@ -176,6 +175,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_role.platform": ("依托", "platform"),
     "plan_role.object": ("对象", "object"),
     "plan_role.pilot": ("试点", "pilot"),
+    "plan_role.locality": ("实施地", "locality"),
     "plan_role.all-localities-departments": ("各地各部门", "all localities and departments"),
     "by_unit": ("分单位情况", "By unit"),
     "sheet.units": ("单位", "Units"),
