@@ -251,11 +251,10 @@ def _open(catalogue: Path | None, home: Path | None, lang: str) -> Any:
 
 def emit(view: dict[str, Any], as_json: bool, lang: str, draw: Callable[..., None]) -> None:
     if as_json:
-        import json
-
+        from sdpolicy.render.jsonfile import dumps
         from sdpolicy.sanitise import stdout_fits
 
-        sys.stdout.write(json.dumps(view, ensure_ascii=not stdout_fits("中"), indent=2) + "\n")
+        sys.stdout.write(dumps(view, ascii_only=not stdout_fits("中")))
         return
     from sdpolicy.render.terminal import Screen
 
@@ -523,7 +522,7 @@ def compare(
 @command(
     "report",
     epilog="Examples: sdpolicy report --html -o briefing.html ; sdpolicy report --xlsx -o briefing.xlsx --lang zh ; "
-    "sdpolicy report --csv -o tasks.csv ; sdpolicy report --md --as-of 2006-06-30 --since 2006-05-31",
+    "sdpolicy report --csv -o tasks.csv ; sdpolicy report --csv --by unit -o units.csv ; sdpolicy report --md --as-of 2006-06-30 --since 2006-05-31",
 )
 def report(
     markdown: Annotated[bool, typer.Option("--md", help="A Markdown briefing (the default).")] = False,
@@ -531,6 +530,7 @@ def report(
     xlsx: Annotated[bool, typer.Option("--xlsx", help="A spreadsheet (sheets Summary, Tasks, Baselines, Log, Trend); needs -o.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="One row per task with the columns of list --json, flattened.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The whole report as one stable JSON document.")] = False,
+    by: Annotated[str, typer.Option("--by", help="With --csv: task (the default, one row per task) or unit (one row per unit, as status --by unit).")] = "task",
     # A string, not a Path: Path('') is '.', and Path('nodir/') forgets the slash that says 'a directory'.
     out: Annotated[Optional[str], typer.Option("--output", "-o", show_default=False, help="Write to this file (whole or not at all) instead of stdout; .md .html .xlsx .csv .json imply the format.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", show_default=False, help="Add the bulletin (通报): what changed since this date, who has not reported, the counts by schedule.")] = None,
@@ -554,6 +554,7 @@ def report(
     output = output_path(out) if out is not None else None
     form = report_format(chosen, output)
     markdown, html, xlsx, as_csv, as_json = (form == name for name in ("md", "html", "xlsx", "csv", "json"))
+    _check_report_by(by, form, since)
     if xlsx and output is None:
         # Checked before any work: a spreadsheet is binary and would garble a terminal.
         raise UsageError(
@@ -585,16 +586,15 @@ def report(
         write_bytes(output, render_workbook(view, language), protect=keep)
         return
     if as_json:
-        import json
-
+        from sdpolicy.render.jsonfile import dumps
         from sdpolicy.sanitise import stdout_fits
 
         # Into a file always UTF-8; to a stdout that cannot show Chinese, as \u escapes (still JSON).
-        text = json.dumps(view, ensure_ascii=output is None and not stdout_fits("中"), indent=2) + "\n"
+        text = dumps(view, ascii_only=output is None and not stdout_fits("中"))
     elif as_csv:
-        from sdpolicy.render.csvfile import render_csv
+        from sdpolicy.render.csvfile import render_csv, render_units_csv
 
-        text = render_csv(view, for_file=output is not None, lang=language)
+        text = (render_units_csv if by == "unit" else render_csv)(view, for_file=output is not None, lang=language)
     elif html:
         from sdpolicy.render.html import render_report
 
@@ -607,6 +607,23 @@ def report(
         sys.stdout.write(text)
     else:
         write_text(output, text, protect=keep)
+
+
+def _check_report_by(by: str, form: str, since: Optional[str]) -> None:
+    """A CSV holds one table: --by unit chooses the table by unit instead of the tasks. The other
+    formats hold both tables already, and --since adds columns that only the tasks' table has."""
+    if by not in ("task", "unit"):
+        raise UsageError(f"--by takes task or unit, not '{by}'", zh=f"--by 只能是 task 或 unit，不能是“{by}”")
+    if by == "unit" and form != "csv":
+        raise UsageError(
+            "--by unit is for --csv, which holds one table; the other formats already include the table by unit",
+            zh="--by unit 只用于 --csv（一个 CSV 文件只有一张表）；其他格式已包含分单位情况表",
+        )
+    if by == "unit" and since is not None:
+        raise UsageError(
+            "--since adds columns to the table of tasks; it does not go with --by unit",
+            zh="--since 为任务表增加列，不能与 --by unit 同用",
+        )
 
 
 def plan_label(path: Path | None) -> str:

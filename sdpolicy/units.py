@@ -51,6 +51,27 @@ class Unit(NamedTuple):
         return (self.zh, *((self.en,) if self.en else ()), *self.aliases)
 
 
+def name_problem(name: str) -> tuple[str, str] | None:
+    """What is wrong with a unit's name, in English and Chinese, or None if nothing is.
+
+    The one rule for every name that goes into units.toml or the assignments log: `units add`, a list
+    edited by hand, and an entry's lead, cooperating units and `by`. A control character (C0, DEL, or
+    C1 such as U+009B, a one-byte CSI to some terminals) would be shown as \\xNN wherever the name is
+    printed and could not be typed back after --unit; what counts as one is sanitise's rule.
+    """
+    from sdpolicy.sanitise import message
+
+    if not name.strip():
+        return "a unit's name cannot be blank", "单位名称不能为空"
+    if len(name) > MAX_NAME:
+        return (f"the name '{name[:20]}…' is {len(name)} characters; keep names to {MAX_NAME}",
+                f"名称“{name[:20]}…”有 {len(name)} 个字符，不能超过 {MAX_NAME} 个")
+    if message(name) != name:
+        return (f"the name {name!r} holds a control character; a unit's name is one line of plain text",
+                f"名称 {name!r} 含有控制字符；单位名称须为一行普通文字")
+    return None
+
+
 def _fold(name: str) -> str:
     # Full-width spaces and case do not make another unit: "省 安监局" and "Jinan" match as typed otherwise.
     return re.sub(r"\s+", "", name).casefold()
@@ -237,10 +258,9 @@ def check_units(
                 document_id, quote = source["document"], source["quote"]
         names = [zh, *([en] if en else []), *aliases]
         for name in names:
-            if len(name) > MAX_NAME:
-                bad(None, f"the name '{name[:20]}…' is {len(name)} characters; keep names to {MAX_NAME}")
-            if any(ord(c) < 32 or ord(c) == 127 for c in name):
-                bad(None, f"the name {name!r} holds a control character")
+            problem = name_problem(name)
+            if problem:
+                bad(None, problem[0])
         clash = False
         for name in dict.fromkeys(_fold(n) for n in names):
             if name in taken:
@@ -289,6 +309,12 @@ def add_unit(home: Path, unit: Unit, *, lock_timeout: float | None = None) -> Un
     from sdpolicy import store
     from sdpolicy.output import write_bytes
 
+    # Checked as typed, before stripping: str.strip() takes U+0085 and U+001C-U+001F for spaces.
+    for name in unit.names:
+        problem = name_problem(name)
+        if problem:
+            raise UsageError(problem[0], zh=problem[1])
+    unit = unit._replace(zh=unit.zh.strip(), en=unit.en.strip(), aliases=tuple(a.strip() for a in unit.aliases))
     path = units_path(home)
     with store.workspace_lock(home, lock_timeout):
         known = load_units(home)
@@ -375,6 +401,11 @@ def _check_entry(data: dict[str, Any]) -> list[tuple[str | None, str]]:
     for key in ("note", "by"):
         if key in data and not isinstance(data[key], str):
             found.append((key, f"field '{key}' must be text, not {tomlfile.describe(data[key])}"))
+    named = [("lead", data.get("lead")), *(("with", u) for u in with_ if isinstance(with_, list)), ("by", data.get("by") or None)]
+    for key, name in named:
+        problem = name_problem(name) if isinstance(name, str) and name.strip() else None
+        if problem:
+            found.append((key, f"field '{key}': {problem[0]}"))
     if isinstance(data.get("note"), str) and len(data["note"]) > MAX_NOTE:
         found.append(("note", f"the note is {len(data['note'])} characters; the limit is {MAX_NOTE}"))
     day = data.get("date")
@@ -515,6 +546,9 @@ def make_assignment(
     cooperating = tuple(dict.fromkeys(u for u in cooperating if u != lead))
     if len(note) > MAX_NOTE:
         raise UsageError(f"the note is {len(note)} characters; the limit is {MAX_NOTE}", zh=f"说明有 {len(note)} 个字符，上限为 {MAX_NOTE}")
+    problem = name_problem(by) if by else None
+    if problem:
+        raise UsageError(f"--by: {problem[0]}", zh=f"--by：{problem[1]}")
     return Assignment(
         new_assignment_id(), task, lead, cooperating, on, now or datetime.now(timezone.utc), note, by,
     )

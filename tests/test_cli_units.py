@@ -134,3 +134,141 @@ def test_the_reports_gain_a_table_by_unit(cli, tmp_path):
     # The CSV carries the assigned lead in each task's row.
     csv_text = cli("report", "--csv", "--as-of", "2006-06-30").stdout
     assert "IND-01," in csv_text and "省安全生产监督管理局,Shandong Provincial Administration of Work Safety" in csv_text
+
+
+def test_units_add_refuses_c0_and_c1_control_characters_alike(cli, sdpolicy_home):
+    # U+009B is a one-byte CSI to some terminals, U+0085 (NEL) a line break to some readers and a
+    # space to str.strip(): a C1 character is refused exactly as ESC (C0) is, even at the end of a
+    # name where stripping would otherwise have hidden it. Shown as \xNN in the message.
+    tail = "; a unit's name is one line of plain text"
+    assert assert_refused(cli("units", "add", "省\x1b局")) == "the name '省\\x1b局' holds a control character" + tail
+    assert assert_refused(cli("units", "add", "省\x9b局")) == "the name '省\\x9b局' holds a control character" + tail
+    assert assert_refused(cli("units", "add", "甲局", "--alias", "甲\x85")) == "the name '甲\\x85' holds a control character" + tail
+    assert assert_refused(cli("units", "add", "甲局", "--en", "A\x80B")) == "the name 'A\\x80B' holds a control character" + tail
+    zh = cli("units", "add", "省\x9f局", "--lang", "zh")
+    assert zh.exit_code == 2 and zh.stderr == "错误: 名称 '省\\x9f局' 含有控制字符；单位名称须为一行普通文字\n"
+    assert not (sdpolicy_home / "units.toml").exists()
+    # U+00A0 (no-break space) is the first character after C1: an ordinary character, accepted.
+    assert cli("units", "add", "乙\u00a0局").exit_code == 0
+
+
+def test_a_c1_character_in_a_hand_edited_list_or_log_is_a_problem_with_its_place(cli, sdpolicy_home):
+    sdpolicy_home.mkdir()
+    units = sdpolicy_home / "units.toml"
+    # Line 1 [[unit]], line 2 zh: the name's problem is placed at its table's header, column 1.
+    units.write_text('[[unit]]\nzh = "丙\\u009b局"\n', encoding="utf-8")
+    message = assert_refused(cli("units"), 65)
+    assert message == (
+        f"the list of units has 1 problem: {units}:1:1: the name '丙\\x9b局' holds a control character; "
+        "a unit's name is one line of plain text"
+    )
+    units.unlink()
+    log = sdpolicy_home / "assignments.toml"
+    # The problem is placed at `with =`: 'a-0000000001 = { ' is 17 characters, 'task = "IND-01", '
+    # 17 more, 'lead = "济南市", ' 14 more (a character is one column), so column 17+17+14+1 = 49.
+    line = 'a-0000000001 = { task = "IND-01", lead = "济南市", with = ["青岛\\u0085市"], date = 2006-03-01, recorded_at = 2006-03-01T08:00:00Z }\n'
+    log.write_text(line, encoding="utf-8")
+    result = cli("list", "--unit", "济南")
+    assert result.exit_code == 65
+    assert (
+        f"{log}:1:49: entry 'a-0000000001': field 'with': the name '青岛\\x85市' holds a control character; "
+        "a unit's name is one line of plain text"
+    ) in result.stderr
+
+
+def test_assign_by_refuses_a_control_character(cli, sdpolicy_home):
+    message = assert_refused(cli("assign", "IND-01", "--lead", "济南", "--by", "王\x9b"))
+    assert message == "--by: the name '王\\x9b' holds a control character; a unit's name is one line of plain text"
+    assert not (sdpolicy_home / "assignments.toml").exists()
+
+
+def _two_units_assigned(cli):
+    assert cli("assign", "IND-01", "--lead", "省安监局", "--with", "济南", "--date", "2006-03-01").exit_code == 0
+    assert cli("assign", "ENV-05", "--lead", "省安监局", "--date", "2006-03-01").exit_code == 0
+    assert cli("mark", "IND-01", "--value", "120", "--date", "2006-06-30", "--by", "省安监局").exit_code == 0
+
+
+def test_report_csv_by_unit_writes_the_table_by_unit(cli, tmp_path):
+    _two_units_assigned(cli)
+    # At 2006-06-30. IND-01: 120 of 200 is 60 %, 42.1 % expected: green. ENV-05 has no record and has
+    # missed every monthly report since it began, at least red_after = 2 in a row: red. So 省安监局
+    # leads 2 (0 done, 1 green, 0 yellow, 1 red, 0 not reported, 0 grey) and reported on 06-30,
+    # inside the June period; 济南市 leads none and cooperates on one, with no report. Rows follow
+    # the list of units: the starter list has the cities first. In English the JSON's keys, the
+    # booleans as JSON writes them; on stdout no BOM and LF.
+    result = cli("report", "--csv", "--by", "unit", "--as-of", "2006-06-30")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "unit_zh,unit_en,kind,led,cooperating,done,green,yellow,red,unreported,grey,last_report,reported\n"
+        "济南市,Jinan,city,0,1,0,0,0,0,0,0,,false\n"
+        "省安全生产监督管理局,Shandong Provincial Administration of Work Safety,department,2,0,0,1,0,1,0,0,2006-06-30,true\n"
+    )
+    # In Chinese, the xlsx Units sheet as text; into a file (the format from the name) with the BOM
+    # and CRLF, as the task CSV. The headings are the Markdown table's, 最近报送 among them.
+    out = tmp_path / "分单位.csv"
+    assert cli("report", "--by", "unit", "-o", str(out), "--as-of", "2006-06-30", "--lang", "zh").exit_code == 0
+    assert out.read_bytes().decode("utf-8") == (
+        "\ufeff单位,牵头任务,完成,绿灯,黄灯,红灯,未报送,灰灯,最近报送,本期已报\r\n"
+        "济南市,0,0,0,0,0,0,0,,否\r\n"
+        "省安全生产监督管理局,2,0,1,0,1,0,0,2006-06-30,是\r\n"
+    )
+    # The default is unchanged: one row per task (89 in the catalogue) under the header.
+    assert len(cli("report", "--csv", "--as-of", "2006-06-30").stdout.splitlines()) == 1 + 89
+
+
+def test_report_csv_by_unit_before_any_assignment_and_with_a_formula_like_name(cli):
+    # No assignment yet: the header alone, so that a script reading the file still finds its columns.
+    empty = cli("report", "--csv", "--by", "unit", "--lang", "zh")
+    assert empty.exit_code == 0 and empty.stdout == "单位,牵头任务,完成,绿灯,黄灯,红灯,未报送,灰灯,最近报送,本期已报\n"
+    # A unit's name is text from data: a leading = gets the quote that keeps it from being a formula.
+    assert cli("units", "add", "=HYPERLINK(1)").exit_code == 0
+    assert cli("assign", "IND-02", "--lead", "=HYPERLINK(1)", "--date", "2006-03-01").exit_code == 0
+    for lang in ("en", "zh"):
+        rows = cli("report", "--csv", "--by", "unit", "--lang", lang).stdout.splitlines()
+        assert rows[1].startswith("'=HYPERLINK(1),"), (lang, rows)
+
+
+def test_report_by_unit_is_refused_where_it_has_no_meaning(cli):
+    message = assert_refused(cli("report", "--md", "--by", "unit"))
+    assert message == "--by unit is for --csv, which holds one table; the other formats already include the table by unit"
+    message = assert_refused(cli("report", "--csv", "--by", "unit", "--since", "2006-05-31"))
+    assert message == "--since adds columns to the table of tasks; it does not go with --by unit"
+    assert assert_refused(cli("report", "--csv", "--by", "area")) == "--by takes task or unit, not 'area'"
+
+
+def test_status_by_unit_heads_its_date_column_last_report(cli):
+    # The words table once had the key last_report twice, and the later one (a sentence with a
+    # {date} slot) won: the column read "last report {date}" in every format.
+    _two_units_assigned(cli)
+    header = cli("status", "--by", "unit", "--as-of", "2006-06-30").stdout.split("\n")[1]
+    assert [c.strip() for c in header.split("|")][-2:] == ["Last report", "Reported this period"]
+    md = cli("report", "--md", "--as-of", "2006-06-30", "--lang", "zh").stdout
+    assert "| 单位 | 牵头任务 | 完成 | 绿灯 | 黄灯 | 红灯 | 未报送 | 灰灯 | 最近报送 | 本期已报 |" in md
+
+
+def test_the_words_table_holds_each_key_once_and_every_plan_role():
+    import ast
+    from pathlib import Path
+
+    import sdpolicy.i18n as i18n
+    from sdpolicy.catalogue import UNIT_ROLES
+
+    # A dict literal keeps the last of two equal keys without a word: read the source instead.
+    tree = ast.parse(Path(i18n.__file__).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            assert sorted({k for k in keys if keys.count(k) > 1}) == []
+    for role in UNIT_ROLES:
+        assert all(i18n.t(f"plan_role.{role}", lang) != f"plan_role.{role}" for lang in ("zh", "en")), role
+
+
+def test_list_unit_names_the_role_the_plan_gives_a_locality(cli):
+    # IND-10 names 济南, 青岛 and 临沂 as the places of its three bases (role 'locality'); listing
+    # 济南's tasks once failed on the missing word for that role.
+    result = cli("list", "--unit", "济南", "--as-of", "2006-07-01")
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.split("\n") if line.startswith("IND-10 "))
+    assert row.rstrip().endswith("| named by the plan: locality")
+    zh = cli("list", "--unit", "济南", "--as-of", "2006-07-01", "--lang", "zh").stdout
+    assert next(line for line in zh.split("\n") if line.startswith("IND-10 ")).rstrip().endswith("| 要点点名：实施地")

@@ -89,20 +89,12 @@ def units_add(
     """Add a unit to the workspace's list (HOME/units.toml)."""
     from sdpolicy.errors import UsageError
     from sdpolicy.i18n import t
-    from sdpolicy.units import KINDS, MAX_NAME, Unit, add_unit
+    from sdpolicy.units import KINDS, Unit, add_unit
 
     language = check_lang(lang)
     if kind not in KINDS:
         raise UsageError(f"unknown kind '{kind}'; use one of {', '.join(KINDS)}", zh=f"没有“{kind}”这种单位类型；可用 {'、'.join(KINDS)}")
-    names = [name_zh, *([en] if en else []), *(alias or [])]
-    for name in names:
-        if not name.strip() or len(name) > MAX_NAME or any(ord(c) < 32 or ord(c) == 127 for c in name):
-            raise UsageError(
-                f"a unit's name must be 1 to {MAX_NAME} characters without control characters, not {name!r}",
-                zh=f"单位名称须为 1 至 {MAX_NAME} 个字符，且不含控制字符：{name!r}",
-            )
-    unit = Unit(name_zh.strip(), en.strip(), tuple(a.strip() for a in alias or ()), kind, note=note)
-    add_unit(workspace(home), unit)
+    unit = add_unit(workspace(home), Unit(name_zh, en, tuple(alias or ()), kind, note=note))
     say(t("unit_added", language, name=unit.zh, path=workspace(home) / "units.toml"), sys.stdout)
 
 
@@ -310,7 +302,7 @@ def render_unit_status(view: dict, lang: str, out: Any) -> None:
     columns = [Column(t("unit", lang))] + [
         Column(heading, right=True, fold=False)
         for heading in (t("led", lang), *(words.heading(words.light(k, lang), lang) for k in words.LIGHTS))
-    ] + [Column(t("last_report", lang), fold=False), Column(t("reported_this_period", lang), fold=False)]
+    ] + [Column(t("last_report_col", lang), fold=False), Column(t("reported_this_period", lang), fold=False)]
     rows = [
         [pair(u, "unit", lang) or u["unit_zh"], str(u["led"]), *(str(u[k]) for k in words.LIGHTS),
          u["last_report"] or "—", t("yes" if u["reported"] else "no", lang)]

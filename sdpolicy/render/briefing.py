@@ -135,13 +135,18 @@ def recorded(indicator: dict[str, Any]) -> bool:
     return indicator["actual"] is not None or indicator["recorded_state"] is not None
 
 
+def unit_headers(lang: str) -> list[str]:
+    """The headings of the table by unit, also for a CSV that has no unit to list yet."""
+    return [t("unit", lang), t("led", lang), *(words.heading(words.light(k, lang), lang) for k in words.LIGHTS),
+            t("last_report_col", lang), t("reported_this_period", lang)]
+
+
 def units(view: dict[str, Any], lang: str) -> Table | None:
     """One row per unit (the office's assignments): the lights of the tasks it leads and its last
     report; None when the office has assigned no task yet."""
     if not view.get("units"):
         return None
-    headers = [t("unit", lang), t("led", lang), *(words.heading(words.light(k, lang), lang) for k in words.LIGHTS),
-               t("last_report", lang), t("reported_this_period", lang)]
+    headers = unit_headers(lang)
     rows: list[list[Cell]] = [
         [pair(u, "unit", lang) or u["unit_zh"], str(u["led"]), *(str(u[k]) for k in words.LIGHTS),
          u["last_report"] or "—", t("yes" if u["reported"] else "no", lang)]

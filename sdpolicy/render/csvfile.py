@@ -1,4 +1,4 @@
-"""The CSV report: one row per task.
+"""The CSV report: one row per task (or, with --by unit, one row per unit).
 
 In English (`--lang en`), the columns of `list --json` with nested objects flattened: the JSON
 keys, for programs, carrying both the zh and en fields. In Chinese, the spreadsheet's Tasks sheet
@@ -38,6 +38,12 @@ COLUMNS = (
     "reason", *(f"reason_{k}" for k in REASON_KEYS),
     *(f"latest_{k}" for k in LATEST_KEYS),
     *(f"forecast_{k}" for k in FORECAST_KEYS),
+)
+
+# report --csv --by unit: the keys of the report's `units` rows (views.unit_rows), in that order.
+UNIT_COLUMNS = (
+    "unit_zh", "unit_en", "kind", "led", "cooperating", "done", "green", "yellow", "red", "unreported", "grey",
+    "last_report", "reported",
 )
 
 # With report --since, each task's light at that date and how it changed (empty when it did not).
@@ -89,28 +95,32 @@ def tasks(view: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for area in view["areas"] for r in area["tasks_list"]]
 
 
-def localised(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
-    """The Tasks sheet's headers and rows in `lang`, each value as text a spreadsheet reads back:
-    lights and states as words, percentages as 42.5%, dates ISO, figures without separators."""
-    from sdpolicy.render.xlsx import Percent, tasks_sheet
+def _text(value: Any) -> str:
+    """A workbook cell's value as text a spreadsheet reads back: lights as words, percentages as
+    42.5%, dates ISO, figures without separators, text from data neutralised."""
+    from sdpolicy.render.xlsx import Percent
 
-    def text(value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, briefing.Light):
-            return value.word
-        if isinstance(value, Percent):
-            return words.pct(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, float):
-            return str(int(value)) if value.is_integer() else str(round(value, 6))
-        if isinstance(value, int):
-            return str(value)
-        return field(str(value))  # text from data: neutralised; figures above stay figures
+    if value is None:
+        return ""
+    if isinstance(value, briefing.Light):
+        return value.word
+    if isinstance(value, Percent):
+        return words.pct(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(round(value, 6))
+    if isinstance(value, int):
+        return str(value)
+    return field(str(value))  # text from data: neutralised; figures above stay figures
+
+
+def localised(view: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
+    """The Tasks sheet's headers and rows in `lang`, each value as text a spreadsheet reads back."""
+    from sdpolicy.render.xlsx import tasks_sheet
 
     headers, rows = tasks_sheet(view, lang)
-    return headers, [[text(v) for v in row] for row in rows]
+    return headers, [[_text(v) for v in row] for row in rows]
 
 
 def keyed(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
@@ -144,6 +154,30 @@ def render_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str
             )
         headers = headers + ([t("light_since", lang), t("change_col", lang)] if lang == "zh" else list(SINCE_COLUMNS))
         rows = [row + more for row, more in zip(rows, extra)]
+    return _written(headers, rows, for_file)
+
+
+def render_units_csv(view: dict[str, Any], *, for_file: bool, lang: str = "en") -> str:
+    """`report --csv --by unit`: the report's table by unit (the rows of `status --by unit`), one
+    row per unit. In Chinese the spreadsheet's Units sheet as text; in English the keys of the
+    JSON `units` rows. Only the header row while the office has assigned no task."""
+    if lang == "zh":
+        from sdpolicy.render.xlsx import units_sheet
+
+        headers, rows = briefing.unit_headers(lang), [[_text(v) for v in row] for row in units_sheet(view, lang)[1]]
+    else:
+        headers, rows = list(UNIT_COLUMNS), []
+        for unit in view.get("units") or ():
+            unknown = sorted(set(unit) - set(UNIT_COLUMNS))
+            if unknown:
+                raise ValueError(f"the CSV by unit has no column for {', '.join(unknown)}")
+            # true/false as the JSON writes them: the English CSV is for programs.
+            rows.append([field(str(v).lower() if isinstance(v, bool) else v) for v in (unit.get(k) for k in UNIT_COLUMNS)])
+    return _written(headers, rows, for_file)
+
+
+def _written(headers: list[str], rows: list[list[Any]], for_file: bool) -> str:
+    """One writer for every CSV: a file gets the BOM and CRLF, stdout neither."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n" if for_file else "\n")
     writer.writerow(headers)
