@@ -154,6 +154,9 @@ def _csv(columns: Sequence[Column], rows: list[dict[str, Any]], meta: list[tuple
 
 HEADER_FILL = "E9ECEF"
 FILL_FILL = "FFF9DB"  # the cells a unit fills in: pale yellow, as offices mark input cells
+# The pre-filled, protected cells: grey, as the instructions sheet and the README say. Opened by
+# hand in LibreOffice they had shown white, so only the header row looked grey.
+LOCKED_FILL = "F2F2F2"
 TITLE_ROWS = 2  # a title and a one-line instruction above the header row
 
 
@@ -168,11 +171,22 @@ def render_return_workbook(
     first, last_row = header_row + 1, header_row + max(len(rows), 1)
     letter = {c.key: _letter(i) for i, c in enumerate(RETURN_COLUMNS, start=1)}
 
-    states = DataValidation(
-        type="list", formula1='"' + ",".join(STATE_CHOICES[lang]) + '"', allow_blank=True,
-        showErrorMessage=True, errorTitle=t("state", lang), error=t("dv.state", lang, states="、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])),
-    )
-    states.add(f"{letter['state']}{first}:{letter['state']}{last_row}")
+    # Two drop-downs of the same four states, told apart by their prompt: a numeric task's State is
+    # left blank (the importer refuses a Value and a State together, as mark does). A list rule
+    # cannot look at the Value cell beside it, so the prompt says so where the choice is made;
+    # filled by hand in LibreOffice, a state picked beside a value was otherwise only caught on import.
+    words = "、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])
+    state_rules = {
+        numeric: DataValidation(
+            type="list", formula1='"' + ",".join(STATE_CHOICES[lang]) + '"', allow_blank=True,
+            showErrorMessage=True, errorTitle=t("state", lang), error=t("dv.state", lang, states=words),
+            showInputMessage=True, promptTitle=t("state", lang),
+            prompt=t("dv.state_numeric" if numeric else "dv.state_choose", lang, states=words),
+        )
+        for numeric in (True, False)
+    }
+    for offset, row in enumerate(rows or [{"numeric": False}]):
+        state_rules[row["numeric"]].add(f"{letter['state']}{first + offset}")
     days = DataValidation(
         type="date", operator="between", allow_blank=True, showErrorMessage=True, showInputMessage=True,
         formula1=_excel_date(period.start), formula2=_excel_date(period.end),
@@ -180,7 +194,7 @@ def render_return_workbook(
         promptTitle=t("date", lang), prompt=t("dv.date", lang, first=period.start.isoformat(), last=period.end.isoformat()),
     )
     days.add(f"{letter['date']}{first}:{letter['date']}{last_row}")
-    validations = [states, days]
+    validations = [rule for rule in state_rules.values() if rule.sqref] + [days]
     for offset, row in enumerate(rows):
         cell = f"{letter['value']}{first + offset}"
         if row["numeric"]:
@@ -260,6 +274,7 @@ def _table(ws: Any, columns: Sequence[Column], rows: list[dict[str, Any]], title
     ws.cell(2, 1).font = Font(italic=True, color="555555")
     header_row = TITLE_ROWS + 1
     bold, grey, yellow = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL), PatternFill("solid", fgColor=FILL_FILL)
+    locked = PatternFill("solid", fgColor=LOCKED_FILL)
     widths = []
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(header_row, index)
@@ -281,7 +296,9 @@ def _table(ws: Any, columns: Sequence[Column], rows: list[dict[str, Any]], title
             elif value not in (None, ""):
                 _text(cell, value, lang)
                 widths[index - 1] = min(max(widths[index - 1], words.display_width(str(value)) + 2), 50)
-            if column.fill:
+            if not column.fill:
+                cell.fill = locked
+            else:
                 cell.protection = unlocked
                 cell.fill = yellow
                 if column.key == "date":
