@@ -18,6 +18,7 @@ from typing import Any, Mapping, NamedTuple
 
 from sdpolicy import cache, tomlfile
 from sdpolicy.errors import DataError, MissingInputError, UsageError
+from sdpolicy.sanitise import first_hidden, is_format, message as escaped
 
 SCHEMA_VERSION = 1
 TARGET_KINDS = ("count", "range", "percent", "milestone", "qualitative")
@@ -383,8 +384,6 @@ def _or_list(words: Any) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-_CONTROL_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SINGULAR = {"plan": "plan", "documents": "document", "areas": "area", "tasks": "task", "indicators": "indicator"}
 _HEADER = re.compile(r"^\s*\[")
 
@@ -542,12 +541,14 @@ class _Builder:
             # A name or title is shown in headings, table cells and messages: a line break there would
             # start a heading of its own in Markdown, a control character would drive the terminal.
             # Notes and quotes may run over several lines.
+            # An invisible format character (a bidi override) would reorder or hide what is shown.
             several = key.startswith("note_") or key == "quote"
-            found = (_CONTROL_IN_TEXT if several else _CONTROL_IN_NAME).search(value)
+            found = first_hidden(value, lines=several)
             if found:
-                what = "a line break" if found.group() in "\n\r" else "a control character"
+                what = ("a line break" if found in "\n\r" else "an invisible format character" if is_format(found)
+                        else "a control character")
                 rule = "" if several else "; names and titles are one line of plain text"
-                self.problem(entry, f"field '{name}' holds {what} (\\x{ord(found.group()):02x}){rule}", name)
+                self.problem(entry, f"field '{name}' holds {what} ({escaped(found)}){rule}", name)
                 return None
         return value
 

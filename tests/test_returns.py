@@ -139,7 +139,10 @@ def test_a_unit_that_leads_nothing_gets_no_template(cli, tmp_path, office):
 def test_the_breakdown_sheet_lists_every_task_with_its_units(cli, tmp_path, office):
     path = template(cli, tmp_path, "--assignments", "--lang", "zh")
     ws = openpyxl.load_workbook(path)["分工"]
-    assert [c.value for c in ws[3]] == ["编号", "领域", "任务", "牵头单位", "配合单位", "备注"]
+    # Five node cells (no task has nodes yet, so the least the sheet offers), then the note, last as
+    # on Chinese office forms.
+    assert [c.value for c in ws[3]] == ["编号", "领域", "任务", "牵头单位", "配合单位",
+                                        "时间节点1", "时间节点2", "时间节点3", "时间节点4", "时间节点5", "备注"]
     rows = {ws.cell(r, 1).value: (ws.cell(r, 4).value, ws.cell(r, 5).value) for r in range(4, ws.max_row + 1)}
     assert len(rows) == len(load_catalogue().tasks)
     assert rows["IND-01"] == ("省经济贸易委员会", None)
@@ -428,7 +431,7 @@ def test_a_breakdown_sheet_assigns_every_task_at_once_and_again_changes_nothing(
     ws.cell(row["IND-01"], 4).value = "省安监局"  # an alias
     ws.cell(row["IND-01"], 5).value = "济南、青岛"
     ws.cell(row["EGOV-10"], 4).value = "Weihai"
-    ws.cell(row["EGOV-10"], 6).value = "2006年分工"
+    ws.cell(row["EGOV-10"], 11).value = "2006年分工"  # the note, after the five node cells
     wb.save(path)
     first = cli("import", str(path))
     blank = len(load_catalogue().tasks) - 2

@@ -2,17 +2,17 @@
 
 Self-contained means no scripts, fonts, images or style sheets fetched from anywhere: the file is
 handed round on USB sticks and opened on office machines without a network. Chinese is set in the
-fonts the system already has. Everything taken from the view goes through html.escape.
+fonts the system already has. Everything taken from the view goes through svg.escape.
 """
 
 from __future__ import annotations
 
 import re
-from html import escape
 from typing import Any
 
 from sdpolicy.i18n import t
 from sdpolicy.render import briefing, svg, words
+from sdpolicy.render.svg import escape
 
 FONT_STACK = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
 

@@ -9,12 +9,20 @@ each mark stands for, so tests (and curious readers of the source) can tell the 
 
 from __future__ import annotations
 
+import html
 import re
-from html import escape
 from typing import Any, Iterator
 
 from sdpolicy.i18n import t
 from sdpolicy.render import words
+from sdpolicy.sanitise import printable
+
+
+def escape(text: str) -> str:
+    """Text from the view as HTML or SVG text or attribute: markup characters as entities, and control
+    and invisible format characters (a bidi override) as visible escapes, as the terminal shows them.
+    The one escaping function of the HTML report; html.py uses it too."""
+    return html.escape(printable(text))
 
 WIDTH = 1000
 GROUP_WIDTH = 500  # a baseline group: two side by side on a wide screen, one per row in print

@@ -17,8 +17,8 @@ from sdpolicy.periods import Period
 from sdpolicy.progress import expected_percent, latest
 from sdpolicy.render import words
 from sdpolicy.returns import (
-    ASSIGNMENT_COLUMNS, META_SHEET, RETURN_COLUMNS, STATE_CHOICES, TEMPLATE_VERSION, Column, catalogue_digest,
-    header,
+    META_SHEET, NODE_CELLS, RETURN_COLUMNS, STATE_CHOICES, TEMPLATE_VERSION, Column, assignment_columns,
+    catalogue_digest, header,
 )
 from sdpolicy.store import Record
 from sdpolicy.units import Assignment, Unit, Units
@@ -88,20 +88,33 @@ def return_rows(
 
 
 def assignment_rows(plan: Plan, current: Mapping[str, Assignment], lang: str) -> list[dict[str, Any]]:
+    """One row per task with its units and the time nodes in effect (`plan` carries the office's
+    nodes over the catalogue's, as every view does), one node per cell in the syntax of --node."""
+    from sdpolicy.trajectory import node_text
+
     rows = []
     separator = "、" if lang == "zh" else ", "
     for task in plan.tasks:
         entry = current.get(task.id)
         area = plan.areas_by_slug[task.area]
-        rows.append({
+        row = {
             "id": task.id,
             "area": area.name_zh if lang == "zh" else area.name_en,
             "task": pair(task, "title", lang),
             "lead": entry.lead if entry else "",
             "with": separator.join(entry.cooperating) if entry else "",
             "note": entry.note if entry else "",
-        })
+            "numeric": task.target.numeric,
+            "nodes": len(task.nodes),
+        }
+        row.update({f"node{n}": node_text(node) for n, node in enumerate(task.nodes, start=1)})
+        rows.append(row)
     return rows
+
+
+def assignment_layout(rows: list[dict[str, Any]]) -> tuple[Column, ...]:
+    """The breakdown sheet's columns: room for NODE_CELLS nodes, or for the most any task has."""
+    return assignment_columns(max([NODE_CELLS, *(row["nodes"] for row in rows)]))
 
 
 def metadata(plan: Plan, kind: str, unit: Unit | None, period: Period | None, lang: str, today: date) -> list[tuple[str, str]]:
@@ -125,7 +138,7 @@ def render_return_csv(rows: list[dict[str, Any]], meta: list[tuple[str, str]], l
 
 
 def render_assignments_csv(rows: list[dict[str, Any]], meta: list[tuple[str, str]], lang: str) -> str:
-    return _csv(ASSIGNMENT_COLUMNS, rows, meta, lang)
+    return _csv(assignment_layout(rows), rows, meta, lang)
 
 
 def _csv(columns: Sequence[Column], rows: list[dict[str, Any]], meta: list[tuple[str, str]], lang: str) -> str:
@@ -222,8 +235,13 @@ def render_return_workbook(
 def render_assignments_workbook(rows: list[dict[str, Any]], meta: list[tuple[str, str]], units: Units, lang: str) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from openpyxl.styles import PatternFill, Protection
+
+    columns = assignment_layout(rows)
     wb, ws = _book(t("sheet.assignments", lang))
-    header_row = _table(ws, ASSIGNMENT_COLUMNS, rows, t("assignments_title", lang), t("assignments_subtitle", lang), lang)
+    header_row = _table(ws, columns, rows, t("assignments_title", lang), t("assignments_subtitle", lang), lang)
+    first, last_row = header_row + 1, header_row + max(len(rows), 1)
+    letter = {c.key: _letter(i) for i, c in enumerate(columns, start=1)}
     names = [u.zh for u in units]
     # The drop-down lists the canonical names from the hidden sheet; a warning, not a refusal, so that
     # an alias typed by hand is still accepted (the importer resolves it).
@@ -231,9 +249,32 @@ def render_assignments_workbook(rows: list[dict[str, Any]], meta: list[tuple[str
         type="list", formula1=f"{META_SHEET}!$D$1:$D${len(names)}", allow_blank=True, showErrorMessage=True,
         errorStyle="warning", errorTitle=t("lead", lang), error=t("dv.unit", lang),
     )
-    column = _letter(next(i for i, c in enumerate(ASSIGNMENT_COLUMNS, start=1) if c.key == "lead"))
-    lead.add(f"{column}{header_row + 1}:{column}{header_row + max(len(rows), 1)}")
+    lead.add(f"{letter['lead']}{first}:{letter['lead']}{last_row}")
     ws.add_data_validation(lead)
+    node_keys = [c.key for c in columns if c.key.startswith("node")]
+    # The syntax of a node is shown as the cell's input message: the clerk sees it on selecting a cell.
+    prompt = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=t("nodes", lang), prompt=t("dv.node", lang)[:255])
+    # A task with a numeric target is judged by its figures: its node cells are locked and take nothing.
+    numeric = DataValidation(
+        type="textLength", operator="equal", formula1="0", allow_blank=True, showErrorMessage=True,
+        showInputMessage=True, errorTitle=t("nodes", lang), error=t("dv.no_nodes", lang)[:255],
+        promptTitle=t("nodes", lang), prompt=t("dv.no_nodes", lang)[:255],
+    )
+    locked, plain = Protection(locked=True), PatternFill(fill_type=None)
+    for offset, row in enumerate(rows):
+        span = f"{letter[node_keys[0]]}{first + offset}:{letter[node_keys[-1]]}{first + offset}"
+        if row["numeric"]:
+            numeric.add(span)
+            for key in node_keys:
+                cell = ws[f"{letter[key]}{first + offset}"]
+                cell.protection, cell.fill = locked, plain
+        else:
+            prompt.add(span)
+    for key in node_keys:
+        ws.column_dimensions[letter[key]].width = 26
+    for validation in (prompt, numeric):
+        if validation.sqref:
+            ws.add_data_validation(validation)
     _instructions(wb, lang, t("instructions.assignments", lang))
     _meta(wb, meta, names)
     return _save(wb)
