@@ -130,12 +130,15 @@ def test_a_task_with_more_nodes_than_five_widens_the_sheet(cli, tmp_path):
     assert english.startswith("5. Node 1, Node 2, ...:") and "a row whose node cells are all blank keeps its nodes too" in english
 
 
-def test_the_csv_breakdown_sheet_carries_the_nodes(cli, tmp_path, env05):
-    text = template(cli, tmp_path, "--csv", name="a.csv").read_bytes().decode("utf-8-sig")
-    lines = text.split("\r\n")
+def test_the_csv_breakdown_sheet_carries_the_nodes_and_reads_back_unchanged(cli, tmp_path, env05):
+    path = template(cli, tmp_path, "--csv", name="a.csv")
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
     assert lines[1] == "ID,Area,Task,Lead unit,Cooperating units,Node 1,Node 2,Node 3,Node 4,Node 5,Note"
     (line,) = [x for x in lines if x.startswith("ENV-05,")]
     assert line.endswith(f",山东省信息产业厅,,{DRAFT},{ISSUED},,,,")
+    # Sent back as written: ENV-05's lead and nodes are those in effect; every other row is blank.
+    blank = len(load_catalogue().tasks) - 1
+    assert cli("import", str(path)).stdout == f"0 recorded, 1 unchanged, {blank} left blank, 0 problems\n"
 
 
 # -- import: the good path
