@@ -147,7 +147,7 @@ HELP_ZH: dict[str, str] = {
         "报送单位：每项其牵头的任务一行（默认：全部任务）。",
     "The month reported on, YYYY-MM (default: this month).": "报送月份，格式 YYYY-MM（默认：本月）。",
     "Write CSV (UTF-8 with BOM) instead of a workbook.": "输出 CSV（带 BOM 的 UTF-8），而不是工作簿。",
-    "Write the breakdown sheet: every task with its lead and cooperating units.": "输出分工表：每项任务及其牵头单位、配合单位。",
+    "Write the breakdown sheet: every task with its lead and cooperating units and its time nodes.": "输出分工表：每项任务及其牵头单位、配合单位和时间节点。",
     "Check filled returns (or breakdown sheets) and record them all in one write, or nothing.":
         "检查填好的报送表（或分工表），一次全部记录，或什么都不记录。",
     "Filled returns or breakdown sheets (xlsx or CSV, either language).": "填好的报送表或分工表（xlsx 或 CSV，中英文均可）。",

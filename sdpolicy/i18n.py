@@ -94,12 +94,23 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "assignments_title": ("任务分工表（牵头单位、配合单位）", "Breakdown of tasks: lead and cooperating units"),
     "assignments_subtitle": (
-        "每项任务填一个牵头单位；配合单位可填多个，用顿号分隔",
-        "One lead unit per task; several cooperating units separated by commas",
+        "每项任务填一个牵头单位；配合单位可填多个，用顿号分隔；时间节点一格一个，如 2006-06-30:送审稿:40，留空表示不变",
+        "One lead unit per task; several cooperating units separated by commas; one time node per cell, such as 2006-06-30:送审稿/draft:40 (blank: no change)",
     ),
     "dv.state": ("请从下拉列表选择：{states}", "Choose from the list: {states}"),
+    "dv.state_choose": ("本任务报状态：请从下拉列表选择（{states}）", "This task reports a State: choose one from the list ({states})"),
+    "dv.state_numeric": (
+        "本任务为量化任务：请在“本期数值”列填写，本列留空（两者同填，导入时会被拒绝）",
+        "A numeric task: give its Value and leave State blank (a Value and a State together are refused on import)",
+    ),
     "dv.date": ("日期须在 {first} 至 {last} 之间", "The date must fall between {first} and {last}"),
     "dv.value": ("请填写 0 或以上的数字，不带单位", "Type a number of 0 or more, without units"),
+    "dv.node": (
+        "一格一个节点：日期:名称[/英文名][:完成比例]，如 2006-06-30:送审稿:40；按日期先后填写。整行节点留空表示不变，填“无”表示清除",
+        "One node per cell: DATE:name[/English][:SHARE], such as 2006-06-30:送审稿/draft:40, in date order. "
+        "All node cells blank: no change; none: clear the nodes",
+    ),
+    "dv.no_nodes": ("量化任务按序时进度评价，不设时间节点", "A task with a numeric target is judged by its figures: it takes no time nodes"),
     "dv.unit": ("不在单位名单中的名称，导入时会被拒绝（简称可用）", "A name outside the list of units is refused on import (aliases are fine)"),
     "instructions.return": (
         "填报说明\n"
@@ -124,12 +135,20 @@ _WORDS: dict[str, tuple[str, str]] = {
         "1. 每行一项任务。灰色列由系统填写，请勿改动。\n"
         "2. 牵头单位：填写一个单位的全称或简称（须在单位名单中，见 sdpolicy units）。\n"
         "3. 配合单位：可填多个，用顿号、逗号或分号分隔。\n"
-        "4. 暂不分工的任务留空。",
+        "4. 暂不分工的任务留空。\n"
+        "5. 时间节点1、时间节点2……：里程碑和定性任务的时间节点，一格一个，按日期先后，写成 日期:名称[/英文名][:完成比例]，"
+        "例如 2006-06-30:送审稿:40（到该节点完成工作量的 40%）；冒号可用全角“：”。日期须在任务期限之内，完成比例在 0 至 100 之间且不低于前一节点。"
+        "已设定的节点已填好：不改则不变；一行的节点格全部留空也表示不变；要取消全部节点，在时间节点1填“无”。量化任务不设节点（灰色格）。",
         "Instructions\n"
         "1. One row per task. The grey columns are filled in by sdpolicy: leave them as they are.\n"
         "2. Lead unit: one unit, by its full name or an alias (it must be in the list of units: see sdpolicy units).\n"
         "3. Cooperating units: any number, separated by commas, semicolons or 、.\n"
-        "4. Leave a task blank if it is not assigned yet.",
+        "4. Leave a task blank if it is not assigned yet.\n"
+        "5. Node 1, Node 2, ...: the time nodes of a milestone or qualitative task, one per cell, in date order, written "
+        "DATE:name[/English][:SHARE], such as 2006-06-30:送审稿/draft:40 (40% of the work done at that node). The date must fall "
+        "within the task's period; a share is 0 to 100 and not below the node before it. The nodes in effect are filled in: left as "
+        "they are, they do not change, and a row whose node cells are all blank keeps its nodes too; to remove a task's nodes, write "
+        "none in Node 1. A task with a numeric target takes no nodes (its cells are grey).",
     ),
     "problems": ("存在问题", "Problems"),
     "next_steps": ("下一步措施", "Next steps"),

@@ -137,12 +137,18 @@ def light_counts(summary: Summary) -> dict[str, int]:
 _SLACK = 1e-9
 MAX_NODES = 24
 MAX_NODE_NAME = 60
-_SHARE = re.compile(r"([0-9]+(?:\.[0-9]+)?)%?")
+# A sign is read too, so that a negative share is refused as a share rather than kept in the name.
+_SHARE = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)%?")
+# What a Chinese input method types in place of : / %: a clerk filling in the breakdown sheet, or
+# typing --node, should not have to switch to half-width for the separators.
+_FULL_WIDTH = str.maketrans({"：": ":", "／": "/", "％": "%"})
 
 
 def parse_node(text: str) -> Node:
-    """A node as typed after --node: DATE:NAME, where NAME is 中文 or 中文/English, and an optional
-    :SHARE (the percent of the work done at that node): 2006-06-30:送审稿/draft for review:30."""
+    """A node as typed after --node or in a Node cell of the breakdown sheet: DATE:NAME, where NAME is
+    中文 or 中文/English, and an optional :SHARE (the percent of the work done at that node):
+    2006-06-30:送审稿/draft for review:30. Full-width ： ／ ％ count as their half-width forms."""
+    text = text.translate(_FULL_WIDTH)
     day, sep, rest = text.strip().partition(":")
     if not sep or not rest.strip():
         raise UsageError(
@@ -198,6 +204,28 @@ def check_nodes(nodes: Sequence[Node], task: Task) -> None:
             if node.share is not None and before.share is not None and node.share < before.share:
                 raise UsageError(f"{what}: its share {node.share:g}% is below the {before.share:g}% of the node before it",
                                  zh=f"时间节点“{node.zh}”的完成比例 {node.share:g}% 低于前一节点的 {before.share:g}%")
+
+
+def node_fault(nodes: Sequence[Node], task: Task) -> tuple[int, UsageError] | None:
+    """Which node `check_nodes` refuses first (its index) and why, or None: a workbook names the cell
+    of the node at fault. Every rule at index i looks only at the nodes up to i (the count limit
+    and the kind of target fail at the first node past them), so the first prefix refused is it."""
+    for index in range(len(nodes)):
+        try:
+            check_nodes(nodes[: index + 1], task)
+        except UsageError as exc:
+            return index, exc
+    return None
+
+
+def node_text(node: Node) -> str:
+    """A node written back in the syntax parse_node reads: 2006-06-30:送审稿/draft:40."""
+    text = f"{node.date.isoformat()}:{node.zh}"
+    if node.en:
+        text += f"/{node.en}"
+    if node.share is not None:
+        text += f":{node.share:g}"
+    return text
 
 
 def node_field(nodes: Sequence[Node]) -> list[dict[str, Any]]:

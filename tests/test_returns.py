@@ -82,7 +82,17 @@ def test_the_zh_template_has_the_agreed_headers_protection_validation_and_metada
     assert ws["A4"].protection.locked and ws["H4"].protection.locked
     assert not ws["I4"].protection.locked and not ws["N6"].protection.locked
     rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
-    assert rules["J4:J6"].type == "list" and rules["J4:J6"].formula1 == '"未开始,进行中,已完成,受阻"'
+    # The same four states on every row, in two rules told apart by their prompt (a numeric task's
+    # State is left blank; filled by hand in LibreOffice, the state picked beside a value was caught
+    # only on import): IND-01 and EGOV-10 are numeric, ENV-05 a milestone.
+    for cells in ("J4 J5", "J6"):
+        assert rules[cells].type == "list" and rules[cells].formula1 == '"未开始,进行中,已完成,受阻"'
+        assert rules[cells].showInputMessage and rules[cells].promptTitle == "状态"
+    assert rules["J4 J5"].prompt == "本任务为量化任务：请在“本期数值”列填写，本列留空（两者同填，导入时会被拒绝）"
+    assert rules["J6"].prompt == "本任务报状态：请从下拉列表选择（未开始、进行中、已完成、受阻）"
+    # Grey where sdpolicy fills in and protects, yellow where the unit types (the instructions say so).
+    assert ws["A4"].fill.fgColor.rgb == ws["H6"].fill.fgColor.rgb == "00F2F2F2"
+    assert ws["I4"].fill.fgColor.rgb == ws["N6"].fill.fgColor.rgb == "00FFF9DB"
     assert (rules["K4:K6"].type, rules["K4:K6"].formula1, rules["K4:K6"].formula2) == ("date", "DATE(2006,6,1)", "DATE(2006,6,30)")
     assert (rules["I4"].type, rules["I4"].operator, rules["I4"].formula1) == ("decimal", "greaterThanOrEqual", "0")
     assert rules["I4"].prompt == "截至日期的累计数（家），不是本月新增数；0 或以上"
@@ -129,7 +139,10 @@ def test_a_unit_that_leads_nothing_gets_no_template(cli, tmp_path, office):
 def test_the_breakdown_sheet_lists_every_task_with_its_units(cli, tmp_path, office):
     path = template(cli, tmp_path, "--assignments", "--lang", "zh")
     ws = openpyxl.load_workbook(path)["分工"]
-    assert [c.value for c in ws[3]] == ["编号", "领域", "任务", "牵头单位", "配合单位", "备注"]
+    # Five node cells (no task has nodes yet, so the least the sheet offers), then the note, last as
+    # on Chinese office forms.
+    assert [c.value for c in ws[3]] == ["编号", "领域", "任务", "牵头单位", "配合单位",
+                                        "时间节点1", "时间节点2", "时间节点3", "时间节点4", "时间节点5", "备注"]
     rows = {ws.cell(r, 1).value: (ws.cell(r, 4).value, ws.cell(r, 5).value) for r in range(4, ws.max_row + 1)}
     assert len(rows) == len(load_catalogue().tasks)
     assert rows["IND-01"] == ("省经济贸易委员会", None)
@@ -418,7 +431,7 @@ def test_a_breakdown_sheet_assigns_every_task_at_once_and_again_changes_nothing(
     ws.cell(row["IND-01"], 4).value = "省安监局"  # an alias
     ws.cell(row["IND-01"], 5).value = "济南、青岛"
     ws.cell(row["EGOV-10"], 4).value = "Weihai"
-    ws.cell(row["EGOV-10"], 6).value = "2006年分工"
+    ws.cell(row["EGOV-10"], 11).value = "2006年分工"  # the note, after the five node cells
     wb.save(path)
     first = cli("import", str(path))
     blank = len(load_catalogue().tasks) - 2

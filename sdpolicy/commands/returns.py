@@ -21,7 +21,7 @@ def template(
     unit: Annotated[Optional[str], typer.Option("--unit", show_default=False, help="The unit whose return it is: one row per task it leads (default: every task).")] = None,
     period: Annotated[Optional[str], typer.Option("--period", show_default=False, help="The month reported on, YYYY-MM (default: this month).")] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV (UTF-8 with BOM) instead of a workbook.")] = False,
-    assignments: Annotated[bool, typer.Option("--assignments", help="Write the breakdown sheet: every task with its lead and cooperating units.")] = False,
+    assignments: Annotated[bool, typer.Option("--assignments", help="Write the breakdown sheet: every task with its lead and cooperating units and its time nodes.")] = False,
     catalogue: CatalogueOption = None,
     home: HomeOption = None,
     lang: LangOption = None,

@@ -12,6 +12,8 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from sdpolicy.trajectory import MAX_NODES
+
 
 if TYPE_CHECKING:
     from sdpolicy.catalogue import Plan
@@ -55,6 +57,30 @@ ASSIGNMENT_COLUMNS = (
     Column("with", "Cooperating units", "配合单位", True),
     Column("note", "Note", "备注", True),
 )
+
+# The time nodes (时间节点) of a task on the breakdown sheet: one cell per node, in the syntax of
+# `assign --node` (DATE:名称[/English][:SHARE]), numbered so that the order of the cells is the order
+# of the nodes. The template writes as many as it needs (at least NODE_CELLS); the importer reads
+# any column headed "Node N" or "时间节点N" up to the most nodes a task may carry.
+NODE_CELLS = 5
+
+
+def node_columns(count: int) -> tuple[Column, ...]:
+    return tuple(Column(f"node{n}", f"Node {n}", f"时间节点{n}", True) for n in range(1, count + 1))
+
+
+def assignment_columns(nodes: int) -> tuple[Column, ...]:
+    """The breakdown sheet's columns with `nodes` node cells, placed before the note, which Chinese
+    office forms keep last (备注)."""
+    *units, note = ASSIGNMENT_COLUMNS
+    return (*units, *node_columns(nodes), note)
+
+
+# Read: every node column the sheet may have.
+ASSIGNMENT_LAYOUT = assignment_columns(MAX_NODES)
+# A node cell holding one of these words (and the others blank) clears the task's nodes; a row whose
+# node cells are all blank keeps the nodes in effect.
+CLEAR_NODES = ("无", "none")
 READ_RETURN = ("id", "value", "state", "date", "note", "problems", "next_steps")
 READ_ASSIGNMENTS = ("id", "lead", "with", "note")
 

@@ -12,19 +12,19 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
-from sdpolicy.catalogue import Plan, suggest_en
+from sdpolicy.catalogue import Node, Plan, Task, suggest_en
 from sdpolicy.errors import UsageError
 from sdpolicy.periods import Period, parse_period
 from sdpolicy.progress import MAX_NOTE, effective, make_update, state_code
 from sdpolicy.returns import (
-    ASSIGNMENT_COLUMNS, KIND_ASSIGNMENTS, KIND_RETURN, RETURN_COLUMNS, STATE_CHOICES, UNIT_SEPARATORS,
+    ASSIGNMENT_LAYOUT, CLEAR_NODES, KIND_ASSIGNMENTS, KIND_RETURN, RETURN_COLUMNS, STATE_CHOICES, UNIT_SEPARATORS,
     catalogue_digest,
 )
 from sdpolicy.returns.reader import Cell, Table, as_day
 from sdpolicy.store import Record
 from sdpolicy.units import Assignment, Unit, Units, in_effect, make_assignment
 
-LAYOUTS = {KIND_RETURN: RETURN_COLUMNS, KIND_ASSIGNMENTS: ASSIGNMENT_COLUMNS}
+LAYOUTS = {KIND_RETURN: RETURN_COLUMNS, KIND_ASSIGNMENTS: ASSIGNMENT_LAYOUT}
 
 
 class Checked(NamedTuple):
@@ -74,7 +74,10 @@ def classify_assignments(candidates: Sequence[Assignment], entries: Sequence[Ass
     unchanged = 0
     for entry in candidates:
         held = current.get(entry.task)
-        if held is not None and units.canonical(held.lead) == entry.lead and {units.canonical(u) for u in held.cooperating} == set(entry.cooperating):
+        # An entry carries nodes only when they differ from those in effect (see _row_nodes).
+        if "nodes" in dict(entry.extra):
+            new.append(entry)
+        elif held is not None and units.canonical(held.lead) == entry.lead and {units.canonical(u) for u in held.cooperating} == set(entry.cooperating):
             unchanged += 1
         else:
             new.append(entry)
@@ -111,7 +114,7 @@ def check_tables(
                 "its rows are checked against this catalogue"
             )
         if table.kind == KIND_ASSIGNMENTS:
-            found, empty = _assignment_rows(plan, table, units, today, now, problems, seen_tasks)
+            found, empty = _assignment_rows(plan, table, units, in_effect(assignments), today, now, problems, seen_tasks)
             entries.extend(found)
             blank += empty
             continue
@@ -295,14 +298,19 @@ def _day(cell: Cell | None, period: Period | None, today: date, problems: list[s
 
 
 def _assignment_rows(
-    plan: Plan, table: Table, units: Units, today: date, now: datetime, problems: list[str], seen: dict[str, str],
+    plan: Plan, table: Table, units: Units, current: Mapping[str, Assignment], today: date, now: datetime,
+    problems: list[str], seen: dict[str, str],
 ) -> tuple[list[Assignment], int]:
+    from sdpolicy.trajectory import node_field
+
     found: list[Assignment] = []
     blank = 0
     for row in table.rows:
         cells = row.cells
         ids, lead, cooperating, note = (cells.get(k) for k in ("id", "lead", "with", "note"))
-        bad = [c for c in (ids, lead, cooperating, note) if c is not None and c.problem]
+        # The node cells in the order of their numbers, wherever the columns stand.
+        node_cells = [cells[key] for key in sorted((k for k in cells if k.startswith("node")), key=lambda k: int(k[4:]))]
+        bad = [c for c in (ids, lead, cooperating, note, *node_cells) if c is not None and c.problem]
         for cell in bad:
             problems.append(f"{cell.where}: {cell.problem}")
         if bad or ids is None or ids.value is None:
@@ -312,26 +320,87 @@ def _assignment_rows(
         if task is None:
             problems.append(f"{ids.where}: unknown task '{task_text}'{suggest_en(task_text, list(plan.tasks_by_id))}")
             continue
+        nodes = _row_nodes(task, [c for c in node_cells if c.value is not None], problems)
+        if nodes is False:
+            continue
+        held = current.get(task.id)
         if lead is None or lead.value is None:
             if cooperating is not None and cooperating.value is not None:
                 problems.append(f"{row.where}: task {task.id} has cooperating units but no lead unit")
-            else:
+                continue
+            if held is not None and any(c.value is not None for c in node_cells):
+                # As `assign TASK --node` alone: the lead and cooperating units in effect stay (and
+                # nodes as they are make the row unchanged, not blank).
+                lead_name, others_names = held.lead, list(held.cooperating)
+            elif nodes is None:
                 blank += 1
-            continue
+                continue
+            else:
+                # An assignment entry names its lead; as with assign --node, nodes need one.
+                problems.append(f"{(lead or ids).where}: task {task.id} has new time nodes but no lead unit; fill in its Lead unit too")
+                continue
+        else:
+            lead_name, others_names = _text(lead), None
         if task.id in seen:
             problems.append(f"{ids.where}: task {task.id} is already assigned at {seen[task.id]}; keep one of the two rows")
             continue
         seen[task.id] = ids.where
-        unit = _unit(units, _text(lead), lead.where, problems)
-        others = [_unit(units, name, cooperating.where, problems) for name in UNIT_SEPARATORS.split(_text(cooperating)) if name.strip()] if cooperating else []
+        unit = _unit(units, lead_name, (lead or ids).where, problems)
+        if others_names is not None:
+            others = [units.get(name) or Unit(name) for name in others_names]
+        else:
+            others = [_unit(units, name, cooperating.where, problems) for name in UNIT_SEPARATORS.split(_text(cooperating)) if name.strip()] if cooperating else []
         text = _text(note)
         if len(text) > MAX_NOTE:
             problems.append(f"{note.where}: the note is {len(text):,} characters; the limit is {MAX_NOTE:,}")  # type: ignore[union-attr]
             continue
         if unit is None or any(o is None for o in others):
             continue
-        found.append(make_assignment(task.id, unit.zh, [o.zh for o in others if o], on=today, note=text, by="", now=now))
+        entry = make_assignment(task.id, unit.zh, [o.zh for o in others if o], on=today, note=text, by="", now=now)
+        if nodes is not None:
+            entry = entry._replace(extra=(("nodes", node_field(nodes)),))
+        found.append(entry)
     return found, blank
+
+
+def _row_nodes(task: Task, cells: Sequence[Cell], problems: list[str]) -> tuple[Node, ...] | None | bool:
+    """The time nodes a row of the breakdown sheet sets: None when they are those in effect (or the
+    row's node cells are blank, which keeps them), () to clear them (无 or none), False on a problem.
+
+    Each cell is read by the parser and checked by the rules of `assign --node`, so a node is
+    refused here exactly when it would be there, and the message names the node's own cell."""
+    from sdpolicy.trajectory import node_fault, node_text, parse_node
+
+    if not cells:
+        return None
+    texts = [_text(cell).strip() for cell in cells]
+    if texts == [node_text(node) for node in task.nodes]:
+        return None  # as the template wrote them: unchanged, even for a name the syntax could not spell
+    clearing = [(cell, text) for cell, text in zip(cells, texts) if text.casefold() in CLEAR_NODES]
+    if clearing:
+        if len(texts) > 1:
+            cell, text = clearing[0]
+            problems.append(f"{cell.where}: '{text}' removes the task's time nodes; clear the row's other node cells too, or remove '{text}'")
+            return False
+        return () if task.nodes else None
+    nodes: list[Node] = []
+    before = len(problems)
+    for cell, text in zip(cells, texts):
+        if isinstance(cell.value, (date, datetime)):
+            problems.append(f"{cell.where}: a time node needs its name after the date, written DATE:NAME, such as 2006-06-30:送审稿")
+            continue
+        try:
+            nodes.append(parse_node(text))
+        except UsageError as exc:
+            problems.append(f"{cell.where}: {exc.message}")
+    if len(problems) > before:
+        return False
+    fault = node_fault(nodes, task)
+    if fault is not None:
+        index, exc = fault
+        problems.append(f"{cells[index].where}: {exc.message}")
+        return False
+    return None if tuple(nodes) == task.nodes else tuple(nodes)
 
 
 def _unit(units: Units, name: str, where: str, problems: list[str]) -> Unit | None:

@@ -17,8 +17,8 @@ from sdpolicy.periods import Period
 from sdpolicy.progress import expected_percent, latest
 from sdpolicy.render import words
 from sdpolicy.returns import (
-    ASSIGNMENT_COLUMNS, META_SHEET, RETURN_COLUMNS, STATE_CHOICES, TEMPLATE_VERSION, Column, catalogue_digest,
-    header,
+    META_SHEET, NODE_CELLS, RETURN_COLUMNS, STATE_CHOICES, TEMPLATE_VERSION, Column, assignment_columns,
+    catalogue_digest, header,
 )
 from sdpolicy.store import Record
 from sdpolicy.units import Assignment, Unit, Units
@@ -88,20 +88,33 @@ def return_rows(
 
 
 def assignment_rows(plan: Plan, current: Mapping[str, Assignment], lang: str) -> list[dict[str, Any]]:
+    """One row per task with its units and the time nodes in effect (`plan` carries the office's
+    nodes over the catalogue's, as every view does), one node per cell in the syntax of --node."""
+    from sdpolicy.trajectory import node_text
+
     rows = []
     separator = "、" if lang == "zh" else ", "
     for task in plan.tasks:
         entry = current.get(task.id)
         area = plan.areas_by_slug[task.area]
-        rows.append({
+        row = {
             "id": task.id,
             "area": area.name_zh if lang == "zh" else area.name_en,
             "task": pair(task, "title", lang),
             "lead": entry.lead if entry else "",
             "with": separator.join(entry.cooperating) if entry else "",
             "note": entry.note if entry else "",
-        })
+            "numeric": task.target.numeric,
+            "nodes": len(task.nodes),
+        }
+        row.update({f"node{n}": node_text(node) for n, node in enumerate(task.nodes, start=1)})
+        rows.append(row)
     return rows
+
+
+def assignment_layout(rows: list[dict[str, Any]]) -> tuple[Column, ...]:
+    """The breakdown sheet's columns: room for NODE_CELLS nodes, or for the most any task has."""
+    return assignment_columns(max([NODE_CELLS, *(row["nodes"] for row in rows)]))
 
 
 def metadata(plan: Plan, kind: str, unit: Unit | None, period: Period | None, lang: str, today: date) -> list[tuple[str, str]]:
@@ -125,7 +138,7 @@ def render_return_csv(rows: list[dict[str, Any]], meta: list[tuple[str, str]], l
 
 
 def render_assignments_csv(rows: list[dict[str, Any]], meta: list[tuple[str, str]], lang: str) -> str:
-    return _csv(ASSIGNMENT_COLUMNS, rows, meta, lang)
+    return _csv(assignment_layout(rows), rows, meta, lang)
 
 
 def _csv(columns: Sequence[Column], rows: list[dict[str, Any]], meta: list[tuple[str, str]], lang: str) -> str:
@@ -154,6 +167,9 @@ def _csv(columns: Sequence[Column], rows: list[dict[str, Any]], meta: list[tuple
 
 HEADER_FILL = "E9ECEF"
 FILL_FILL = "FFF9DB"  # the cells a unit fills in: pale yellow, as offices mark input cells
+# The pre-filled, protected cells: grey, as the instructions sheet and the README say. Opened by
+# hand in LibreOffice they had shown white, so only the header row looked grey.
+LOCKED_FILL = "F2F2F2"
 TITLE_ROWS = 2  # a title and a one-line instruction above the header row
 
 
@@ -168,11 +184,22 @@ def render_return_workbook(
     first, last_row = header_row + 1, header_row + max(len(rows), 1)
     letter = {c.key: _letter(i) for i, c in enumerate(RETURN_COLUMNS, start=1)}
 
-    states = DataValidation(
-        type="list", formula1='"' + ",".join(STATE_CHOICES[lang]) + '"', allow_blank=True,
-        showErrorMessage=True, errorTitle=t("state", lang), error=t("dv.state", lang, states="、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])),
-    )
-    states.add(f"{letter['state']}{first}:{letter['state']}{last_row}")
+    # Two drop-downs of the same four states, told apart by their prompt: a numeric task's State is
+    # left blank (the importer refuses a Value and a State together, as mark does). A list rule
+    # cannot look at the Value cell beside it, so the prompt says so where the choice is made;
+    # filled by hand in LibreOffice, a state picked beside a value was otherwise only caught on import.
+    words = "、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])
+    state_rules = {
+        numeric: DataValidation(
+            type="list", formula1='"' + ",".join(STATE_CHOICES[lang]) + '"', allow_blank=True,
+            showErrorMessage=True, errorTitle=t("state", lang), error=t("dv.state", lang, states=words),
+            showInputMessage=True, promptTitle=t("state", lang),
+            prompt=t("dv.state_numeric" if numeric else "dv.state_choose", lang, states=words),
+        )
+        for numeric in (True, False)
+    }
+    for offset, row in enumerate(rows or [{"numeric": False}]):
+        state_rules[row["numeric"]].add(f"{letter['state']}{first + offset}")
     days = DataValidation(
         type="date", operator="between", allow_blank=True, showErrorMessage=True, showInputMessage=True,
         formula1=_excel_date(period.start), formula2=_excel_date(period.end),
@@ -180,7 +207,7 @@ def render_return_workbook(
         promptTitle=t("date", lang), prompt=t("dv.date", lang, first=period.start.isoformat(), last=period.end.isoformat()),
     )
     days.add(f"{letter['date']}{first}:{letter['date']}{last_row}")
-    validations = [states, days]
+    validations = [rule for rule in state_rules.values() if rule.sqref] + [days]
     for offset, row in enumerate(rows):
         cell = f"{letter['value']}{first + offset}"
         if row["numeric"]:
@@ -208,8 +235,13 @@ def render_return_workbook(
 def render_assignments_workbook(rows: list[dict[str, Any]], meta: list[tuple[str, str]], units: Units, lang: str) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from openpyxl.styles import PatternFill, Protection
+
+    columns = assignment_layout(rows)
     wb, ws = _book(t("sheet.assignments", lang))
-    header_row = _table(ws, ASSIGNMENT_COLUMNS, rows, t("assignments_title", lang), t("assignments_subtitle", lang), lang)
+    header_row = _table(ws, columns, rows, t("assignments_title", lang), t("assignments_subtitle", lang), lang)
+    first, last_row = header_row + 1, header_row + max(len(rows), 1)
+    letter = {c.key: _letter(i) for i, c in enumerate(columns, start=1)}
     names = [u.zh for u in units]
     # The drop-down lists the canonical names from the hidden sheet; a warning, not a refusal, so that
     # an alias typed by hand is still accepted (the importer resolves it).
@@ -217,9 +249,32 @@ def render_assignments_workbook(rows: list[dict[str, Any]], meta: list[tuple[str
         type="list", formula1=f"{META_SHEET}!$D$1:$D${len(names)}", allow_blank=True, showErrorMessage=True,
         errorStyle="warning", errorTitle=t("lead", lang), error=t("dv.unit", lang),
     )
-    column = _letter(next(i for i, c in enumerate(ASSIGNMENT_COLUMNS, start=1) if c.key == "lead"))
-    lead.add(f"{column}{header_row + 1}:{column}{header_row + max(len(rows), 1)}")
+    lead.add(f"{letter['lead']}{first}:{letter['lead']}{last_row}")
     ws.add_data_validation(lead)
+    node_keys = [c.key for c in columns if c.key.startswith("node")]
+    # The syntax of a node is shown as the cell's input message: the clerk sees it on selecting a cell.
+    prompt = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=t("nodes", lang), prompt=t("dv.node", lang)[:255])
+    # A task with a numeric target is judged by its figures: its node cells are locked and take nothing.
+    numeric = DataValidation(
+        type="textLength", operator="equal", formula1="0", allow_blank=True, showErrorMessage=True,
+        showInputMessage=True, errorTitle=t("nodes", lang), error=t("dv.no_nodes", lang)[:255],
+        promptTitle=t("nodes", lang), prompt=t("dv.no_nodes", lang)[:255],
+    )
+    locked, plain = Protection(locked=True), PatternFill(fill_type=None)
+    for offset, row in enumerate(rows):
+        span = f"{letter[node_keys[0]]}{first + offset}:{letter[node_keys[-1]]}{first + offset}"
+        if row["numeric"]:
+            numeric.add(span)
+            for key in node_keys:
+                cell = ws[f"{letter[key]}{first + offset}"]
+                cell.protection, cell.fill = locked, plain
+        else:
+            prompt.add(span)
+    for key in node_keys:
+        ws.column_dimensions[letter[key]].width = 26
+    for validation in (prompt, numeric):
+        if validation.sqref:
+            ws.add_data_validation(validation)
     _instructions(wb, lang, t("instructions.assignments", lang))
     _meta(wb, meta, names)
     return _save(wb)
@@ -260,6 +315,7 @@ def _table(ws: Any, columns: Sequence[Column], rows: list[dict[str, Any]], title
     ws.cell(2, 1).font = Font(italic=True, color="555555")
     header_row = TITLE_ROWS + 1
     bold, grey, yellow = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL), PatternFill("solid", fgColor=FILL_FILL)
+    locked = PatternFill("solid", fgColor=LOCKED_FILL)
     widths = []
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(header_row, index)
@@ -281,7 +337,9 @@ def _table(ws: Any, columns: Sequence[Column], rows: list[dict[str, Any]], title
             elif value not in (None, ""):
                 _text(cell, value, lang)
                 widths[index - 1] = min(max(widths[index - 1], words.display_width(str(value)) + 2), 50)
-            if column.fill:
+            if not column.fill:
+                cell.fill = locked
+            else:
                 cell.protection = unlocked
                 cell.fill = yellow
                 if column.key == "date":
