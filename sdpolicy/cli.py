@@ -296,17 +296,10 @@ def list_tasks(
     opened = _open(catalogue, home, language)
     plan = opened.plan
     slug = find_area(plan, area).slug if area else None
-    tasks = plan.tasks_in(slug) if slug else plan.tasks
+    from sdpolicy.views import list_view
 
-    def compute() -> dict[str, Any]:
-        # Imported only when the view is not in the cache: a run on unchanged files never needs them.
-        from sdpolicy.progress import plan_progress
-        from sdpolicy.views import list_view
-
-        return list_view(plan, plan_progress(plan, opened.records, day, tasks), day)
-
-    view = opened.memo("list", compute, day, slug)
-    rows = view["tasks"]
+    rows = [r for r in opened.task_rows(day) if slug in (None, r["area"])]
+    view = list_view(plan, rows, day)
     if light:
         rows = [r for r in rows if r["light"] == light.lower()]
     from sdpolicy.commands.units import list_rows, render_unit_list
@@ -375,27 +368,18 @@ def status(
     if by == "unit":
         from sdpolicy.commands.units import render_unit_status, unit_status
 
-        def rows() -> dict[str, Any]:
-            from sdpolicy.progress import plan_progress
-            from sdpolicy.views import list_view
-
-            return list_view(plan, plan_progress(plan, opened.records, day), day)
-
-        task_rows = [r for r in opened.memo("list", rows, day, None)["tasks"] if chosen is None or r["area"] == chosen.slug]
+        task_rows = [r for r in opened.task_rows(day) if chosen is None or r["area"] == chosen.slug]
         emit(unit_status(plan, task_rows, opened.records, home, day), as_json, language, render_unit_status)
         return
 
     def compute() -> dict[str, Any]:
-        from sdpolicy.progress import area_summary, plan_progress
+        from sdpolicy.progress import area_summary
         from sdpolicy.views import status_view
 
-        if chosen is None:
-            # The lights alone make the summary, and they follow a mark without reading every record.
-            return status_view(plan, area_summary(plan, opened.task_lights(day)), [], day, None)
-        progress = plan_progress(plan, opened.records, day)
-        summary = area_summary(plan, progress)
-        shown = [p for p in progress if p.task.area == chosen.slug]
-        return status_view(plan, summary, shown, day, chosen)
+        # The lights make the summary and the rows the area's table: both follow a mark or an import
+        # from the lines appended, without reading every record.
+        shown = [r for r in opened.task_rows(day) if r["area"] == chosen.slug] if chosen else []
+        return status_view(plan, area_summary(plan, opened.task_lights(day)), shown, day, chosen)
 
     emit(opened.memo("status", compute, day, chosen.slug if chosen else None), as_json, language, render_status)
 
@@ -529,14 +513,10 @@ def compare(
     opened = _open(catalogue, home, language)
     chosen = find_area(opened.plan, area).slug if area else None
 
-    def compute() -> dict[str, Any]:
-        from sdpolicy.progress import compare_baselines
-        from sdpolicy.views import compare_view
+    from sdpolicy.views import compare_view
 
-        comparisons = [c for c in compare_baselines(opened.plan, opened.records, day) if chosen in (None, c.indicator.area)]
-        return compare_view(opened.plan, comparisons, day)
-
-    emit(opened.memo("compare", compute, day, chosen), as_json, language, render_compare)
+    rows = [r for r in opened.indicator_rows(day) if chosen in (None, r["area"])]
+    emit(compare_view(rows, day), as_json, language, render_compare)
 
 
 @command(

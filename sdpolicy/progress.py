@@ -510,6 +510,25 @@ def _newest_first(record: Record) -> tuple[date, datetime, int]:
     return record.date, _utc(record.recorded_at), record.line
 
 
+def touched(plan: Plan, appended: Sequence[Record], as_of: date) -> dict[str, dict[str, list[Record]]]:
+    """The records of `appended` dated by as_of, by kind and item of each history they join: their
+    own item's and, for a figure, that of the item it shares its figure with (see shared_figures)."""
+    partners = shared_figures(plan)
+    news: dict[str, dict[str, list[Record]]] = {"task": defaultdict(list), "indicator": defaultdict(list)}
+    for record in dated_by(appended, as_of):
+        news[record.kind][record.item].append(record)
+        partner = partners.get((record.kind, record.item)) if record.value is not None else None
+        if partner is not None:
+            news[partner[0]][partner[1]].append(record)
+    return news
+
+
+def with_partners(plan: Plan, kind: str, items: Iterable[str]) -> set[str]:
+    """`items` of `kind` and the items they share their figures with: all whose records their histories hold."""
+    partners = shared_figures(plan)
+    return {name for item in items for name in (item, partners.get((kind, item), (None, item))[1])}
+
+
 def advance_lights(plan: Plan, lights: Sequence[TaskLight], appended: Sequence[Record], as_of: date) -> list[TaskLight]:
     """`lights` (every task's, in catalogue order) brought up to date with `appended`.
 
@@ -517,18 +536,7 @@ def advance_lights(plan: Plan, lights: Sequence[TaskLight], appended: Sequence[R
     none is a retraction (a retraction can change any earlier record: then judge from the whole log).
     A record judged before may be among them again; it changes nothing.
     """
-    # A task's history also holds the figures of the indicator it shares its figure with.
-    partners: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for (kind, item), other in shared_figures(plan).items():
-        if kind == "task":
-            partners[other].append(item)
-    news: dict[str, list[Record]] = defaultdict(list)
-    for record in dated_by(appended, as_of):
-        if record.kind == "task":
-            news[record.item].append(record)
-        if record.value is not None:
-            for task_id in partners.get((record.kind, record.item), ()):
-                news[task_id].append(record)
+    news = touched(plan, appended, as_of)["task"]
     if not news:
         return list(lights)
     result = list(lights)
@@ -572,11 +580,16 @@ class Comparison:
     history: tuple[Record, ...]  # effective indicator records up to the comparison date, newest first
 
 
-def compare_baselines(plan: Plan, records: Sequence[Record], as_of: date) -> list[Comparison]:
-    """Every indicator beside its latest recorded figure at as_of, in catalogue order."""
+def compare_baselines(
+    plan: Plan, records: Sequence[Record], as_of: date, only: set[str] | None = None
+) -> list[Comparison]:
+    """Every indicator (or those whose ids are in `only`) beside its latest recorded figure at as_of,
+    in catalogue order."""
     histories = _histories(records, as_of, plan)
     result = []
     for indicator in plan.indicators:
+        if only is not None and indicator.id not in only:
+            continue
         found = histories.get(("indicator", indicator.id), ())
         figure = next((r for r in found if r.value is not None), None)
         stated = next((r for r in found if r.state is not None), None)

@@ -77,7 +77,7 @@ def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 text of a file, or a DataError naming the first bad byte's line and column."""
     if data.startswith(UTF8_BOM):
         raise DataError(f"{path}:1:1: the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+    if looks_utf16(data):
         # ASCII in UTF-16 is valid UTF-8 with a NUL after (or before) every letter: without this
         # check it would be refused as a TOML syntax error about a NUL character.
         raise DataError(f"{path}:1:1: the file is not UTF-8 text: it looks like UTF-16 (as some Windows editors "
@@ -92,8 +92,11 @@ def decode(data: bytes, path: Path | str) -> str:
         ) from None
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """Whether NUL bytes stand at every other place of the file's start, as in UTF-16 text."""
+def looks_utf16(data: bytes) -> bool:
+    """Whether the file starts with a UTF-16 byte-order mark, or NUL bytes stand at every other place
+    of its start, as in UTF-16 text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
     head = data[:512]
     return len(head) >= 4 and head.count(0) * 3 >= len(head) and (
         head[1::2].count(0) * 4 >= len(head) or head[0::2].count(0) * 4 >= len(head)

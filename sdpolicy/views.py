@@ -178,13 +178,9 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (half_up(v) if isinstance(v, float) else v) for k, v in data.items()}
 
 
-def list_view(plan: Plan, progress: Sequence[TaskProgress], as_of: date) -> dict[str, Any]:
-    return {
-        "format": JSON_FORMAT,
-        "as_of": as_of.isoformat(),
-        "plan": plan_json(plan),
-        "tasks": [task_row(plan, p) for p in progress],
-    }
+def list_view(plan: Plan, rows: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
+    """What `list --json` prints: the plan and the rows of task_row."""
+    return {"format": JSON_FORMAT, "as_of": as_of.isoformat(), "plan": plan_json(plan), "tasks": rows}
 
 
 def indicator_json(indicator: Indicator) -> dict[str, Any]:
@@ -298,7 +294,7 @@ def summary_json(summary: AreaSummary) -> dict[str, Any]:
 
 
 def status_view(
-    plan: Plan, summary: Summary, progress: Sequence[TaskProgress], as_of: date, area: Area | None
+    plan: Plan, summary: Summary, rows: list[dict[str, Any]], as_of: date, area: Area | None
 ) -> dict[str, Any]:
     view: dict[str, Any] = {
         "format": JSON_FORMAT,
@@ -309,7 +305,7 @@ def status_view(
         "total": summary_json(summary.total),
     }
     if area is not None:
-        view["tasks"] = [task_row(plan, p) for p in progress]
+        view["tasks"] = rows
     return view
 
 
@@ -330,12 +326,9 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
     }
 
 
-def compare_view(plan: Plan, comparisons: Sequence[Comparison], as_of: date) -> dict[str, Any]:
-    return {
-        "format": JSON_FORMAT,
-        "as_of": as_of.isoformat(),
-        "indicators": [comparison_json(c) for c in comparisons],
-    }
+def compare_view(rows: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
+    """What `compare --json` prints: the rows of comparison_json."""
+    return {"format": JSON_FORMAT, "as_of": as_of.isoformat(), "indicators": rows}
 
 
 def report_view(

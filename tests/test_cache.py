@@ -565,3 +565,31 @@ def test_a_duplicate_of_a_canonical_line_is_worded_as_before(monkeypatch):
     found = outcome(lambda: parse_records(text, "p"))
     assert found == outcome(lambda: parse_without_fast_path(text, monkeypatch))
     assert "appears twice, identical on line 2" in found[1]
+
+
+# Lines a store may hold: canonical records, records only tomllib reads, comments, blank lines,
+# CR line ends, Chinese, a schema line; and damage: a duplicate id, a table header.
+_STORE_LINES = st.lists(st.sampled_from([
+    "schema = 1",
+    record_line(Record("r-aaaaaaaaa1", "task", "IND-01", date(2006, 3, 1), datetime(2026, 1, 1, tzinfo=timezone.utc), value=5)),
+    record_line(Record("r-aaaaaaaaa2", "task", "IND-05", date(2006, 3, 1), datetime(2026, 1, 1, tzinfo=timezone.utc), state="blocked", note="资金未到位")),
+    'r-aaaaaaaaa3 = { task = "IND-01", value = 1_000, date = 2006-04-01, recorded_at = 2026-01-01T00:00:00Z }',
+    "# 说明",
+    "",
+    "[table]",
+    'r-aaaaaaaaa4 = { task = "IND-01", va',
+]), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=_STORE_LINES, crlf=st.booleans(), final=st.booleans())
+def test_a_store_read_line_by_line_from_its_bytes_reads_as_its_decoded_text_does(lines, crlf, final):
+    # The reader decodes a large store a line at a time (store._Lines) rather than keeping a decoded
+    # copy; whatever the lines, it must find the same records, torn tail and problems, in the same words.
+    text = ("\r\n" if crlf else "\n").join(lines) + ("\n" if final and lines else "")
+    def outcome(source):
+        try:
+            return store._parse(source, "progress.toml")
+        except DataError as exc:
+            return exc.problems
+    assert outcome(store._Lines(text.encode("utf-8"))) == outcome(text)

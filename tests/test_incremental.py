@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from sdpolicy import progress, store
+from sdpolicy import progress, store, views
 from sdpolicy.catalogue import load_catalogue, shipped_catalogue
 from sdpolicy.cli import app
 from sdpolicy.store import Record, append_record, new_record_id
@@ -49,6 +49,19 @@ def looked(home: Path, catalogue: Path | None = None) -> list[progress.TaskLight
     return open_workspace(catalogue, home).task_lights(AS_OF)
 
 
+def full_rows(home: Path) -> tuple[list[dict], list[dict]]:
+    """The rows of list --json and compare --json made from every record, with nothing kept."""
+    opened = open_workspace(None, home)
+    tasks = [views.task_row(opened.plan, p) for p in progress.plan_progress(opened.plan, opened.records, AS_OF)]
+    indicators = [views.comparison_json(c) for c in progress.compare_baselines(opened.plan, opened.records, AS_OF)]
+    return tasks, indicators
+
+
+def looked_rows(home: Path) -> tuple[list[dict], list[dict]]:
+    opened = open_workspace(None, home)
+    return opened.task_rows(AS_OF), opened.indicator_rows(AS_OF)
+
+
 def mark(home: Path, task: str, *, value=None, state=None, day=date(2006, 5, 1), at=INSTANTS[0], kind="task") -> Record:
     record = Record(new_record_id(), kind, task, day, at, value=value, state=state)
     return append_record(home, record)
@@ -62,9 +75,10 @@ class Counter:
         self.judged: list[str] = []
         real_full, real_judge = progress.plan_progress, progress._judge
 
-        def full(*args, **kwargs):
-            self.full += 1
-            return real_full(*args, **kwargs)
+        def full(plan, records, as_of, tasks=None):
+            # A judgement of a few tasks from their own records is not a full one.
+            self.full += tasks is None
+            return real_full(plan, records, as_of, tasks)
 
         def judge(plan, task, found, as_of):
             self.judged.append(task.id)
@@ -127,6 +141,8 @@ def test_lights_kept_and_brought_up_to_date_equal_lights_judged_from_everything(
                         path.write_text("\n".join(lines), encoding="utf-8")
                 assert looked(home) == full_lights(home)
                 assert looked(home) == full_lights(home)  # and once more, from what the first look kept
+                assert looked_rows(home) == full_rows(home)
+                assert looked_rows(home) == full_rows(home)
         finally:
             if saved is None:
                 del os.environ["SDPOLICY_CACHE"]
@@ -159,6 +175,20 @@ def test_a_figure_of_a_shared_indicator_judges_its_task_again(sdpolicy_home, cou
     assert counter.judged == [SHARED_TASK] and counter.full == 0
     assert lights == full_lights(sdpolicy_home)
     assert next(l for l in lights if l.task.id == SHARED_TASK).figure.value == 90
+
+
+def test_after_a_mark_the_rows_of_list_and_compare_are_made_again_only_for_its_item(sdpolicy_home, counter):
+    mark(sdpolicy_home, SHARED_TASK, value=10)
+    looked_rows(sdpolicy_home)
+    counter.reset()
+    counter.arm()
+    # A figure for the indicator: its comparison row and the row of the task sharing it change.
+    mark(sdpolicy_home, SHARED_INDICATOR, value=90, day=date(2006, 6, 1), kind="indicator")
+    tasks, indicators = looked_rows(sdpolicy_home)
+    assert counter.judged == [SHARED_TASK] and counter.full == 0
+    assert (tasks, indicators) == full_rows(sdpolicy_home)
+    assert next(r for r in tasks if r["id"] == SHARED_TASK)["actual"] == 90
+    assert next(r for r in indicators if r["id"] == SHARED_INDICATOR)["actual"] == 90
 
 
 def test_nothing_appended_judges_nothing(sdpolicy_home, counter):
@@ -228,9 +258,10 @@ def test_status_after_a_mark_says_what_a_status_from_nothing_says(sdpolicy_home,
 # -- one item's records without the whole log (what mark's slip warnings read)
 
 
-def test_the_records_naming_an_item_are_those_a_whole_read_finds(sdpolicy_home):
+def test_the_records_naming_an_item_are_its_own_and_the_retractions_bearing_on_them(sdpolicy_home, tmp_path, monkeypatch):
     # An id that holds another as its start, notes that mention ids and the word 'retracts', a
-    # retraction naming another item than its target, CRLF line ends and a torn last line.
+    # retraction naming another item than its target, a retraction of a retraction, CRLF line ends
+    # and a torn last line.
     lines = [
         Record("r-aaaaaaaaa1", "task", "IND-01", date(2006, 3, 1), INSTANTS[0], value=1),
         Record("r-aaaaaaaaa2", "task", "IND-01-X", date(2006, 3, 1), INSTANTS[0], value=2, note="not IND-01 itself"),
@@ -238,19 +269,48 @@ def test_the_records_naming_an_item_are_those_a_whole_read_finds(sdpolicy_home):
         Record("r-aaaaaaaaa4", "task", "IND-06", date(2006, 3, 2), INSTANTS[0], retracts="r-aaaaaaaaa1"),
         Record("r-aaaaaaaaa5", "indicator", "internet-users", date(2006, 3, 1), INSTANTS[0], value=5),
         Record("r-aaaaaaaaa6", "task", "IND-01", date(2006, 4, 1), INSTANTS[1], state="blocked"),
+        Record("r-aaaaaaaaa7", "task", "IND-01-X", date(2006, 4, 2), INSTANTS[1], retracts="r-aaaaaaaaa2"),
+        Record("r-aaaaaaaaa8", "task", "IND-05", date(2006, 4, 3), INSTANTS[1], retracts="r-aaaaaaaaa4"),
     ]
     path = store.progress_path(sdpolicy_home)
     sdpolicy_home.mkdir(parents=True)
     body = "".join(store.record_line(r) + "\r\n" for r in lines)
     path.write_bytes((store.HEADER.replace("\n", "\r\n") + "schema = 1\r\n" + body + 'r-torn = { task = "IND-01", va').encode())
-    whole = store.read_snapshot(sdpolicy_home).records()
-    for items in ({"IND-01"}, {"IND-06", "internet-users"}, {"nothing"}):
-        part = store.read_snapshot(sdpolicy_home).records_naming(items)
-        # By hand: IND-01 is r-1 and r-6 (r-2's item is IND-01-X); the retraction r-4 always comes along.
-        assert part == tuple(r for r in whole if r.item in items or r.retracts is not None)
-        assert [r.line for r in part] == [r.line for r in whole if r.item in items or r.retracts is not None]
-    assert [r.id for r in store.read_snapshot(sdpolicy_home).records_naming({"IND-01"})] == [
-        "r-aaaaaaaaa1", "r-aaaaaaaaa4", "r-aaaaaaaaa6"]
+    # By hand, in file order:
+    # - IND-01: its r-1 and r-6 (r-2 is IND-01-X's), r-4 retracting r-1 though it names IND-06, and r-8
+    #   retracting r-4 (a redo, naming yet another task); r-7 retracts a record of IND-01-X and stays out;
+    # - IND-06 and internet-users: r-3, r-4 (named IND-06), r-5, and r-8 retracting r-4;
+    # - an id no record has: nothing.
+    expected = {
+        ("IND-01",): ["r-aaaaaaaaa1", "r-aaaaaaaaa4", "r-aaaaaaaaa6", "r-aaaaaaaaa8"],
+        ("IND-06", "internet-users"): ["r-aaaaaaaaa3", "r-aaaaaaaaa4", "r-aaaaaaaaa5", "r-aaaaaaaaa8"],
+        ("nothing",): [],
+    }
+    whole = {r.id: r for r in store.read_snapshot(sdpolicy_home).records()}
+    for items, ids in expected.items():
+        # Read with no cache (the lines with the word 'retracts'), then with the prefix the first read
+        # kept (its list of retractions), then with records appended after that prefix.
+        monkeypatch.setenv("SDPOLICY_CACHE", str(tmp_path / f"cache-{items[0]}"))
+        cold = store.read_snapshot(sdpolicy_home)
+        assert cold.prefix is None
+        warm = store.read_snapshot(sdpolicy_home)
+        assert warm.prefix is not None
+        for snapshot in (cold, warm):
+            part = snapshot.records_naming(set(items))
+            assert [r.id for r in part] == ids
+            assert list(part) == [whole[i] for i in ids]  # the same records, lines included
+
+
+def test_the_records_naming_an_item_after_a_cached_prefix_include_the_appended_ones(sdpolicy_home):
+    first = mark(sdpolicy_home, "IND-01", value=1)
+    mark(sdpolicy_home, "IND-05", value=2)
+    assert store.read_snapshot(sdpolicy_home).prefix is None  # this read keeps the prefix
+    retraction = append_record(sdpolicy_home, Record(new_record_id(), "task", "IND-01", date(2006, 5, 2), INSTANTS[1], retracts=first.id))
+    later = mark(sdpolicy_home, "IND-01", value=3, day=date(2006, 5, 3))
+    snapshot = store.read_snapshot(sdpolicy_home)
+    assert snapshot.prefix is not None
+    # By hand: IND-01's first figure (in the prefix), its retraction and its later figure (both after it).
+    assert [r.id for r in snapshot.records_naming({"IND-01"})] == [first.id, retraction.id, later.id]
 
 
 def test_an_escape_that_could_spell_an_id_reads_the_whole_log(sdpolicy_home):
@@ -273,3 +333,15 @@ def test_mark_reads_only_the_lines_of_its_item(sdpolicy_home, cli, monkeypatch):
     assert result.exit_code == 0 and built == []
     # The count fell from 150: the warning still sees the earlier figure.
     assert "150" in result.stderr and result.stderr.startswith("Warning")
+
+
+def test_records_under_a_renamed_id_keep_the_rows_of_the_id_that_stands_for_it_now(sdpolicy_home):
+    # The catalogue renames IND-03 to IND-02 (the merged service systems): a record written under the
+    # old id is IND-02's, in the rows kept and brought up to date as in the rows made from everything.
+    assert PLAN.renamed.get("IND-03") == "IND-02"
+    mark(sdpolicy_home, "IND-03", state="in-progress")
+    looked_rows(sdpolicy_home)
+    mark(sdpolicy_home, "IND-03", state="done", day=date(2006, 6, 1))
+    tasks, indicators = looked_rows(sdpolicy_home)
+    assert (tasks, indicators) == full_rows(sdpolicy_home)
+    assert next(r for r in tasks if r["id"] == "IND-02")["state"] == "done"

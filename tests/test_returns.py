@@ -82,7 +82,17 @@ def test_the_zh_template_has_the_agreed_headers_protection_validation_and_metada
     assert ws["A4"].protection.locked and ws["H4"].protection.locked
     assert not ws["I4"].protection.locked and not ws["N6"].protection.locked
     rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
-    assert rules["J4:J6"].type == "list" and rules["J4:J6"].formula1 == '"未开始,进行中,已完成,受阻"'
+    # The same four states on every row, in two rules told apart by their prompt (a numeric task's
+    # State is left blank; filled by hand in LibreOffice, the state picked beside a value was caught
+    # only on import): IND-01 and EGOV-10 are numeric, ENV-05 a milestone.
+    for cells in ("J4 J5", "J6"):
+        assert rules[cells].type == "list" and rules[cells].formula1 == '"未开始,进行中,已完成,受阻"'
+        assert rules[cells].showInputMessage and rules[cells].promptTitle == "状态"
+    assert rules["J4 J5"].prompt == "本任务为量化任务：请在“本期数值”列填写，本列留空（两者同填，导入时会被拒绝）"
+    assert rules["J6"].prompt == "本任务报状态：请从下拉列表选择（未开始、进行中、已完成、受阻）"
+    # Grey where sdpolicy fills in and protects, yellow where the unit types (the instructions say so).
+    assert ws["A4"].fill.fgColor.rgb == ws["H6"].fill.fgColor.rgb == "00F2F2F2"
+    assert ws["I4"].fill.fgColor.rgb == ws["N6"].fill.fgColor.rgb == "00FFF9DB"
     assert (rules["K4:K6"].type, rules["K4:K6"].formula1, rules["K4:K6"].formula2) == ("date", "DATE(2006,6,1)", "DATE(2006,6,30)")
     assert (rules["I4"].type, rules["I4"].operator, rules["I4"].formula1) == ("decimal", "greaterThanOrEqual", "0")
     assert rules["I4"].prompt == "截至日期的累计数（家），不是本月新增数；0 或以上"

@@ -11,7 +11,7 @@ from sdpolicy.errors import UsageError
 from sdpolicy.progress import plan_progress, task_progress
 from sdpolicy.store import Record
 from sdpolicy.trajectory import forecast, group_trend, period_ends, task_trend
-from sdpolicy.views import list_view, report_view
+from sdpolicy.views import report_view, task_row
 from sdpolicy.progress import area_summary
 
 SRC = Source("plan-2006", "一", "quote")
@@ -187,4 +187,4 @@ def test_a_trend_is_the_lights_at_each_date():
     summaries = group_trend(PLAN, PLAN.tasks, records, dates)
     # MILE and SHARE have no record: grey throughout.
     assert [(s.total.green, s.total.yellow, s.total.grey) for s in summaries] == [(0, 0, 3), (1, 0, 2), (0, 1, 2)]
-    assert list_view(PLAN, trend[-1:], day(40))["tasks"][0]["light"] == "yellow"
+    assert task_row(PLAN, trend[-1])["light"] == "yellow"

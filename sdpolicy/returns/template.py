@@ -167,6 +167,9 @@ def _csv(columns: Sequence[Column], rows: list[dict[str, Any]], meta: list[tuple
 
 HEADER_FILL = "E9ECEF"
 FILL_FILL = "FFF9DB"  # the cells a unit fills in: pale yellow, as offices mark input cells
+# The pre-filled, protected cells: grey, as the instructions sheet and the README say. Opened by
+# hand in LibreOffice they had shown white, so only the header row looked grey.
+LOCKED_FILL = "F2F2F2"
 TITLE_ROWS = 2  # a title and a one-line instruction above the header row
 
 
@@ -181,11 +184,22 @@ def render_return_workbook(
     first, last_row = header_row + 1, header_row + max(len(rows), 1)
     letter = {c.key: _letter(i) for i, c in enumerate(RETURN_COLUMNS, start=1)}
 
-    states = DataValidation(
-        type="list", formula1='"' + ",".join(STATE_CHOICES[lang]) + '"', allow_blank=True,
-        showErrorMessage=True, errorTitle=t("state", lang), error=t("dv.state", lang, states="、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])),
-    )
-    states.add(f"{letter['state']}{first}:{letter['state']}{last_row}")
+    # Two drop-downs of the same four states, told apart by their prompt: a numeric task's State is
+    # left blank (the importer refuses a Value and a State together, as mark does). A list rule
+    # cannot look at the Value cell beside it, so the prompt says so where the choice is made;
+    # filled by hand in LibreOffice, a state picked beside a value was otherwise only caught on import.
+    words = "、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])
+    state_rules = {
+        numeric: DataValidation(
+            type="list", formula1='"' + ",".join(STATE_CHOICES[lang]) + '"', allow_blank=True,
+            showErrorMessage=True, errorTitle=t("state", lang), error=t("dv.state", lang, states=words),
+            showInputMessage=True, promptTitle=t("state", lang),
+            prompt=t("dv.state_numeric" if numeric else "dv.state_choose", lang, states=words),
+        )
+        for numeric in (True, False)
+    }
+    for offset, row in enumerate(rows or [{"numeric": False}]):
+        state_rules[row["numeric"]].add(f"{letter['state']}{first + offset}")
     days = DataValidation(
         type="date", operator="between", allow_blank=True, showErrorMessage=True, showInputMessage=True,
         formula1=_excel_date(period.start), formula2=_excel_date(period.end),
@@ -193,7 +207,7 @@ def render_return_workbook(
         promptTitle=t("date", lang), prompt=t("dv.date", lang, first=period.start.isoformat(), last=period.end.isoformat()),
     )
     days.add(f"{letter['date']}{first}:{letter['date']}{last_row}")
-    validations = [states, days]
+    validations = [rule for rule in state_rules.values() if rule.sqref] + [days]
     for offset, row in enumerate(rows):
         cell = f"{letter['value']}{first + offset}"
         if row["numeric"]:
@@ -301,6 +315,7 @@ def _table(ws: Any, columns: Sequence[Column], rows: list[dict[str, Any]], title
     ws.cell(2, 1).font = Font(italic=True, color="555555")
     header_row = TITLE_ROWS + 1
     bold, grey, yellow = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL), PatternFill("solid", fgColor=FILL_FILL)
+    locked = PatternFill("solid", fgColor=LOCKED_FILL)
     widths = []
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(header_row, index)
@@ -322,7 +337,9 @@ def _table(ws: Any, columns: Sequence[Column], rows: list[dict[str, Any]], title
             elif value not in (None, ""):
                 _text(cell, value, lang)
                 widths[index - 1] = min(max(widths[index - 1], words.display_width(str(value)) + 2), 50)
-            if column.fill:
+            if not column.fill:
+                cell.fill = locked
+            else:
                 cell.protection = unlocked
                 cell.fill = yellow
                 if column.key == "date":
@@ -357,13 +374,16 @@ def _instructions(wb: Any, lang: str, text: str) -> None:
 
 
 def _meta(wb: Any, meta: list[tuple[str, str]], names: list[str]) -> None:
+    from sdpolicy.render.xlsx import stored_text
+
+    # Exact, for the importer, which reads them as Excel shows them: only `_xHHHH_` escaped.
     ws = wb.create_sheet(META_SHEET)
     for number, (key, value) in enumerate(meta, start=1):
         ws.cell(number, 1).value = key
-        ws.cell(number, 2).value = value
+        ws.cell(number, 2).value = stored_text(value)
         ws.cell(number, 2).data_type = "s"
     for number, name in enumerate(names, start=1):
-        ws.cell(number, 4).value = name
+        ws.cell(number, 4).value = stored_text(name)
         ws.cell(number, 4).data_type = "s"
     # Hidden from the sheet tabs and from Excel's Unhide dialog; the importer reads it by name.
     ws.sheet_state = "veryHidden"
