@@ -390,13 +390,16 @@ def _instructions(wb: Any, lang: str, text: str) -> None:
 
 
 def _meta(wb: Any, meta: list[tuple[str, str]], names: list[str]) -> None:
+    from sdpolicy.render.xlsx import stored_text
+
+    # Exact, for the importer, which reads them as Excel shows them: only `_xHHHH_` escaped.
     ws = wb.create_sheet(META_SHEET)
     for number, (key, value) in enumerate(meta, start=1):
         ws.cell(number, 1).value = key
-        ws.cell(number, 2).value = value
+        ws.cell(number, 2).value = stored_text(value)
         ws.cell(number, 2).data_type = "s"
     for number, name in enumerate(names, start=1):
-        ws.cell(number, 4).value = name
+        ws.cell(number, 4).value = stored_text(name)
         ws.cell(number, 4).data_type = "s"
     # Hidden from the sheet tabs and from Excel's Unhide dialog; the importer reads it by name.
     ws.sheet_state = "veryHidden"
