@@ -518,10 +518,17 @@ class TaskLight(NamedTuple):
 
 def task_light(progress: TaskProgress) -> TaskLight:
     found = progress.history
-    return TaskLight(
-        progress.task, progress.light, progress.completion, found[0] if found else None,
-        next((r for r in found if r.value is not None), None), next((r for r in found if r.state is not None), None),
-    )
+    # The latest record with a figure and the latest with a state, in one pass that stops once both
+    # are found: a cold status makes 100,000 of these at province scale.
+    figure = stated = None
+    for record in found:
+        if figure is None and record.value is not None:
+            figure = record
+        if stated is None and record.state is not None:
+            stated = record
+        if figure is not None and stated is not None:
+            break
+    return TaskLight(progress.task, progress.light, progress.completion, found[0] if found else None, figure, stated)
 
 
 def _newest_first(record: Record) -> tuple[date, datetime, int]:
