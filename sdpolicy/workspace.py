@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar
 
 from sdpolicy import cache, store
-from sdpolicy.catalogue import Plan, load_catalogue_keyed
+from sdpolicy.catalogue import CatalogueFiles, Plan, plan_of, read_catalogue
 from sdpolicy.errors import DataError
 from sdpolicy.store import Record
 
@@ -17,27 +17,76 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _with_office_nodes(plan: Plan, plan_key: bytes, home: Path) -> tuple[Plan, bytes]:
-    """The plan with the time nodes the office set (`assign --node`), keyed by the log's bytes too, so
-    that a cached view is never one from before the nodes changed."""
+class Sources(NamedTuple):
+    """The files a workspace is made from, read and keyed, nothing built from them yet: enough to
+    find a view computed before from the same bytes without loading the plan or reading a record."""
+
+    catalogue: CatalogueFiles
+    home: Path
+    office: bytes | None  # the assignments log, whose time nodes change lights; None when there is none
+    snapshot: store.Snapshot  # not yet examined
+
+    @property
+    def plan_key(self) -> bytes:
+        """The catalogue's key, and the assignments log's bytes when there is one, so that a cached
+        view is never one from before the office's time nodes changed."""
+        return self.catalogue.key if self.office is None else cache.hasher(self.catalogue.key + self.office).digest()
+
+    def view_entry(self, name: str, *args: Any) -> tuple[str, bytes]:
+        """Where a view computed from these files is cached, and the key it is kept under."""
+        entry = cache.name(f"view-{name}", str(self.catalogue.path), str(self.home.absolute()), *args)
+        return entry, cache.key(name, self.plan_key, self.snapshot.digest, *args)
+
+    def cached_view(self, name: str, *args: Any) -> Any:
+        """The view `name` computed before from these very bytes, or None. None too when the store
+        ends in an unfinished line: the command then opens the workspace, which warns of it."""
+        data = self.snapshot._data
+        if data and not data.endswith(b"\n"):
+            return None
+        return cache.read(*self.view_entry(name, *args))
+
+    def open(self) -> Workspace:
+        """The workspace: the plan built (or taken from the cache), the store checked, and every item
+        it names found in the plan (DataError with the findings of `sdpolicy check` otherwise)."""
+        plan = plan_of(self.catalogue)
+        if self.office is not None and b"nodes" in self.office:
+            from sdpolicy.trajectory import nodes_in_effect, with_nodes
+            from sdpolicy.units import assignments_path, parse_assignments
+
+            plan = with_nodes(plan, nodes_in_effect(parse_assignments(self.office, assignments_path(self.home))))
+        snapshot = store.examined(self.snapshot)
+        known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
+        # The distinct items named are few beside the records; only when one is unknown are the records
+        # needed, to name each record that names it. A set difference sifts 10,000 of them in a
+        # millisecond; only what it leaves (a renamed id, or an unknown one) is looked at one by one.
+        named = {kind: {item for k, item in snapshot.items if k == kind} for kind in known}
+        if any(plan.current_id(item) not in known[kind] for kind in known for item in named[kind] - known[kind].keys()):
+            # The same findings, in the same words, as `sdpolicy check` gives.
+            from sdpolicy.checking import reference_problems
+
+            problems = reference_problems(plan, snapshot.records(), store.progress_path(self.home))
+            more = f" (and {len(problems) - 1} more; run sdpolicy check)" if len(problems) > 1 else ""
+            raise DataError(f"{problems[0]}{more}", problems=problems)
+        return Workspace(plan=plan, home=self.home, snapshot=snapshot, plan_key=self.plan_key, sources=self)
+
+
+def read_sources(catalogue: Path | None, home: Path) -> Sources:
     from sdpolicy.units import assignments_path
 
     try:
-        data = assignments_path(home).read_bytes()
+        office: bytes | None = assignments_path(home).read_bytes()
     except FileNotFoundError:
-        return plan, plan_key
+        office = None
     except OSError as exc:
         # The lights of tasks with nodes depend on it: judging them without it would mislead.
         from sdpolicy.errors import MissingInputError
 
         raise MissingInputError(f"assignments log {assignments_path(home)} cannot be read: {exc.strerror or exc}") from None
-    key = cache.hasher(plan_key + data).digest()
-    if b"nodes" not in data:
-        return plan, key
-    from sdpolicy.trajectory import nodes_in_effect, with_nodes
-    from sdpolicy.units import parse_assignments
+    return Sources(read_catalogue(catalogue), home, office, store.unexamined_snapshot(home))
 
-    return with_nodes(plan, nodes_in_effect(parse_assignments(data, assignments_path(home)))), key
+
+def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
+    return read_sources(catalogue, home).open()
 
 
 class Workspace(NamedTuple):
@@ -45,6 +94,7 @@ class Workspace(NamedTuple):
     home: Path
     snapshot: store.Snapshot
     plan_key: bytes  # a digest of the catalogue's files and the code that read them
+    sources: Sources
 
     @property
     def records(self) -> tuple[Record, ...]:
@@ -74,15 +124,13 @@ class Workspace(NamedTuple):
         must pickle. On a large store this turns a command run again on unchanged files from a parse
         and a pass over every record into reading one small file.
         """
-        entry = cache.name(f"view-{name}", self.plan.path, str(self.home.absolute()), *args)
-        key = cache.key(name, self.plan_key, self.snapshot.digest, *args)
+        entry, key = self.sources.view_entry(name, *args)
         found = cache.read(entry, key)
         if found is not None:
             return found
         value = compute()
         cache.write(entry, key, value)
         return value
-
 
     def records_about(self, kind: str, item: str) -> tuple[Record, ...]:
         """The records of one item and of the item it shares its figure with, and every retraction,
@@ -199,22 +247,3 @@ def _make_rows(plan: Plan, kind: str, records: tuple[Record, ...], day: date, on
 
 # Appended records judged again by every run before the kept lights are brought up to date on disk.
 _RELIGHT = 200
-
-
-def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
-    plan, plan_key = load_catalogue_keyed(catalogue)
-    plan, plan_key = _with_office_nodes(plan, plan_key, home)
-    snapshot = store.read_snapshot(home)
-    known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
-    # The distinct items named are few beside the records; only when one is unknown are the records
-    # needed, to name each record that names it. A set difference sifts 10,000 of them in a
-    # millisecond; only what it leaves (a renamed id, or an unknown one) is looked at one by one.
-    named = {kind: {item for k, item in snapshot.items if k == kind} for kind in known}
-    if any(plan.current_id(item) not in known[kind] for kind in known for item in named[kind] - known[kind].keys()):
-        # The same findings, in the same words, as `sdpolicy check` gives.
-        from sdpolicy.checking import reference_problems
-
-        problems = reference_problems(plan, snapshot.records(), store.progress_path(home))
-        more = f" (and {len(problems) - 1} more; run sdpolicy check)" if len(problems) > 1 else ""
-        raise DataError(f"{problems[0]}{more}", problems=problems)
-    return Workspace(plan=plan, home=home, snapshot=snapshot, plan_key=plan_key)

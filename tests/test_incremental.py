@@ -345,3 +345,37 @@ def test_records_under_a_renamed_id_keep_the_rows_of_the_id_that_stands_for_it_n
     tasks, indicators = looked_rows(sdpolicy_home)
     assert (tasks, indicators) == full_rows(sdpolicy_home)
     assert next(r for r in tasks if r["id"] == "IND-02")["state"] == "done"
+
+
+def test_a_status_on_unchanged_files_is_shown_without_building_the_plan_or_checking_the_store(sdpolicy_home, monkeypatch):
+    runner = CliRunner()
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    first = runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()])
+    assert first.exit_code == 0, first.stderr
+    # Were the plan built or the store examined, these would fail the command.
+    import sdpolicy.workspace
+
+    monkeypatch.setattr(sdpolicy.workspace, "plan_of", _boom)
+    monkeypatch.setattr(store, "examined", _boom)
+    again = runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()])
+    assert again.exit_code == 0 and again.stdout == first.stdout
+    # A change to the store's bytes needs them both again.
+    mark(sdpolicy_home, NUMERIC[1], value=10)
+    assert runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()]).exit_code == 70
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("not to be called")
+
+
+def test_a_status_shown_again_still_warns_of_an_unfinished_last_line(sdpolicy_home):
+    runner = CliRunner()
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    with store.progress_path(sdpolicy_home).open("a", encoding="utf-8") as file:
+        file.write('r-cut = { task = "IND-01", val')  # a write cut short
+    outputs = [runner.invoke(app, ["status", "--as-of", AS_OF.isoformat()]) for _ in range(2)]
+    # Three comment lines of the header, the schema on line 4, the record on 5, the cut line on 6.
+    assert store.HEADER.count("\n") == 3
+    for result in outputs:
+        assert result.exit_code == 0 and result.stderr.startswith("Warning:") and "progress.toml:6:" in result.stderr
+    assert outputs[0].stdout == outputs[1].stdout
