@@ -379,7 +379,7 @@ def status(
         from sdpolicy.commands.units import render_unit_status, unit_status
 
         task_rows = [r for r in opened.task_rows(day) if chosen is None or r["area"] == chosen.slug]
-        emit(unit_status(plan, task_rows, opened.records, home, day), as_json, language, render_unit_status)
+        emit(unit_status(plan, task_rows, opened.last_reports(day), home, day), as_json, language, render_unit_status)
         return
 
     def compute() -> dict[str, Any]:
@@ -574,17 +574,21 @@ def report(
     opened = _open(catalogue, home, language)
     plan = opened.plan
 
-    def compute() -> dict[str, Any]:
-        from sdpolicy.progress import area_summary, compare_baselines, plan_progress
-        from sdpolicy.views import report_view
+    # Only a workbook's Log sheet and JSON show the log, the one part that needs every record.
+    with_log = xlsx or as_json
 
-        progress = plan_progress(plan, opened.records, day)
-        comparisons = compare_baselines(plan, opened.records, day)
-        return report_view(plan, area_summary(plan, progress), progress, comparisons, opened.records, day)
+    def compute() -> dict[str, Any]:
+        from sdpolicy.progress import area_summary
+        from sdpolicy.views import log_rows, report_view
+
+        # Each part follows a mark or an import from the lines appended, as list and status do.
+        log = log_rows(opened.records, as_of=day, plan=plan) if with_log else None
+        summary = area_summary(plan, opened.task_lights(day))
+        return report_view(plan, summary, opened.task_rows(day), opened.indicator_rows(day), opened.report_parts(day), log, day)
 
     from sdpolicy.commands.units import report_units
 
-    view = report_units(opened.memo("report", compute, day), opened, home, day)
+    view = report_units(opened.memo("report", compute, day, with_log), opened, home, day)
     if since is not None:
         from sdpolicy.commands.bulletin import bulletin_sections
 
