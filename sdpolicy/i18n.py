@@ -98,6 +98,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "One lead unit per task; several cooperating units separated by commas; one time node per cell, such as 2006-06-30:送审稿/draft:40 (blank: no change)",
     ),
     "dv.state": ("请从下拉列表选择：{states}", "Choose from the list: {states}"),
+    "dv.state_choose": ("本任务报状态：请从下拉列表选择（{states}）", "This task reports a State: choose one from the list ({states})"),
+    "dv.state_numeric": (
+        "本任务为量化任务：请在“本期数值”列填写，本列留空（两者同填，导入时会被拒绝）",
+        "A numeric task: give its Value and leave State blank (a Value and a State together are refused on import)",
+    ),
     "dv.date": ("日期须在 {first} 至 {last} 之间", "The date must fall between {first} and {last}"),
     "dv.value": ("请填写 0 或以上的数字，不带单位", "Type a number of 0 or more, without units"),
     "dv.node": (

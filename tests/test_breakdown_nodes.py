@@ -119,17 +119,26 @@ def test_the_breakdown_sheet_is_prefilled_with_the_nodes_in_effect(cli, tmp_path
 def test_a_task_with_more_nodes_than_five_widens_the_sheet(cli, tmp_path):
     nodes = [f"2006-0{m}-15:第{m}步" for m in range(3, 9)]  # six nodes, March to August
     assert cli("assign", "IND-02", "--lead", "济南", *[a for n in nodes for a in ("--node", n)]).exit_code == 0
-    ws = openpyxl.load_workbook(template(cli, tmp_path, "--lang", "zh"))["分工"]
+    wb = openpyxl.load_workbook(template(cli, tmp_path, "--lang", "zh"))
+    ws = wb["分工"]
     assert [c.value for c in ws[3]][5:] == [f"时间节点{n}" for n in range(1, 7)] + ["备注"]
     assert [ws.cell(5, c).value for c in range(6, 12)] == nodes
+    # The instructions say, in the sheet's language, that blank keeps the nodes and 无 clears them.
+    assert wb["填报说明"]["A6"].value.startswith("5. 时间节点1、时间节点2……：")
+    assert "一行的节点格全部留空也表示不变；要取消全部节点，在时间节点1填“无”" in wb["填报说明"]["A6"].value
+    english = openpyxl.load_workbook(template(cli, tmp_path, name="en.xlsx"))["Instructions"]["A6"].value
+    assert english.startswith("5. Node 1, Node 2, ...:") and "a row whose node cells are all blank keeps its nodes too" in english
 
 
-def test_the_csv_breakdown_sheet_carries_the_nodes(cli, tmp_path, env05):
-    text = template(cli, tmp_path, "--csv", name="a.csv").read_bytes().decode("utf-8-sig")
-    lines = text.split("\r\n")
+def test_the_csv_breakdown_sheet_carries_the_nodes_and_reads_back_unchanged(cli, tmp_path, env05):
+    path = template(cli, tmp_path, "--csv", name="a.csv")
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
     assert lines[1] == "ID,Area,Task,Lead unit,Cooperating units,Node 1,Node 2,Node 3,Node 4,Node 5,Note"
     (line,) = [x for x in lines if x.startswith("ENV-05,")]
     assert line.endswith(f",山东省信息产业厅,,{DRAFT},{ISSUED},,,,")
+    # Sent back as written: ENV-05's lead and nodes are those in effect; every other row is blank.
+    blank = len(load_catalogue().tasks) - 1
+    assert cli("import", str(path)).stdout == f"0 recorded, 1 unchanged, {blank} left blank, 0 problems\n"
 
 
 # -- import: the good path
@@ -302,3 +311,36 @@ def test_the_installed_program_imports_nodes_from_a_csv(run, tmp_path, sdpolicy_
     assert again.stdout == "0 recorded, 1 unchanged, 0 left blank, 0 problems\n"
     (line,) = entries(sdpolicy_home)
     assert '{ date = 2006-10-31, zh = "印发", share = 100 }' in line
+
+
+def test_a_breakdown_sheet_saved_again_by_libreoffice_keeps_its_nodes(run, tmp_path, sdpolicy_home):
+    """Compatibility: LibreOffice (headless, as an office suite would) opens the sheet a clerk filled in
+    and saves it back; the node cells stay text, the cell's input message stays, and the import reads
+    the nodes as typed."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    assert run("assign", "ENV-05", "--lead", "省信息产业厅", "--date", "2006-03-01", "--node", DRAFT, "--node", ISSUED).returncode == 0
+    book = tmp_path / "分工.xlsx"
+    assert run("template", "--assignments", "--lang", "zh", "-o", str(book)).returncode == 0
+    row = 3 + [t.id for t in load_catalogue().tasks].index("ENV-05") + 1
+    fill(book, {f"H{row}": "2006-12-20：实施：100", f"G{row}": "2006-10-31:印发/issued:90"})
+    out = tmp_path / "saved"
+    converted = subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+         "--convert-to", "xlsx", "--outdir", str(out), str(book)],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert converted.returncode == 0, converted.stderr
+    saved = openpyxl.load_workbook(out / "分工.xlsx")["分工"]
+    assert [saved.cell(row, c).value for c in (6, 7, 8)] == [DRAFT, "2006-10-31:印发/issued:90", "2006-12-20：实施：100"]
+    assert any((dv.prompt or "").startswith("一格一个节点") for dv in saved.data_validations.dataValidation)
+    result = run("import", str(out / "分工.xlsx"), "--lang", "en")
+    assert result.stdout.startswith("1 recorded, 0 unchanged, "), result.stderr
+    shown = json.loads(run("show", "ENV-05", "--json").stdout)["task"]["nodes"]
+    # The three nodes as typed, the full-width colons read as colons.
+    assert [(n["date"], n["zh"], n["share"]) for n in shown] == [
+        ("2006-06-30", "送审稿", 40), ("2006-10-31", "印发", 90), ("2006-12-20", "实施", 100)]

@@ -290,16 +290,43 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# ECMA-376's escape of a character in a cell's text (ST_Xstring): Excel reads `_x0041_` as "A" and
+# `_x0007_` as a BEL. openpyxl writes text as it is, so a note holding such text literally would show
+# otherwise than typed. The underscore that opens one is escaped as `_x005F_` (an underscore), as
+# Excel and LibreOffice do when they save such text: every such underscore, the one a sequence
+# shares with the next (`_x0041_x0042_`) included, since a reader decodes from the left. `_X` too,
+# as LibreOffice does: harmless where a reader takes it literally.
+_XSTRING_OPENER = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
+_XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def text_cell(text: str, lang: str) -> str:
-    """Text from data as a workbook cell shows it: control characters as \\xNN (a workbook cannot
-    hold most of them at all), and a text longer than a cell may hold cut with a visible marker."""
+    """Text from data as it is stored for a workbook cell to show it: control and invisible format
+    characters as \\xNN or \\uNNNN (a workbook cannot hold most controls at all), a text longer than
+    a cell may hold cut with a visible marker, and `_xHHHH_` escaped so that it shows as typed."""
     text = printable(text)
-    if len(text) * 2 <= MAX_CELL or _units(text) <= MAX_CELL:
-        return text
-    kept = text[: MAX_CELL - 120]
-    while _units(kept) > MAX_CELL - 120:
-        kept = kept[: -(_units(kept) - (MAX_CELL - 120))]
-    return kept + t("cell_cut", lang, count=f"{len(text) - len(kept):,}")
+    if len(text) * 2 > MAX_CELL and _units(text) > MAX_CELL:
+        kept = text[: MAX_CELL - 120]
+        while _units(kept) > MAX_CELL - 120:
+            kept = kept[: -(_units(kept) - (MAX_CELL - 120))]
+        text = kept + t("cell_cut", lang, count=f"{len(text) - len(kept):,}")
+    return stored_text(text)
+
+
+def stored_text(text: str) -> str:
+    """`text` with each `_xHHHH_` it holds escaped, so that Excel shows it as written; for text that
+    text_cell has made cell-ready, or that a program reads back (the returns' hidden metadata)."""
+    return _XSTRING_OPENER.sub("_x005F_", text) if "_" in text else text
+
+
+def shown_text(stored: str) -> str:
+    """What Excel shows for the text stored in a cell (the inverse of stored_text): each
+    `_xHHHH_`, read from the left, is the UTF-16 unit HHHH; a surrogate pair is one character, a lone
+    surrogate (no character at all) U+FFFD. openpyxl reads stored text as it is."""
+    if "_x" not in stored:
+        return stored
+    units = _XSTRING.sub(lambda found: chr(int(found.group(1), 16)), stored)
+    return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _units(text: str) -> int:

@@ -141,6 +141,7 @@ def _read_xlsx(data: bytes, label: str, layouts: dict[str, Sequence[Column]]) ->
     except Exception as exc:  # openpyxl raises many kinds on a damaged file; all mean the same here
         raise DataError(f"{label} cannot be read as an xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})") from None
     try:
+        _stored_strings(values, data)
         meta = _xlsx_meta(values)
         for name in values.sheetnames:
             if name == META_SHEET:
@@ -165,7 +166,7 @@ def _xlsx_meta(workbook: Any) -> dict[str, str]:
     meta: dict[str, str] = {}
     for row in workbook[META_SHEET].iter_rows(min_row=1, max_row=40, max_col=2, values_only=True):
         if len(row) >= 2 and isinstance(row[0], str) and row[1] is not None:
-            meta[row[0]] = str(row[1])[:200]
+            meta[_shown(row[0])] = _shown(str(row[1]))[:200]
     return meta
 
 
@@ -195,7 +196,7 @@ def _xlsx_sheet(
         if found is None:
             if number > HEADER_SEARCH:
                 return None
-            kind, found = _find_header(value_row, meta, layouts)
+            kind, found = _find_header([_shown(c.value) for c in value_row], meta, layouts)
             continue
         cells: dict[str, Cell] = {}
         for index, key in found.items():
@@ -214,6 +215,49 @@ def _xlsx_sheet(
     return Table(label, meta, kind, rows, problems, frozenset(found.values()))
 
 
+_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def _stored_strings(workbook: Any, data: bytes) -> None:
+    """Give the streaming workbook its shared strings as the file stores them. openpyxl removes every
+    'x005F_' from them (a rough undoing of Excel's escaped underscore) and decodes no other escape,
+    so a typed `_x0041_` (stored `_x005F_x0041_`) and an "A" stored as `_x0041_` would read alike;
+    read as stored, _shown decodes each as Excel shows it. Excel and LibreOffice save text as shared
+    strings; openpyxl writes inline strings, which it leaves as stored anyway."""
+    from xml.etree.ElementTree import fromstring
+
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = fromstring(archive.read("[Content_Types].xml"))
+        part = next((e.get("PartName", "") for e in types if e.get("ContentType") == _SHARED_STRINGS), None)
+        if not part:
+            return
+        with archive.open(part.lstrip("/")) as source:
+            tag = f"{{{SHEET_MAIN_NS}}}si"
+            strings = []
+            for _, node in iterparse(source):
+                if node.tag == tag:
+                    strings.append(Text.from_tree(node).content)
+                    node.clear()
+    for sheet in workbook.worksheets:
+        table = getattr(sheet, "_shared_strings", None)  # the reader's list, shared by every sheet
+        if isinstance(table, list) and len(table) == len(strings):
+            table[:] = strings
+
+
+def _shown(value: Any) -> Any:
+    """A cell's text as Excel shows it: openpyxl leaves `_x0041_` as stored, Excel shows "A", and a
+    clerk who typed `_x0041_` is stored as `_x005F_x0041_` (see sdpolicy.render.xlsx.shown_text)."""
+    if not isinstance(value, str) or "_x" not in value:
+        return value
+    from sdpolicy.render.xlsx import shown_text
+
+    return shown_text(value)
+
+
 def _row_number(row: Sequence[Any], fallback: int) -> int:
     for cell in row:
         number = getattr(cell, "row", None)
@@ -229,6 +273,7 @@ def _xlsx_cell(value: Any, formula_cell: Any, where: str) -> Cell:
             return Cell(None, where, "a formula with no saved result; type the figure itself, or open the file in "
                         "Excel, WPS or LibreOffice and save it so that the result is kept")
     if isinstance(value, str):
+        value = _shown(value)
         if len(value) > MAX_CELL:
             return Cell(None, where, f"the cell holds {len(value):,} characters, more than a cell may ({MAX_CELL:,})")
         if getattr(formula_cell, "data_type", None) == "e" or value.startswith("#") and value.endswith(("!", "?", "A")) and value in _ERRORS:

@@ -167,6 +167,9 @@ def _csv(columns: Sequence[Column], rows: list[dict[str, Any]], meta: list[tuple
 
 HEADER_FILL = "E9ECEF"
 FILL_FILL = "FFF9DB"  # the cells a unit fills in: pale yellow, as offices mark input cells
+# The pre-filled, protected cells: grey, as the instructions sheet and the README say. Opened by
+# hand in LibreOffice they had shown white, so only the header row looked grey.
+LOCKED_FILL = "F2F2F2"
 TITLE_ROWS = 2  # a title and a one-line instruction above the header row
 
 
@@ -181,11 +184,22 @@ def render_return_workbook(
     first, last_row = header_row + 1, header_row + max(len(rows), 1)
     letter = {c.key: _letter(i) for i, c in enumerate(RETURN_COLUMNS, start=1)}
 
-    states = DataValidation(
-        type="list", formula1='"' + ",".join(STATE_CHOICES[lang]) + '"', allow_blank=True,
-        showErrorMessage=True, errorTitle=t("state", lang), error=t("dv.state", lang, states="、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])),
-    )
-    states.add(f"{letter['state']}{first}:{letter['state']}{last_row}")
+    # Two drop-downs of the same four states, told apart by their prompt: a numeric task's State is
+    # left blank (the importer refuses a Value and a State together, as mark does). A list rule
+    # cannot look at the Value cell beside it, so the prompt says so where the choice is made;
+    # filled by hand in LibreOffice, a state picked beside a value was otherwise only caught on import.
+    words = "、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])
+    state_rules = {
+        numeric: DataValidation(
+            type="list", formula1='"' + ",".join(STATE_CHOICES[lang]) + '"', allow_blank=True,
+            showErrorMessage=True, errorTitle=t("state", lang), error=t("dv.state", lang, states=words),
+            showInputMessage=True, promptTitle=t("state", lang),
+            prompt=t("dv.state_numeric" if numeric else "dv.state_choose", lang, states=words),
+        )
+        for numeric in (True, False)
+    }
+    for offset, row in enumerate(rows or [{"numeric": False}]):
+        state_rules[row["numeric"]].add(f"{letter['state']}{first + offset}")
     days = DataValidation(
         type="date", operator="between", allow_blank=True, showErrorMessage=True, showInputMessage=True,
         formula1=_excel_date(period.start), formula2=_excel_date(period.end),
@@ -193,26 +207,25 @@ def render_return_workbook(
         promptTitle=t("date", lang), prompt=t("dv.date", lang, first=period.start.isoformat(), last=period.end.isoformat()),
     )
     days.add(f"{letter['date']}{first}:{letter['date']}{last_row}")
-    validations = [states, days]
+    validations = [rule for rule in state_rules.values() if rule.sqref] + [days]
     for offset, row in enumerate(rows):
         cell = f"{letter['value']}{first + offset}"
         if row["numeric"]:
             check = DataValidation(
                 type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                 showErrorMessage=True, showInputMessage=True, errorTitle=t("value", lang), error=t("dv.value", lang),
-                promptTitle=t("value", lang), prompt=row["hint"][:255],
+                promptTitle=t("value", lang), prompt=row["hint"],
             )
         else:
             # A milestone or qualitative task reports a state: its Value cell accepts nothing.
             check = DataValidation(
                 type="textLength", operator="equal", formula1="0", allow_blank=True, showErrorMessage=True,
-                showInputMessage=True, errorTitle=t("value", lang), error=row["hint"][:255],
-                promptTitle=t("value", lang), prompt=row["hint"][:255],
+                showInputMessage=True, errorTitle=t("value", lang), error=row["hint"],
+                promptTitle=t("value", lang), prompt=row["hint"],
             )
         check.add(cell)
         validations.append(check)
-    for validation in validations:
-        ws.add_data_validation(validation)
+    _add_rules(ws, validations)
     _instructions(wb, lang, t("instructions.return", lang, first=period.start.isoformat(), last=period.end.isoformat(), states="、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])))
     _meta(wb, meta, [])
     return _save(wb)
@@ -266,6 +279,23 @@ def render_assignments_workbook(rows: list[dict[str, Any]], meta: list[tuple[str
     return _save(wb)
 
 
+# Excel's limits on the words of a validation rule (MS-XLS 2.5.37 DValStrings: titles 32 characters,
+# the error message 225, the input prompt 255). The file format sets none, so openpyxl and
+# LibreOffice take longer text, but Excel reports such a file as damaged. A Value prompt carries
+# the catalogue's unit words, which a catalogue of one's own can make long.
+DV_LIMITS = {"errorTitle": 32, "promptTitle": 32, "error": 225, "prompt": 255}
+
+
+def _add_rules(ws: Any, rules: list[Any]) -> None:
+    """Add validation rules to a sheet, each text cut to what Excel accepts (ending in …)."""
+    for rule in rules:
+        for name, limit in DV_LIMITS.items():
+            text = getattr(rule, name)
+            if text and len(text) > limit:
+                setattr(rule, name, text[: limit - 1] + "…")
+        ws.add_data_validation(rule)
+
+
 def _book(title: str) -> tuple[Any, Any]:
     from openpyxl import Workbook
 
@@ -301,6 +331,7 @@ def _table(ws: Any, columns: Sequence[Column], rows: list[dict[str, Any]], title
     ws.cell(2, 1).font = Font(italic=True, color="555555")
     header_row = TITLE_ROWS + 1
     bold, grey, yellow = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL), PatternFill("solid", fgColor=FILL_FILL)
+    locked = PatternFill("solid", fgColor=LOCKED_FILL)
     widths = []
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(header_row, index)
@@ -322,7 +353,9 @@ def _table(ws: Any, columns: Sequence[Column], rows: list[dict[str, Any]], title
             elif value not in (None, ""):
                 _text(cell, value, lang)
                 widths[index - 1] = min(max(widths[index - 1], words.display_width(str(value)) + 2), 50)
-            if column.fill:
+            if not column.fill:
+                cell.fill = locked
+            else:
                 cell.protection = unlocked
                 cell.fill = yellow
                 if column.key == "date":
@@ -357,13 +390,16 @@ def _instructions(wb: Any, lang: str, text: str) -> None:
 
 
 def _meta(wb: Any, meta: list[tuple[str, str]], names: list[str]) -> None:
+    from sdpolicy.render.xlsx import stored_text
+
+    # Exact, for the importer, which reads them as Excel shows them: only `_xHHHH_` escaped.
     ws = wb.create_sheet(META_SHEET)
     for number, (key, value) in enumerate(meta, start=1):
         ws.cell(number, 1).value = key
-        ws.cell(number, 2).value = value
+        ws.cell(number, 2).value = stored_text(value)
         ws.cell(number, 2).data_type = "s"
     for number, name in enumerate(names, start=1):
-        ws.cell(number, 4).value = name
+        ws.cell(number, 4).value = stored_text(name)
         ws.cell(number, 4).data_type = "s"
     # Hidden from the sheet tabs and from Excel's Unhide dialog; the importer reads it by name.
     ws.sheet_state = "veryHidden"
