@@ -10,6 +10,7 @@ dated inside a period is its report for that period. Pure date arithmetic on the
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date
 from typing import Iterable, NamedTuple
@@ -47,7 +48,13 @@ def index_of(reporting: Reporting, day: date) -> int:
 
 
 def period(reporting: Reporting, index: int) -> Period:
-    months = _months(reporting)
+    return _period(_months(reporting), reporting.due_day, index)
+
+
+# A status judges every task against the same few periods, tens of thousands of times at province
+# scale; the calendar arithmetic (monthrange above all) is done once per period instead.
+@functools.lru_cache(maxsize=1024)
+def _period(months: int, due_day: int | None, index: int) -> Period:
     first = index * months
     start = date(first // 12, first % 12 + 1, 1)
     last = first + months - 1
@@ -55,7 +62,7 @@ def period(reporting: Reporting, index: int) -> Period:
     length = calendar.monthrange(year, month)[1]
     end = date(year, month, length)
     # A due day past the end of a short month falls on its last day (the 30th of February is the 28th).
-    due = end if reporting.due_day is None else date(year, month, min(reporting.due_day, length))
+    due = end if due_day is None else date(year, month, min(due_day, length))
     return Period(index, start, end, due)
 
 
@@ -112,7 +119,9 @@ def first_index(reporting: Reporting, start: date) -> int:
 
 def missed_through(reporting: Reporting, first: int, dates: Iterable[date], index: int) -> int:
     """Periods in a row without a record among `dates`, counting back from `index` to `first`."""
-    reported = {index_of(reporting, d) for d in dates}
+    # index_of for each date, spelled out: this runs for every record of every task a status judges.
+    months = _months(reporting)
+    reported = {(d.year * 12 + d.month - 1) // months for d in dates}
     missed = 0
     while index >= first and index not in reported:
         missed += 1
@@ -126,8 +135,14 @@ def owed(reporting: Reporting, start: date, dates: Iterable[date], as_of: date) 
     None while its first report is not yet due. Whether the task is done (and so owes nothing) is
     for the caller to decide. Only records dated on or before as_of should be given.
     """
-    first = first_index(reporting, start)
-    latest = last_due(reporting, as_of)
+    first, latest = _owing_span(reporting, start, as_of)
     if latest.index < first:
         return None
     return Owed(latest, missed_through(reporting, first, dates, latest.index), period(reporting, first).due)
+
+
+# Tasks share a handful of start days and are all judged at one as_of: the span is worked out once per pair.
+@functools.lru_cache(maxsize=1024)
+def _owing_span(reporting: Reporting, start: date, as_of: date) -> tuple[int, Period]:
+    """The index of a task's first period and the latest period due at as_of."""
+    return first_index(reporting, start), last_due(reporting, as_of)

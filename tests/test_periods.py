@@ -86,6 +86,28 @@ def test_a_task_begun_after_its_first_months_due_day_first_reports_the_next_mont
     assert owed(ON_28TH, date(2006, 3, 29), [], date(2006, 4, 28)).first_due == date(2006, 4, 28)
 
 
+def test_periods_worked_out_once_are_kept_apart_by_cadence_and_due_day():
+    # period() and owed() keep what they worked out (the calendar of a status of 10,000 tasks is a
+    # handful of periods); rules that differ only in their due day or cadence must not share it.
+    june = containing(MONTHLY, date(2006, 6, 14))
+    for _ in range(2):  # the second time from what was kept
+        assert period(MONTHLY, june.index) == (june.index, date(2006, 6, 1), date(2006, 6, 30), date(2006, 6, 30))
+        # The same index under a due day of the 28th: due 06-28.
+        assert period(ON_28TH, june.index).due == date(2006, 6, 28)
+        # Month index 24077 (2006-06) is quarter 8025 (24077 // 3): April to June 2006.
+        assert period(QUARTERLY, june.index // 3)[1:] == (date(2006, 4, 1), date(2006, 6, 30), date(2006, 6, 30))
+    start = date(2006, 2, 16)
+    for _ in range(2):
+        # Monthly at 06-29: May (due 05-31) is the last due, February to May missed: 4.
+        late = owed(MONTHLY, start, [], date(2006, 6, 29))
+        assert (late.period.label, late.missed) == ("2006-05", 4)
+        # Due on the 28th, at the same day: June is due (06-28), February to June missed: 5.
+        assert owed(ON_28TH, start, [], date(2006, 6, 29)).missed == 5
+        # Quarterly: Q1 (due 03-31) is the last due; a record dated in March covers it.
+        assert owed(QUARTERLY, start, [date(2006, 3, 1)], date(2006, 6, 29)).missed == 0
+        assert owed(QUARTERLY, start, [date(2006, 4, 1)], date(2006, 6, 29)).missed == 1
+
+
 # ---------------------------------------------------------------------------------------------
 # [plan.reporting] in a catalogue
 

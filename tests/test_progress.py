@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -326,6 +327,34 @@ def test_history_is_effective_newest_first_and_per_item():
     ]
     assert [r.id for r in history(records, "task", "IND-01", MID)] == ["r-4", "r-1"]
     assert [r.id for r in judge("IND-01", records).history] == ["r-4", "r-1"]
+
+
+def test_histories_break_ties_by_the_later_line_and_carry_shared_figures_each_way():
+    # _histories builds every history from one sort of the whole log; this pins what that must give.
+    # EGOV-11 is a second task counting from county-portal-share in its unit: the indicator's figures
+    # join both tasks' histories, and the indicator takes the figures of the last of them (EGOV-11).
+    second = task("EGOV-11", "e-gov", Target("percent", value=100, unit_zh="%", unit_en="%"), baseline="county-portal-share")
+    plan = dataclasses.replace(PLAN, tasks=PLAN.tasks + (second,))
+    april = date(2006, 4, 1)
+    records = [
+        rec("r-1", "EGOV-08", april, 80, seconds=5),
+        rec("r-2", "county-portal-share", april, 82, seconds=5, kind="indicator"),
+        rec("r-3", "EGOV-11", date(2006, 4, 2), 85, seconds=1),
+        rec("r-4", "EGOV-11", date(2006, 4, 3), state="blocked"),
+        rec("r-5", "EGOV-08", april, 81, seconds=5),
+        rec("r-6", "county-portal-share", date(2006, 3, 30), 90, seconds=99, kind="indicator"),
+    ]
+
+    def ids(kind, item):
+        return [r.id for r in history(records, kind, item, MID, plan)]
+
+    # r-1, r-2 and r-5 share their day and time: the later line comes first. r-6 is the oldest day.
+    assert ids("task", "EGOV-08") == ["r-5", "r-2", "r-1", "r-6"]
+    assert ids("task", "EGOV-11") == ["r-4", "r-3", "r-2", "r-6"]
+    # Only EGOV-11's figure joins the indicator: not its state (r-4), not EGOV-08's figures.
+    assert ids("indicator", "county-portal-share") == ["r-3", "r-2", "r-6"]
+    # Without the plan nothing crosses over.
+    assert [r.id for r in history(records, "task", "EGOV-08", MID)] == ["r-5", "r-1"]
 
 
 def test_indicator_records_do_not_count_for_a_task_of_the_same_name():

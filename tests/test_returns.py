@@ -115,6 +115,100 @@ def test_the_en_template_for_every_task(cli, tmp_path):
     assert any(dv.formula1 == '"not-started,in-progress,done,blocked"' for dv in rules.values())
 
 
+# -- what Excel accepts (Excel is not on this machine: its limits are checked in the XML itself)
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def excel_limits_broken(path: Path) -> list[str]:
+    """What in the workbook's XML Excel would refuse or 'repair', as read with zipfile (not openpyxl,
+    which would hand back what it understood rather than what was written)."""
+    from xml.etree import ElementTree
+
+    found = []
+    with zipfile.ZipFile(path) as z:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        names = [sheet.get("name") for sheet in book.iter(f"{_MAIN}sheet")]
+        for name in names:
+            # Excel: 1 to 31 characters, none of []:*?/\, not starting or ending with an apostrophe.
+            if not 1 <= len(name) <= 31 or any(c in name for c in "[]:*?/\\") or name[0] == "'" or name[-1] == "'":
+                found.append(f"sheet name {name!r}")
+        if len({n.casefold() for n in names}) != len(names):
+            found.append(f"sheet names equal but for case: {names}")
+        scoped = [(d.get("name"), d.get("localSheetId")) for d in book.iter(f"{_MAIN}definedName")]
+        found += [f"defined name {n} twice in one scope" for n in {k for k in scoped if scoped.count(k) > 1}]
+        found += [f"built-in name {n} without its sheet" for n, sheet in scoped if n.startswith("_xlnm.") and sheet is None]
+        for part in (n for n in z.namelist() if n.startswith("xl/worksheets/")):
+            for rule in ElementTree.fromstring(z.read(part)).iter(f"{_MAIN}dataValidation"):
+                for attribute, limit in (("errorTitle", 32), ("promptTitle", 32), ("error", 225), ("prompt", 255)):
+                    if len(rule.get(attribute) or "") > limit:
+                        found.append(f"{part} {rule.get('sqref')}: {attribute} of {len(rule.get(attribute))} characters")
+                formula = rule.find(f"{_MAIN}formula1")
+                # A list typed into the rule ("a,b,c", quotes included) holds at most 255 characters.
+                if formula is not None and formula.text.startswith('"') and len(formula.text) - 2 > 255:
+                    found.append(f"{part} {rule.get('sqref')}: a list of {len(formula.text) - 2} characters")
+    return found
+
+
+def test_every_template_keeps_within_what_excel_accepts(cli, tmp_path, office):
+    for lang in ("zh", "en"):
+        for args in (["--unit", "省经贸委", "--period", "2006-06"], ["--period", "2006-06"], ["--assignments"]):
+            path = template(cli, tmp_path, *args, "--lang", lang, name=f"{lang}-{len(args)}.xlsx")
+            assert excel_limits_broken(path) == [], (lang, args)
+
+
+def test_the_report_workbook_with_its_units_sheet_keeps_within_what_excel_accepts(cli, tmp_path, office):
+    # Six sheets, each with its filter and print titles: built-in names scoped to their sheet.
+    for lang in ("zh", "en"):
+        path = tmp_path / f"report-{lang}.xlsx"
+        assert cli("report", "--xlsx", "-o", str(path), "--as-of", "2006-06-30", "--lang", lang).exit_code == 0
+        assert excel_limits_broken(path) == [], lang
+
+
+def test_a_prompt_longer_than_excel_takes_is_cut(cli, tmp_path, office, monkeypatch):
+    import sdpolicy.returns.template as template_module
+
+    # A catalogue of one's own may name a long unit; the words of the Value cell carry it. 300
+    # characters: the prompt is cut to 254 and an ellipsis (255), the error (the milestone row's
+    # Value cell shows the same words as its error) to 224 and an ellipsis (225).
+    monkeypatch.setattr(template_module, "value_hint", lambda task, lang: "数" * 300)
+    path = template(cli, tmp_path, "--unit", "省经贸委", "--period", "2006-06", "--lang", "zh")
+    assert excel_limits_broken(path) == []
+    rules = {str(dv.sqref): dv for dv in openpyxl.load_workbook(path)["填报"].data_validations.dataValidation}
+    assert rules["I4"].prompt == "数" * 254 + "…"
+    assert rules["I6"].error == "数" * 224 + "…" and rules["I6"].type == "textLength"
+
+
+def test_the_check_of_excels_limits_finds_what_it_looks_for(tmp_path):
+    # The checker above, shown to catch each rule on a workbook that breaks it.
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    with pytest.warns(UserWarning, match="more than 31 characters"):
+        wb.active.title = "x" * 32
+    rule = DataValidation(type="list", formula1='"' + "a," * 128 + '"', error="e" * 226, prompt="p" * 256, errorTitle="t" * 33)
+    rule.add("A1")
+    wb.active.add_data_validation(rule)
+    wb.create_sheet("ok")
+    path = tmp_path / "bad.xlsx"
+    wb.save(path)
+    # openpyxl refuses a ':' in a title itself; another program's file may still hold one.
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'name="ok"', b'name="a:b"')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    found = excel_limits_broken(path)
+    assert found == [
+        f"sheet name {'x' * 32!r}", "sheet name 'a:b'",
+        "xl/worksheets/sheet1.xml A1: errorTitle of 33 characters",
+        "xl/worksheets/sheet1.xml A1: error of 226 characters",
+        "xl/worksheets/sheet1.xml A1: prompt of 256 characters",
+        "xl/worksheets/sheet1.xml A1: a list of 256 characters",
+    ]
+
+
 def test_the_csv_template_has_a_bom_metadata_and_the_headers(cli, tmp_path, office):
     path = template(cli, tmp_path, "--unit", "省经贸委", "--period", "2006-06", "--csv", "--lang", "en", name="r.csv")
     data = path.read_bytes()

@@ -214,19 +214,18 @@ def render_return_workbook(
             check = DataValidation(
                 type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                 showErrorMessage=True, showInputMessage=True, errorTitle=t("value", lang), error=t("dv.value", lang),
-                promptTitle=t("value", lang), prompt=row["hint"][:255],
+                promptTitle=t("value", lang), prompt=row["hint"],
             )
         else:
             # A milestone or qualitative task reports a state: its Value cell accepts nothing.
             check = DataValidation(
                 type="textLength", operator="equal", formula1="0", allow_blank=True, showErrorMessage=True,
-                showInputMessage=True, errorTitle=t("value", lang), error=row["hint"][:255],
-                promptTitle=t("value", lang), prompt=row["hint"][:255],
+                showInputMessage=True, errorTitle=t("value", lang), error=row["hint"],
+                promptTitle=t("value", lang), prompt=row["hint"],
             )
         check.add(cell)
         validations.append(check)
-    for validation in validations:
-        ws.add_data_validation(validation)
+    _add_rules(ws, validations)
     _instructions(wb, lang, t("instructions.return", lang, first=period.start.isoformat(), last=period.end.isoformat(), states="、".join(STATE_CHOICES[lang]) if lang == "zh" else ", ".join(STATE_CHOICES[lang])))
     _meta(wb, meta, [])
     return _save(wb)
@@ -278,6 +277,23 @@ def render_assignments_workbook(rows: list[dict[str, Any]], meta: list[tuple[str
     _instructions(wb, lang, t("instructions.assignments", lang))
     _meta(wb, meta, names)
     return _save(wb)
+
+
+# Excel's limits on the words of a validation rule (MS-XLS 2.5.37 DValStrings: titles 32 characters,
+# the error message 225, the input prompt 255). The file format sets none, so openpyxl and
+# LibreOffice take longer text, but Excel reports such a file as damaged. A Value prompt carries
+# the catalogue's unit words, which a catalogue of one's own can make long.
+DV_LIMITS = {"errorTitle": 32, "promptTitle": 32, "error": 225, "prompt": 255}
+
+
+def _add_rules(ws: Any, rules: list[Any]) -> None:
+    """Add validation rules to a sheet, each text cut to what Excel accepts (ending in …)."""
+    for rule in rules:
+        for name, limit in DV_LIMITS.items():
+            text = getattr(rule, name)
+            if text and len(text) > limit:
+                setattr(rule, name, text[: limit - 1] + "…")
+        ws.add_data_validation(rule)
 
 
 def _book(title: str) -> tuple[Any, Any]:
