@@ -481,7 +481,8 @@ class Summary:
     total: AreaSummary
 
 
-def _summarise(area: Area | None, items: Sequence[TaskLight]) -> AreaSummary:
+def summarise(area: Area | None, items: Sequence[TaskLight]) -> AreaSummary:
+    """Counts of each light and the mean completion of `items` (anything with a light and a completion)."""
     counts = {light: sum(1 for p in items if p.light == light) for light in LIGHTS}
     percent = sum(p.completion for p in items) / len(items) if items else None
     return AreaSummary(area=area, tasks=len(items), percent=percent, **counts)
@@ -492,8 +493,8 @@ def area_summary(plan: Plan, progress_list: Sequence[TaskProgress | TaskLight]) 
     by_area: dict[str, list[TaskProgress | TaskLight]] = defaultdict(list)
     for item in progress_list:
         by_area[item.task.area].append(item)
-    areas = tuple(_summarise(a, by_area[a.slug]) for a in plan.areas if a.slug in by_area)
-    return Summary(areas=areas, total=_summarise(None, list(progress_list)))
+    areas = tuple(summarise(a, by_area[a.slug]) for a in plan.areas if a.slug in by_area)
+    return Summary(areas=areas, total=summarise(None, list(progress_list)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -56,6 +56,9 @@ def assert_plain_refusal(result, code: int = EXIT_USAGE) -> str:
     assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr, result.exception)
     assert result.stdout == ""
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    # One line to any reader, not only to one that splits at "\n": U+2028, NEL, VT and FF end a line
+    # too (str.splitlines), and a value holding one was echoed raw.
+    assert len(result.stderr.splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     return result.stderr[len("Error: "):-1]
 
@@ -105,7 +108,8 @@ VALUE_TEXT = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(min_value=-(10**15), max_value=10**15).map(str),
     st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
-    st.sampled_from(["nan", "NaN", "-inf", "1e12", "1e12.5", "85%", " 12 ", "0x10", "1_000", "١٢", "-0", "", "1e-400"]),
+    st.sampled_from(["nan", "NaN", "-inf", "1e12", "1e12.5", "85%", " 12 ", "0x10", "1_000", "١٢", "-0", "", "1e-400",
+                     "1\n2", "1\u20282", "\u2029", "1\x852", "1\x0b2", "1\x1c2", "1\u202e2"]),
     st.text(max_size=6),
 )
 DAY_TEXT = st.one_of(
@@ -135,6 +139,8 @@ INPUTS = st.one_of(
 @given(INPUTS)
 # An indicator's record dated after its 2005 figure but before the plan began: accepted.
 @example(given_input=("phone-users", "0.0", None, "2005-12-01"))
+# A value holding a line separator: refused in a message of one line (U+2028 was echoed raw).
+@example(given_input=("IND-01", "1\u20282", None, "2006-05-01"))
 def test_any_value_date_and_state_is_recorded_exactly_or_refused_plainly(given_input):
     item, value, state, day = given_input
     with tempfile.TemporaryDirectory() as folder:
