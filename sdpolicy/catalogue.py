@@ -543,6 +543,11 @@ class _Builder:
 
     def text(self, entry: _Entry, key: str, *, required: bool = True, data: Any = None, prefix: str = "") -> str | None:
         data = entry.data if data is None else data
+        # Text that passes every check below is settled first, in as few steps as that takes: a plan
+        # of 10,000 tasks reads 130,000 fields here. Anything else goes through the checks in turn.
+        value = data.get(key)
+        if isinstance(value, str) and value.isprintable() and (not required or value.strip()):
+            return value
         name = prefix + key
         if key not in data:
             if required:
@@ -750,7 +755,7 @@ class _Builder:
 
     def pair(self, entry: _Entry, stem: str) -> tuple[str | None, str | None]:
         """An optional bilingual field: both languages or neither."""
-        zh, en = (self.text(entry, f"{stem}_{lang}", required=False) for lang in ("zh", "en"))
+        zh, en = self.text(entry, stem + "_zh", required=False), self.text(entry, stem + "_en", required=False)
         if (zh is None) != (en is None):
             missing = f"{stem}_en" if en is None else f"{stem}_zh"
             self.problem(entry, f"'{stem}_zh' and '{stem}_en' go together; '{missing}' is missing", f"{stem}_zh" if en is None else f"{stem}_en")

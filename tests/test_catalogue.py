@@ -352,3 +352,28 @@ def test_what_only_toml_1_1_allows_is_refused_in_tomllib_words(toml_1_1):
     with pytest.raises(DataError) as refused:
         tomlfile.parse(toml_1_1, "x.toml")
     assert refused.value.message == tomlfile.position_message(expected, "x.toml", toml_1_1)
+
+
+def test_text_fields_that_fail_a_check_are_reported_and_blank_optional_ones_are_kept(tmp_path: Path):
+    # Text that passes every check is settled in one step (_Builder.text); the rest must still get
+    # each check's own message, at the field's line (IND-01's title_zh is on line 47, title_en on 48).
+    text = MINIMAL.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        text.replace('title_zh = "继续推进200家重点企业的信息技术改造"', "title_zh = 5", 1)
+        .replace('title_en = "Continue the IT retrofit of 200 key enterprises"', 'title_en = "  "', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        load_catalogue(bad)
+    assert f"{bad}:47: task 'IND-01': field 'title_zh' must be text, not the number 5" in caught.value.problems
+    assert f"{bad}:48: task 'IND-01': field 'title_en' is empty" in caught.value.problems
+    # An optional field may be blank: it is kept as written.
+    blank = tmp_path / "blank.toml"
+    blank.write_text(
+        text.replace('title_en = "Continue the IT retrofit of 200 key enterprises"\n',
+                     'title_en = "Continue the IT retrofit of 200 key enterprises"\nnote_zh = " "\nnote_en = " "\n', 1),
+        encoding="utf-8",
+    )
+    task = load_catalogue(blank).tasks_by_id["IND-01"]
+    assert (task.note_zh, task.note_en) == (" ", " ")
