@@ -165,6 +165,10 @@ class Snapshot:
             self._records = _examine(self._data, self.path)[0].records
         return self._records
 
+    def ends_with_a_whole_line(self) -> bool:
+        """Whether the file is empty or ends with a line feed: no write was cut short at its end."""
+        return not self._data or self._data.endswith(b"\n")
+
     def complete_lines(self) -> tuple[int, int]:
         """The size of the file's complete lines (up to its last line feed) and how many there are."""
         cut = self._data.rfind(b"\n") + 1
