@@ -57,18 +57,23 @@ def name_problem(name: str) -> tuple[str, str] | None:
     The one rule for every name that goes into units.toml or the assignments log: `units add`, a list
     edited by hand, and an entry's lead, cooperating units and `by`. A control character (C0, DEL, or
     C1 such as U+009B, a one-byte CSI to some terminals) would be shown as \\xNN wherever the name is
-    printed and could not be typed back after --unit; what counts as one is sanitise's rule.
+    printed and could not be typed back after --unit; an invisible format character (a zero-width
+    space, a bidi override) would make a second unit that looks like the first. What counts as either
+    is sanitise's rule.
     """
-    from sdpolicy.sanitise import message
+    from sdpolicy.sanitise import first_hidden, is_format
 
     if not name.strip():
         return "a unit's name cannot be blank", "单位名称不能为空"
     if len(name) > MAX_NAME:
         return (f"the name '{name[:20]}…' is {len(name)} characters; keep names to {MAX_NAME}",
                 f"名称“{name[:20]}…”有 {len(name)} 个字符，不能超过 {MAX_NAME} 个")
-    if message(name) != name:
-        return (f"the name {name!r} holds a control character; a unit's name is one line of plain text",
-                f"名称 {name!r} 含有控制字符；单位名称须为一行普通文字")
+    found = first_hidden(name)
+    if found:
+        what, what_zh = (("an invisible format character", "不可见的格式字符") if is_format(found)
+                         else ("a control character", "控制字符"))
+        return (f"the name {name!r} holds {what}; a unit's name is one line of plain text",
+                f"名称 {name!r} 含有{what_zh}；单位名称须为一行普通文字")
     return None
 
 

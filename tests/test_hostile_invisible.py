@@ -194,3 +194,18 @@ def test_validate_refuses_an_invisible_format_character_in_catalogue_text(cli, t
     assert result.exit_code == 65
     assert not RAW.search(result.stderr)
     assert f"plan.toml:{line}: " in result.stderr and shown in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Unit names
+
+
+def test_a_unit_name_with_an_invisible_character_is_refused_and_named_so(cli, sdpolicy_home):
+    # A zero-width space would make a second 省经贸委 that looks like the first.
+    result = cli("units", "add", "省经\u200b贸委")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: the name '省经\\u200b贸委' holds an invisible format character; "
+                             "a unit's name is one line of plain text\n")
+    result = cli("units", "add", "省经\u200b贸委", "--lang", "zh")
+    assert result.stderr == "错误: 名称 '省经\\u200b贸委' 含有不可见的格式字符；单位名称须为一行普通文字\n"
+    assert not (sdpolicy_home / "units.toml").exists()
