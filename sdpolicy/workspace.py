@@ -261,6 +261,7 @@ class Workspace(NamedTuple):
         """Cache what was made from the store's complete lines, with the part of the store it covers."""
         size, lines = self.snapshot.complete_lines()
         cache.write(entry, key, (size, self.snapshot.digest_of(size), lines, kept))
+        self.snapshot.note_covered(size)
 
 
 def _make_rows(plan: Plan, kind: str, records: tuple[Record, ...], day: date, only: set[str] | None) -> dict[str, Any]:
