@@ -419,7 +419,7 @@ def trend_json(plan: Plan, parts: Sequence[tuple[str, list[dict[str, Any]], list
     its Trend sheet. Each point is what `list --as-of` and `status --as-of` give at that date."""
     dates = report_dates(plan, as_of)
     totals = [
-        summarise(None, [_Judged(points[j]["light"], completions[j]) for _, points, completions in parts])
+        summarise(None, list(map(_Judged, [points[j]["light"] for _, points, _ in parts], [done[j] for *_, done in parts])))
         for j in range(len(dates))
     ]
     return {
