@@ -202,6 +202,14 @@ def measurements_for(args: argparse.Namespace, scratch: Path) -> tuple[list[Meas
         f"shipped: mark --from, {args.batch:,} rows", [*sd, "mark", "--from", str(batch)],
         environment(scratch / "cache-shipped", scratch / "batch-empty"), fresh_home=empty,
     ))
+    # A unit's monthly return of one row per task of the smaller workspace (1,000 by default), filled
+    # in as a unit would, imported into an empty workspace of that catalogue.
+    tasks, updates, small_catalogue, _ = sizes["small"]
+    filled = write_return(sd, scratch / "return", small_catalogue)
+    items.append(Measurement(
+        f"{tasks}/{updates}: import of a {tasks:,}-row return, empty", [*sd, "import", str(filled)],
+        environment(scratch / "cache-return", scratch / "return-empty", small_catalogue), fresh_home=empty,
+    ))
     if "huge" in sizes:
         # Only what the goals ask of it: a cold status within 1,000 MB and warm commands under a second.
         tasks, updates, catalogue, home = sizes["huge"]
@@ -233,7 +241,7 @@ def measurements_for(args: argparse.Namespace, scratch: Path) -> tuple[list[Meas
         # left for it, records one mark (untimed), then looks.
         after_env = environment(scratch / f"cache-after-{tasks}x{updates}", scratch / f"after-{tasks}x{updates}", catalogue)
         kept = kept_cache(sd, home, after_env, scratch / f"cache-kept-{tasks}x{updates}")
-        for name in ("status", "list"):
+        for name in ("status", "list", "status --area", "compare", "report --md"):
             items.append(Measurement(
                 f"{prefix}: {name} right after a mark", [*sd, *commands[name]], after_env,
                 cache_from=kept, fresh_home=home, before=mark,
@@ -278,6 +286,40 @@ def write_batch(path: Path, rows: int) -> Path:
     )
     subprocess.run([sys.executable, "-c", script, str(path), str(rows)], check=True)
     return path
+
+
+def write_return(sd: list[str], folder: Path, catalogue: Path) -> Path:
+    """The return `template` writes for every task of `catalogue` (September 2006), filled in with
+    openpyxl by a child process: a figure for a task with a number as its target, else a state."""
+    filled = folder / "filled.xlsx"
+    if filled.exists():
+        return filled
+    folder.mkdir(parents=True, exist_ok=True)
+    blank = folder / "blank.xlsx"
+    env = environment(folder / "cache", folder / "home", catalogue)
+    subprocess.run([*sd, "template", "--period", "2006-09", "--lang", "en", "-o", str(blank)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import openpyxl\n"
+        "from sdpolicy.catalogue import load_catalogue\n"
+        "tasks = load_catalogue(Path(sys.argv[1])).tasks_by_id\n"
+        "book = openpyxl.load_workbook(sys.argv[2])\n"
+        "sheet = book.worksheets[0]\n"
+        "header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == 'ID')\n"
+        "columns = {sheet.cell(header, c).value: c for c in range(1, sheet.max_column + 1)}\n"
+        "for row in range(header + 1, sheet.max_row + 1):\n"
+        "    task = tasks[sheet.cell(row, 1).value]\n"
+        "    if task.target.numeric:\n"
+        "        sheet.cell(row, columns['Value']).value = 10\n"
+        "    else:\n"
+        "        sheet.cell(row, columns['State']).value = 'in-progress'\n"
+        "    sheet.cell(row, columns['Note']).value = '按计划推进'\n"
+        "book.save(sys.argv[3])\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(catalogue), str(blank), str(filled)], check=True)
+    return filled
 
 
 def others(args: argparse.Namespace, scratch: Path) -> list[Measurement]:
@@ -369,12 +411,14 @@ def summarise(results: dict[str, Measurement], sizes: dict, runs: int) -> dict:
     small, large = (f"{t}/{u}" for t, u, *_ in (sizes["small"], sizes["large"]))
     parse = next(name for name in r if name.startswith(f"{large}: parse once"))
     batch = next(name for name in r if name.startswith("shipped: mark --from"))
+    imported = next(name for name in r if ": import of a " in name)
     goals = [
         ("list (shipped) / floor", r["shipped: list"] / floor, 1.2),
         (f"status right after a mark ({large}) / status warm ({large})",
          r[f"{large}: status right after a mark"] / r[f"{large}: status, warm"], 1.5),
         (f"list on a terminal, warm ({large}) / list warm ({large})",
          r[f"{large}: list, warm, on a terminal"] / r[f"{large}: list, warm"], 1.5),
+        (f"{imported.split(': ', 1)[1]} / mark (shipped, empty)", r[imported] / r["shipped: mark"], 3.0),
         (f"{batch.split(': ', 1)[1]} (empty) / mark (shipped, empty)", r[batch] / r["shipped: mark"], 3.0),
         (f"mark warm ({large}) / mark (shipped, empty)", r[f"{large}: mark, warm"] / r["shipped: mark"], 1.5),
         (f"status cold ({large}) / {parse.split(': ', 1)[1]}", r[f"{large}: status, cold"] / r[parse], 0.75),

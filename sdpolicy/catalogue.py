@@ -346,13 +346,31 @@ def load_catalogue(path: Path | None = None) -> Plan:
 def load_catalogue_keyed(path: Path | None = None) -> tuple[Plan, bytes]:
     """The validated plan, and a digest of everything it was built from: its files' names and bytes,
     and the code that read them. A plan once built from the same bytes comes from the cache."""
+    read = read_catalogue(path)
+    return plan_of(read), read.key
+
+
+class CatalogueFiles(NamedTuple):
+    """A catalogue's files as read, and their key, before anything is built from them."""
+
+    path: Path
+    files: list[tuple[Path, bytes]]
+    key: bytes  # a digest of the files' names and bytes and of the code that reads them
+
+
+def read_catalogue(path: Path | None = None) -> CatalogueFiles:
     path = Path(path) if path is not None else shipped_catalogue()
     files = [(file, tomlfile.read_bytes(file, "catalogue")) for file in catalogue_files(path)]
-    key = cache.key(str(path), *(part for file, data in files for part in (str(file), data)))
+    return CatalogueFiles(path, files, cache.key(str(path), *(part for file, data in files for part in (str(file), data))))
+
+
+def plan_of(read: CatalogueFiles) -> Plan:
+    """The validated plan of the files read, from the cache when it was built from the same bytes."""
+    path, files, key = read
     entry = cache.name("catalogue", str(path.absolute()))
     plan = cache.read(entry, key)
     if isinstance(plan, Plan):
-        return plan, key
+        return plan
     documents: list[tuple[Path, dict[str, Any], str]] = []
     problems: list[str] = []
     for file, data in files:
@@ -370,7 +388,7 @@ def load_catalogue_keyed(path: Path | None = None) -> tuple[Plan, bytes]:
     if builder.problems or plan is None:
         raise _invalid(path, builder.problems)
     cache.write(entry, key, plan)
-    return plan, key
+    return plan
 
 
 def _invalid(path: Path, problems: list[str]) -> DataError:

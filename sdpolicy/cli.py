@@ -238,11 +238,12 @@ def check(
     ), sys.stdout)
 
 
-def _open(catalogue: Path | None, home: Path | None, lang: str) -> Any:
+def _open(catalogue: Path | None, home: Path | None, lang: str, sources: Any = None) -> Any:
+    """The workspace, opened from `sources` when the command read them already."""
     from sdpolicy.i18n import t
-    from sdpolicy.workspace import open_workspace
+    from sdpolicy.workspace import read_sources
 
-    opened = open_workspace(catalogue, workspace(home))
+    opened = (sources or read_sources(catalogue, workspace(home))).open()
     if opened.torn_line is not None:
         place = f"{opened.store_path}:{opened.torn_line}"
         say(f"{t('warning', lang)}: {t('torn_tail', lang, place=place)}")
@@ -362,14 +363,23 @@ def status(
     day = as_of_day(as_of)
     if by not in ("area", "unit"):
         raise UsageError(f"--by takes area or unit, not '{by}'", zh=f"--by 只能是 area 或 unit，不能是“{by}”")
-    opened = _open(catalogue, home, language)
+    from sdpolicy.workspace import read_sources
+
+    sources = read_sources(catalogue, workspace(home))
+    # Shown again from the same bytes without loading the plan or the store's checked part: at a
+    # million records those take longer than everything else a warm status does.
+    seen = sources.cached_view("status", day, area) if by == "area" else None
+    if seen is not None:
+        emit(seen, as_json, language, render_status)
+        return
+    opened = _open(catalogue, home, language, sources)
     plan = opened.plan
     chosen = find_area(plan, area) if area else None
     if by == "unit":
         from sdpolicy.commands.units import render_unit_status, unit_status
 
         task_rows = [r for r in opened.task_rows(day) if chosen is None or r["area"] == chosen.slug]
-        emit(unit_status(plan, task_rows, opened.records, home, day), as_json, language, render_unit_status)
+        emit(unit_status(plan, task_rows, opened.last_reports(day), home, day), as_json, language, render_unit_status)
         return
 
     def compute() -> dict[str, Any]:
@@ -381,7 +391,7 @@ def status(
         shown = [r for r in opened.task_rows(day) if r["area"] == chosen.slug] if chosen else []
         return status_view(plan, area_summary(plan, opened.task_lights(day)), shown, day, chosen)
 
-    emit(opened.memo("status", compute, day, chosen.slug if chosen else None), as_json, language, render_status)
+    emit(opened.memo("status", compute, day, area), as_json, language, render_status)
 
 
 @command(
@@ -564,17 +574,21 @@ def report(
     opened = _open(catalogue, home, language)
     plan = opened.plan
 
-    def compute() -> dict[str, Any]:
-        from sdpolicy.progress import area_summary, compare_baselines, plan_progress
-        from sdpolicy.views import report_view
+    # Only a workbook's Log sheet and JSON show the log, the one part that needs every record.
+    with_log = xlsx or as_json
 
-        progress = plan_progress(plan, opened.records, day)
-        comparisons = compare_baselines(plan, opened.records, day)
-        return report_view(plan, area_summary(plan, progress), progress, comparisons, opened.records, day)
+    def compute() -> dict[str, Any]:
+        from sdpolicy.progress import area_summary
+        from sdpolicy.views import log_rows, report_view
+
+        # Each part follows a mark or an import from the lines appended, as list and status do.
+        log = log_rows(opened.records, as_of=day, plan=plan) if with_log else None
+        summary = area_summary(plan, opened.task_lights(day))
+        return report_view(plan, summary, opened.task_rows(day), opened.indicator_rows(day), opened.report_parts(day), log, day)
 
     from sdpolicy.commands.units import report_units
 
-    view = report_units(opened.memo("report", compute, day), opened, home, day)
+    view = report_units(opened.memo("report", compute, day, with_log), opened, home, day)
     if since is not None:
         from sdpolicy.commands.bulletin import bulletin_sections
 

@@ -120,8 +120,15 @@ def first_index(reporting: Reporting, start: date) -> int:
 def missed_through(reporting: Reporting, first: int, dates: Iterable[date], index: int) -> int:
     """Periods in a row without a record among `dates`, counting back from `index` to `first`."""
     # index_of for each date, spelled out: this runs for every record of every task a status judges.
+    # Histories come newest first and most tasks have reported for the latest period, so that is
+    # usually settled by the first date, without looking at the rest.
     months = _months(reporting)
-    reported = {(d.year * 12 + d.month - 1) // months for d in dates}
+    reported = set()
+    for day in dates:
+        period_index = (day.year * 12 + day.month - 1) // months
+        if period_index == index:
+            return 0
+        reported.add(period_index)
     missed = 0
     while index >= first and index not in reported:
         missed += 1
@@ -135,14 +142,15 @@ def owed(reporting: Reporting, start: date, dates: Iterable[date], as_of: date) 
     None while its first report is not yet due. Whether the task is done (and so owes nothing) is
     for the caller to decide. Only records dated on or before as_of should be given.
     """
-    first, latest = _owing_span(reporting, start, as_of)
+    first, latest, first_due = _owing_span(reporting, start, as_of)
     if latest.index < first:
         return None
-    return Owed(latest, missed_through(reporting, first, dates, latest.index), period(reporting, first).due)
+    return Owed(latest, missed_through(reporting, first, dates, latest.index), first_due)
 
 
 # Tasks share a handful of start days and are all judged at one as_of: the span is worked out once per pair.
 @functools.lru_cache(maxsize=1024)
-def _owing_span(reporting: Reporting, start: date, as_of: date) -> tuple[int, Period]:
-    """The index of a task's first period and the latest period due at as_of."""
-    return first_index(reporting, start), last_due(reporting, as_of)
+def _owing_span(reporting: Reporting, start: date, as_of: date) -> tuple[int, Period, date]:
+    """The index of a task's first period, the latest period due at as_of and the first report's due day."""
+    first = first_index(reporting, start)
+    return first, last_due(reporting, as_of), period(reporting, first).due

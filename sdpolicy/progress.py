@@ -14,6 +14,7 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, NamedTuple, Sequence
 
@@ -226,12 +227,6 @@ def _histories(
     # Retractions are settled on the whole log before the as-of filter: a figure withdrawn later as a
     # mistake stays withdrawn in an earlier briefing, which is made with what is known now.
     standing = dated_by(effective(records), as_of)
-    # One stable sort of the whole log, oldest first with ties in log order, read backwards is every
-    # history at once, newest first with the later line first among ties: each history is then built
-    # by appending, without a sort of its own. (A store is written nearly in date order, which the
-    # sort finds in long runs.) At 100,000 records this takes a third of the time of sorting each
-    # item's (date, time, position) tuples.
-    ordered = sorted(standing, key=_when_reported)
     # Whose history each item's figures also join: the items that share their figure with it. (An
     # indicator that is the baseline of several tasks feeds each of them; it takes the figures of one.)
     joins: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
@@ -239,14 +234,25 @@ def _histories(
         for key, other in shared_figures(plan).items():
             joins[other].append(key)
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
-    for record in reversed(ordered):
+    for record in standing:
         key = (record.kind, record.item)
         groups[key].append(record)
         # Only figures cross over: a task's state (done, blocked) is not the indicator's.
         if record.value is not None and key in joins:
             for other in joins[key]:
                 groups[other].append(record)
-    return {key: tuple(found) for key, found in groups.items()}
+    # Each list is in log order: a stable sort by date and time, reversed, is newest first with the
+    # later line first among ties. Sorting each item's few records costs a fraction of sorting the
+    # whole log, and a key made in C (attrgetter) a fraction of a key made in Python.
+    try:
+        return {key: tuple(sorted(found, key=_DATE_AND_TIME)[::-1]) for key, found in groups.items()}
+    except TypeError:
+        # A time without a zone beside one with a zone cannot be compared: records read from a store
+        # are always in UTC, but those made in code may not be; read as UTC (see _utc), they can.
+        return {key: tuple(sorted(found, key=_when_reported)[::-1]) for key, found in groups.items()}
+
+
+_DATE_AND_TIME = attrgetter("date", "recorded_at")
 
 
 def _when_reported(record: Record) -> tuple[date, datetime]:
@@ -475,7 +481,8 @@ class Summary:
     total: AreaSummary
 
 
-def _summarise(area: Area | None, items: Sequence[TaskLight]) -> AreaSummary:
+def summarise(area: Area | None, items: Sequence[TaskLight]) -> AreaSummary:
+    """Counts of each light and the mean completion of `items` (anything with a light and a completion)."""
     counts = {light: sum(1 for p in items if p.light == light) for light in LIGHTS}
     percent = sum(p.completion for p in items) / len(items) if items else None
     return AreaSummary(area=area, tasks=len(items), percent=percent, **counts)
@@ -486,8 +493,8 @@ def area_summary(plan: Plan, progress_list: Sequence[TaskProgress | TaskLight]) 
     by_area: dict[str, list[TaskProgress | TaskLight]] = defaultdict(list)
     for item in progress_list:
         by_area[item.task.area].append(item)
-    areas = tuple(_summarise(a, by_area[a.slug]) for a in plan.areas if a.slug in by_area)
-    return Summary(areas=areas, total=_summarise(None, list(progress_list)))
+    areas = tuple(summarise(a, by_area[a.slug]) for a in plan.areas if a.slug in by_area)
+    return Summary(areas=areas, total=summarise(None, list(progress_list)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -512,10 +519,17 @@ class TaskLight(NamedTuple):
 
 def task_light(progress: TaskProgress) -> TaskLight:
     found = progress.history
-    return TaskLight(
-        progress.task, progress.light, progress.completion, found[0] if found else None,
-        next((r for r in found if r.value is not None), None), next((r for r in found if r.state is not None), None),
-    )
+    # The latest record with a figure and the latest with a state, in one pass that stops once both
+    # are found: a cold status makes 100,000 of these at province scale.
+    figure = stated = None
+    for record in found:
+        if figure is None and record.value is not None:
+            figure = record
+        if stated is None and record.state is not None:
+            stated = record
+        if figure is not None and stated is not None:
+            break
+    return TaskLight(progress.task, progress.light, progress.completion, found[0] if found else None, figure, stated)
 
 
 def _newest_first(record: Record) -> tuple[date, datetime, int]:

@@ -340,25 +340,37 @@ def _prefix_entry(path: Path) -> str:
 
 def read_snapshot(home: Path) -> Snapshot:
     """Read and check the store (DataError if it is damaged); records are built when asked for."""
+    return examined(unexamined_snapshot(home))
+
+
+def unexamined_snapshot(home: Path) -> Snapshot:
+    """The store's bytes, not yet checked: enough for its digest. Pass it to examined() before
+    using anything else of it."""
     path = progress_path(home)
     try:
-        data = tomlfile.read_regular(path)
+        return Snapshot(path, tomlfile.read_regular(path))
     except FileNotFoundError:
         snapshot = Snapshot(path, b"")
         snapshot._records = ()
         return snapshot
     except OSError as exc:
         raise _unreadable(path, exc) from None
-    snapshot = Snapshot(path, data)
+
+
+def examined(snapshot: Snapshot) -> Snapshot:
+    """The snapshot checked (DataError if the store is damaged), with what it holds worked out."""
+    if snapshot._records is not None:
+        return snapshot  # there is no store
+    path, data = snapshot.path, snapshot._data
     prefix = cache.read(_prefix_entry(path), _CACHE_KEY)
-    examined = _examine_after(data, path, prefix) if snapshot._holds(prefix) else None
-    if examined is None:
+    after = _examine_after(data, path, prefix) if snapshot._holds(prefix) else None
+    if after is None:
         contents = _examine(data, path)[0]
         snapshot._records = contents.records
         snapshot.items = frozenset((r.kind, r.item) for r in contents.records)
         snapshot._remember(contents.schema_line, contents.records)
     else:
-        contents = examined[0]
+        contents = after[0]
         snapshot.prefix = prefix
         snapshot._appended = contents.records
         snapshot.items = prefix.items.union((r.kind, r.item) for r in contents.records)

@@ -8,14 +8,14 @@ languages (`title_zh`, `title_en`) so one view serves every language and format.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
-from sdpolicy.catalogue import Area, Document, Indicator, NamedUnit, Plan, Source, Target
+from sdpolicy.catalogue import Area, Document, Indicator, NamedUnit, Plan, Source, Target, Task
 from sdpolicy.asof import dated_by
 from sdpolicy.numbers import half_up
 from sdpolicy.progress import (
-    AreaSummary, Comparison, Summary, TaskProgress, area_summary, log_order, progress_series, retracted_by,
-    shared_figures, superseded_by,
+    AreaSummary, Comparison, Summary, TaskProgress, area_summary, compare_baselines, log_order, plan_progress,
+    progress_series, retracted_by, shared_figures, summarise, superseded_by,
 )
 from sdpolicy.store import Record
 from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast, reached_nodes, report_dates
@@ -332,11 +332,11 @@ def compare_view(rows: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
 
 
 def report_view(
-    plan: Plan, summary: Summary, progress: Sequence[TaskProgress], comparisons: Sequence[Comparison],
-    records: Sequence[Record], as_of: date,
+    plan: Plan, summary: Summary, rows: list[dict[str, Any]], comparisons: list[dict[str, Any]],
+    parts: Sequence[tuple[str, list[dict[str, Any]], list[float]]], log: list[dict[str, Any]] | None, as_of: date,
 ) -> dict[str, Any]:
-    """Everything a briefing shows: the same rows as list, status and compare."""
-    rows = [task_row(plan, p) for p in progress]
+    """Everything a briefing shows: the rows of list and compare, the summary of status, and for each
+    task the parts (report_parts) a report adds; the log only for the formats that show it."""
     return {
         "format": JSON_FORMAT,
         "as_of": as_of.isoformat(),
@@ -349,10 +349,10 @@ def report_view(
         "attention": [r for r in rows if needs_attention(r)],
         "attention_yellow": [r for r in rows if r["light"] == "yellow"],
         "attention_unreported": [r for r in rows if r["light"] == "unreported"],
-        "bulletin": bulletin_json(progress),
-        "indicators": [comparison_json(c) for c in comparisons],
-        "log": log_rows(records, as_of=as_of, plan=plan),
-        "trend": report_trend(plan, records, as_of),
+        "bulletin": bulletin_json(rows, [part[0] for part in parts], summary),
+        "indicators": comparisons,
+        "log": log,
+        "trend": trend_json(plan, parts, as_of),
         # Filled by `report --since`: they depend on the office's assignments as well.
         "since": None,
         "changes": None,
@@ -360,46 +360,76 @@ def report_view(
     }
 
 
-def bulletin_json(progress: Sequence[TaskProgress]) -> dict[str, Any]:
+def whole_report(plan: Plan, records: Sequence[Record], as_of: date) -> dict[str, Any]:
+    """report_view made from every record at once, the log included."""
+    progress = plan_progress(plan, records, as_of)
+    rows = [task_row(plan, p) for p in progress]
+    comparisons = [comparison_json(c) for c in compare_baselines(plan, records, as_of)]
+    parts = list(report_parts(plan, records, as_of, plan.tasks).values())
+    log = log_rows(records, as_of=as_of, plan=plan)
+    return report_view(plan, area_summary(plan, progress), rows, comparisons, parts, log, as_of)
+
+
+def report_parts(
+    plan: Plan, records: Sequence[Record], as_of: date, tasks: Sequence[Task]
+) -> dict[str, tuple[str, list[dict[str, Any]], list[float]]]:
+    """For each of `tasks`, by id: its standing in a bulletin at as_of (bulletin.standing, judged from
+    the unrounded figures), and at each of report_dates its trend point and its completion."""
+    from sdpolicy.bulletin import standing
+
+    dates = report_dates(plan, as_of)
+    series = progress_series(plan, records, dates, tasks)
+    parts = {}
+    for i, now in enumerate(plan_progress(plan, records, as_of, tasks)):
+        points = [
+            {"date": day.isoformat(), "actual": number(found[i].actual), "percent": _rounded(found[i].percent),
+             "expected": _rounded(found[i].expected), "light": found[i].light}
+            for day, found in zip(dates, series)
+        ]
+        parts[now.task.id] = (standing(now.light, now.reason, now.behind), points, [found[i].completion for found in series])
+    return parts
+
+
+def bulletin_json(rows: list[dict[str, Any]], standings: list[str], summary: Summary) -> dict[str, Any]:
     """The counts a bulletin prints (done, ahead of, on and behind schedule, not reported) and the
     lights its opening sentences name."""
-    from sdpolicy.bulletin import STANDINGS, standing
+    from sdpolicy.bulletin import STANDINGS
 
     counts = dict.fromkeys(STANDINGS, 0)
-    for p in progress:
-        counts[standing(p.light, p.reason, p.behind)] += 1
+    for found in standings:
+        counts[found] += 1
     return {
-        "tasks": len(progress),
+        "tasks": len(rows),
         **counts,
-        "red": sum(1 for p in progress if p.light == "red"),
-        "yellow": sum(1 for p in progress if p.light == "yellow"),
-        "overdue": sum(1 for p in progress if p.reason == "overdue"),
-        "long_unreported": sum(1 for p in progress if p.reason == "long-unreported"),
-        "percent": _rounded(sum(p.completion for p in progress) / len(progress)) if progress else None,
+        "red": sum(1 for r in rows if r["light"] == "red"),
+        "yellow": sum(1 for r in rows if r["light"] == "yellow"),
+        "overdue": sum(1 for r in rows if r["reason"]["code"] == "overdue"),
+        "long_unreported": sum(1 for r in rows if r["reason"]["code"] == "long-unreported"),
+        "percent": _rounded(summary.total.percent),
     }
 
 
-def report_trend(plan: Plan, records: Sequence[Record], as_of: date) -> dict[str, Any]:
+class _Judged(NamedTuple):
+    light: str
+    completion: float
+
+
+def trend_json(plan: Plan, parts: Sequence[tuple[str, list[dict[str, Any]], list[float]]], as_of: date) -> dict[str, Any]:
     """Every task and the whole plan at each month end up to as_of: the report's trend charts and
     its Trend sheet. Each point is what `list --as-of` and `status --as-of` give at that date."""
     dates = report_dates(plan, as_of)
-    series = progress_series(plan, records, dates)
+    totals = [
+        summarise(None, [_Judged(points[j]["light"], completions[j]) for _, points, completions in parts])
+        for j in range(len(dates))
+    ]
     return {
         "every": "month",
         "dates": [d.isoformat() for d in dates],
         "lights": [
-            {"date": day.isoformat(), **{k: v for k, v in summary_json(area_summary(plan, found).total).items()
-                                         if k not in ("area", "name_zh", "name_en")}}
-            for day, found in zip(dates, series)
+            {"date": day.isoformat(), **{k: v for k, v in summary_json(total).items() if k not in ("area", "name_zh", "name_en")}}
+            for day, total in zip(dates, totals)
         ],
-        "tasks": [
-            {"id": task.id, "points": [
-                {"date": day.isoformat(), "actual": number(found[i].actual), "percent": _rounded(found[i].percent),
-                 "expected": _rounded(found[i].expected), "light": found[i].light}
-                for day, found in zip(dates, series)
-            ]}
-            for i, task in enumerate(plan.tasks)
-        ],
+        "tasks": [{"id": task.id, "points": points} for task, (_, points, _) in zip(plan.tasks, parts)],
     }
 
 
@@ -486,18 +516,18 @@ def unit_role(row: dict[str, Any], unit: Unit, current: Mapping[str, Assignment]
 
 def unit_rows(
     task_rows: Sequence[dict[str, Any]], current: Mapping[str, Assignment], units: Units,
-    records: Sequence[Record], as_of: date, period: tuple[date, date],
+    reported: Mapping[str, date], period: tuple[date, date],
 ) -> list[dict[str, Any]]:
     """One row per unit that leads or cooperates on a task, or has reported: the lights of the tasks
-    it leads, its last report up to `as_of`, and whether it reported within `period`."""
-    from sdpolicy.progress import LIGHTS, effective
+    it leads, its last report (from `reported`, the latest date of a record in effect for each name
+    given as `by`, up to the as-of date: Workspace.last_reports), and whether it reported within `period`."""
+    from sdpolicy.progress import LIGHTS
 
     last: dict[str, date] = {}
-    for record in dated_by(effective(records), as_of):
-        if record.by:
-            name = units.canonical(record.by)
-            if name not in last or record.date > last[name]:
-                last[name] = record.date
+    for by, day in reported.items():
+        name = units.canonical(by)
+        if name not in last or day > last[name]:
+            last[name] = day
     led: dict[str, list[dict[str, Any]]] = {}
     helping: dict[str, int] = {}
     for row in task_rows:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, TypeVar
 
 from sdpolicy import cache, store
-from sdpolicy.catalogue import Plan, load_catalogue_keyed
+from sdpolicy.asof import dated_by
+from sdpolicy.catalogue import CatalogueFiles, Plan, plan_of, read_catalogue
 from sdpolicy.errors import DataError
 from sdpolicy.store import Record
 
@@ -17,27 +18,76 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _with_office_nodes(plan: Plan, plan_key: bytes, home: Path) -> tuple[Plan, bytes]:
-    """The plan with the time nodes the office set (`assign --node`), keyed by the log's bytes too, so
-    that a cached view is never one from before the nodes changed."""
+class Sources(NamedTuple):
+    """The files a workspace is made from, read and keyed, nothing built from them yet: enough to
+    find a view computed before from the same bytes without loading the plan or reading a record."""
+
+    catalogue: CatalogueFiles
+    home: Path
+    office: bytes | None  # the assignments log, whose time nodes change lights; None when there is none
+    snapshot: store.Snapshot  # not yet examined
+
+    @property
+    def plan_key(self) -> bytes:
+        """The catalogue's key, and the assignments log's bytes when there is one, so that a cached
+        view is never one from before the office's time nodes changed."""
+        return self.catalogue.key if self.office is None else cache.hasher(self.catalogue.key + self.office).digest()
+
+    def view_entry(self, name: str, *args: Any) -> tuple[str, bytes]:
+        """Where a view computed from these files is cached, and the key it is kept under."""
+        entry = cache.name(f"view-{name}", str(self.catalogue.path), str(self.home.absolute()), *args)
+        return entry, cache.key(name, self.plan_key, self.snapshot.digest, *args)
+
+    def cached_view(self, name: str, *args: Any) -> Any:
+        """The view `name` computed before from these very bytes, or None. None too when the store
+        ends in an unfinished line: the command then opens the workspace, which warns of it."""
+        data = self.snapshot._data
+        if data and not data.endswith(b"\n"):
+            return None
+        return cache.read(*self.view_entry(name, *args))
+
+    def open(self) -> Workspace:
+        """The workspace: the plan built (or taken from the cache), the store checked, and every item
+        it names found in the plan (DataError with the findings of `sdpolicy check` otherwise)."""
+        plan = plan_of(self.catalogue)
+        if self.office is not None and b"nodes" in self.office:
+            from sdpolicy.trajectory import nodes_in_effect, with_nodes
+            from sdpolicy.units import assignments_path, parse_assignments
+
+            plan = with_nodes(plan, nodes_in_effect(parse_assignments(self.office, assignments_path(self.home))))
+        snapshot = store.examined(self.snapshot)
+        known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
+        # The distinct items named are few beside the records; only when one is unknown are the records
+        # needed, to name each record that names it. A set difference sifts 10,000 of them in a
+        # millisecond; only what it leaves (a renamed id, or an unknown one) is looked at one by one.
+        named = {kind: {item for k, item in snapshot.items if k == kind} for kind in known}
+        if any(plan.current_id(item) not in known[kind] for kind in known for item in named[kind] - known[kind].keys()):
+            # The same findings, in the same words, as `sdpolicy check` gives.
+            from sdpolicy.checking import reference_problems
+
+            problems = reference_problems(plan, snapshot.records(), store.progress_path(self.home))
+            more = f" (and {len(problems) - 1} more; run sdpolicy check)" if len(problems) > 1 else ""
+            raise DataError(f"{problems[0]}{more}", problems=problems)
+        return Workspace(plan=plan, home=self.home, snapshot=snapshot, plan_key=self.plan_key, sources=self)
+
+
+def read_sources(catalogue: Path | None, home: Path) -> Sources:
     from sdpolicy.units import assignments_path
 
     try:
-        data = assignments_path(home).read_bytes()
+        office: bytes | None = assignments_path(home).read_bytes()
     except FileNotFoundError:
-        return plan, plan_key
+        office = None
     except OSError as exc:
         # The lights of tasks with nodes depend on it: judging them without it would mislead.
         from sdpolicy.errors import MissingInputError
 
         raise MissingInputError(f"assignments log {assignments_path(home)} cannot be read: {exc.strerror or exc}") from None
-    key = cache.hasher(plan_key + data).digest()
-    if b"nodes" not in data:
-        return plan, key
-    from sdpolicy.trajectory import nodes_in_effect, with_nodes
-    from sdpolicy.units import parse_assignments
+    return Sources(read_catalogue(catalogue), home, office, store.unexamined_snapshot(home))
 
-    return with_nodes(plan, nodes_in_effect(parse_assignments(data, assignments_path(home)))), key
+
+def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
+    return read_sources(catalogue, home).open()
 
 
 class Workspace(NamedTuple):
@@ -45,6 +95,7 @@ class Workspace(NamedTuple):
     home: Path
     snapshot: store.Snapshot
     plan_key: bytes  # a digest of the catalogue's files and the code that read them
+    sources: Sources
 
     @property
     def records(self) -> tuple[Record, ...]:
@@ -74,15 +125,13 @@ class Workspace(NamedTuple):
         must pickle. On a large store this turns a command run again on unchanged files from a parse
         and a pass over every record into reading one small file.
         """
-        entry = cache.name(f"view-{name}", self.plan.path, str(self.home.absolute()), *args)
-        key = cache.key(name, self.plan_key, self.snapshot.digest, *args)
+        entry, key = self.sources.view_entry(name, *args)
         found = cache.read(entry, key)
         if found is not None:
             return found
         value = compute()
         cache.write(entry, key, value)
         return value
-
 
     def records_about(self, kind: str, item: str) -> tuple[Record, ...]:
         """The records of one item and of the item it shares its figure with, and every retraction,
@@ -118,103 +167,114 @@ class Workspace(NamedTuple):
         """Every indicator beside its latest figure at `day` as `compare --json` gives it, in catalogue order."""
         return self._kept_rows("indicator", day)
 
-    def _kept_rows(self, kind: str, day: date) -> list[dict[str, Any]]:
+    def report_parts(self, day: date) -> list[tuple[str, list[dict[str, Any]], list[float]]]:
+        """For every task, in catalogue order, what a report adds to its row: its standing in the
+        bulletin (bulletin.standing) and its trend, the points and completions at report_dates."""
+        return self._kept_rows("report", day)
+
+    def _kept_rows(self, kind: str, day: date) -> list[Any]:
         """The rows of every task or indicator, kept in the cache with the part of the store they were
-        made from, as the lights are (task_lights): after records are appended, only the rows of the
-        items they name (and of the items sharing a figure with those) are made again, from those
-        items' own lines. A row depends on its item's history alone, so the rest stay true."""
+        made from (see _kept): after records are appended, only the rows of the items they name (and
+        of the items sharing a figure with those) are made again, from those items' own lines. A row
+        depends on its item's history alone, so the others stay true."""
         from sdpolicy import progress
 
-        entry = cache.name(f"{kind}-rows", self.plan.path, str(self.home.absolute()), day)
-        key = cache.key(f"{kind}-rows", self.plan_key, day)
-        found = cache.read(entry, key)
-        if isinstance(found, tuple) and len(found) == 4 and len(found[3]) == len(_items(self.plan, kind)):
-            size, digest, lines, rows = found
-            appended = self.appended_since(size, digest, lines)
-            if appended is not None:
-                changed = set(progress.touched(self.plan, appended, day)[kind])
-                if changed:
-                    rows = list(rows)
-                    positions = {item.id: index for index, item in enumerate(_items(self.plan, kind))}
-                    made = _make_rows(self.plan, kind, self.records_of(progress.with_partners(self.plan, kind, changed)), day, changed)
-                    for item, row in made.items():
-                        rows[positions[item]] = row
-                if len(appended) > _RELIGHT:
-                    self._keep(entry, key, tuple(rows))
-                return list(rows)
-        rows = list(_make_rows(self.plan, kind, self.records, day, None).values())
-        self._keep(entry, key, tuple(rows))
-        return rows
+        items = self.plan.indicators if kind == "indicator" else self.plan.tasks
+        kind_of_item = "indicator" if kind == "indicator" else "task"
+
+        def advance(rows: tuple[Any, ...], appended: tuple[Record, ...]) -> tuple[Any, ...]:
+            changed = set(progress.touched(self.plan, appended, day)[kind_of_item])
+            if not changed:
+                return rows
+            named = self.records_of(progress.with_partners(self.plan, kind_of_item, changed))
+            made = _make_rows(self.plan, kind, named, day, changed)
+            return tuple(made.get(item.id, row) for item, row in zip(items, rows))
+
+        def whole() -> tuple[Any, ...]:
+            return tuple(_make_rows(self.plan, kind, self.records, day, None).values())
+
+        rows = self._kept(f"{kind}-rows", day, lambda rows: len(rows) == len(items), whole, advance)
+        return list(rows)
 
     def task_lights(self, day: date) -> list[TaskLight]:
-        """Every task's light at `day`, in catalogue order, judged from the whole log.
-
-        What an earlier run judged is kept in the cache with the part of the store it was judged
-        from; while the store still begins with those bytes and what follows retracts nothing, only
-        the tasks that the new lines name are judged again. Anything else (a retraction, a hand edit
-        before the end, another catalogue or code) judges every task from every record.
-        """
+        """Every task's light at `day`, in catalogue order, judged from the whole log or brought up to
+        date from the lines appended since (see _kept): only the tasks they name are judged again."""
         from sdpolicy import progress
 
         tasks = self.plan.tasks
-        entry = cache.name("lights", self.plan.path, str(self.home.absolute()), day)
-        key = cache.key("lights", self.plan_key, day)
+
+        # The task itself is the catalogue's, which the key stands for: it is left out of the entry.
+        def bare(lights: list[TaskLight]) -> tuple[Any, ...]:
+            return tuple(tuple(light)[1:] for light in lights)
+
+        def whole() -> tuple[Any, ...]:
+            return bare([progress.task_light(p) for p in progress.plan_progress(self.plan, self.records, day)])
+
+        def advance(kept: tuple[Any, ...], appended: tuple[Record, ...]) -> tuple[Any, ...]:
+            lights = [progress.TaskLight(task, *rest) for task, rest in zip(tasks, kept)]
+            return bare(progress.advance_lights(self.plan, lights, appended, day))
+
+        kept = self._kept("lights", day, lambda kept: len(kept) == len(tasks), whole, advance)
+        return [progress.TaskLight(task, *rest) for task, rest in zip(tasks, kept)]
+
+    def last_reports(self, day: date) -> dict[str, date]:
+        """The latest date of a record in effect, up to `day`, for each name given as its `by`."""
+        from sdpolicy.progress import effective
+
+        def fold(last: dict[str, date], records: Iterable[Record]) -> dict[str, date]:
+            for record in dated_by(records, day):
+                if record.by and (record.by not in last or record.date > last[record.by]):
+                    last[record.by] = record.date
+            return last
+
+        def advance(kept: dict[str, date], appended: tuple[Record, ...]) -> dict[str, date]:
+            # Nothing appended retracts (see _kept), so a later report can only move a date on.
+            return fold(dict(kept), appended)
+
+        return self._kept("last-reports", day, lambda kept: isinstance(kept, dict), lambda: fold({}, effective(self.records)), advance)
+
+    def _kept(
+        self, name: str, day: date, fits: Callable[[Any], bool], whole: Callable[[], Any], advance: Callable[[Any, tuple[Record, ...]], Any]
+    ) -> Any:
+        """What `whole()` makes from every record, kept in the cache with the part of the store it was
+        made from. While the store still begins with those bytes and what follows retracts nothing,
+        `advance(kept, appended)` brings it up to date from the records appended since; anything else
+        (a retraction, a hand edit before the end, another catalogue or code) makes it again whole."""
+        entry = cache.name(name, self.plan.path, str(self.home.absolute()), day)
+        key = cache.key(name, self.plan_key, day)
         found = cache.read(entry, key)
-        if isinstance(found, tuple) and len(found) == 4 and len(found[3]) == len(tasks):
+        if isinstance(found, tuple) and len(found) == 4 and fits(found[3]):
             size, digest, lines, kept = found
             appended = self.appended_since(size, digest, lines)
             if appended is not None:
-                lights = [progress.TaskLight(task, *rest) for task, rest in zip(tasks, kept)]
                 if not appended:
-                    return lights
-                lights = progress.advance_lights(self.plan, lights, appended, day)
-                # Rewritten once enough lines follow it that judging them again would show.
+                    return kept
+                kept = advance(kept, appended)
+                # Kept again once enough lines follow it that bringing them in each time would show.
                 if len(appended) > _RELIGHT:
-                    self._keep(entry, key, tuple(tuple(light)[1:] for light in lights))
-                return lights
-        lights = [progress.task_light(p) for p in progress.plan_progress(self.plan, self.records, day)]
-        # The task itself is the catalogue's, which the key stands for: it is left out of the entry.
-        self._keep(entry, key, tuple(tuple(light)[1:] for light in lights))
-        return lights
+                    self._keep(entry, key, kept)
+                return kept
+        made = whole()
+        self._keep(entry, key, made)
+        return made
 
-    def _keep(self, entry: str, key: bytes, kept: tuple[Any, ...]) -> None:
+    def _keep(self, entry: str, key: bytes, kept: Any) -> None:
         """Cache what was made from the store's complete lines, with the part of the store it covers."""
         size, lines = self.snapshot.complete_lines()
         cache.write(entry, key, (size, self.snapshot.digest_of(size), lines, kept))
 
 
-def _items(plan: Plan, kind: str) -> tuple[Any, ...]:
-    return plan.tasks if kind == "task" else plan.indicators
-
-
-def _make_rows(plan: Plan, kind: str, records: tuple[Record, ...], day: date, only: set[str] | None) -> dict[str, dict[str, Any]]:
+def _make_rows(plan: Plan, kind: str, records: tuple[Record, ...], day: date, only: set[str] | None) -> dict[str, Any]:
     """The rows of every task or indicator (or of those in `only`) made from `records`, by id."""
     from sdpolicy import progress, views
 
+    if kind == "indicator":
+        return {c.indicator.id: views.comparison_json(c) for c in progress.compare_baselines(plan, records, day, only)}
+    tasks = plan.tasks if only is None else [t for t in plan.tasks if t.id in only]
     if kind == "task":
-        tasks = None if only is None else [t for t in plan.tasks if t.id in only]
         return {p.task.id: views.task_row(plan, p) for p in progress.plan_progress(plan, records, day, tasks)}
-    return {c.indicator.id: views.comparison_json(c) for c in progress.compare_baselines(plan, records, day, only)}
+    return views.report_parts(plan, records, day, tasks)
 
 
 # Appended records judged again by every run before the kept lights are brought up to date on disk.
 _RELIGHT = 200
-
-
-def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
-    plan, plan_key = load_catalogue_keyed(catalogue)
-    plan, plan_key = _with_office_nodes(plan, plan_key, home)
-    snapshot = store.read_snapshot(home)
-    known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
-    # The distinct items named are few beside the records; only when one is unknown are the records
-    # needed, to name each record that names it. A set difference sifts 10,000 of them in a
-    # millisecond; only what it leaves (a renamed id, or an unknown one) is looked at one by one.
-    named = {kind: {item for k, item in snapshot.items if k == kind} for kind in known}
-    if any(plan.current_id(item) not in known[kind] for kind in known for item in named[kind] - known[kind].keys()):
-        # The same findings, in the same words, as `sdpolicy check` gives.
-        from sdpolicy.checking import reference_problems
-
-        problems = reference_problems(plan, snapshot.records(), store.progress_path(home))
-        more = f" (and {len(problems) - 1} more; run sdpolicy check)" if len(problems) > 1 else ""
-        raise DataError(f"{problems[0]}{more}", problems=problems)
-    return Workspace(plan=plan, home=home, snapshot=snapshot, plan_key=plan_key)

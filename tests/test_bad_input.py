@@ -377,7 +377,7 @@ def _boom(*args, **kwargs):
 @pytest.mark.parametrize(
     ("target", "args"),
     [
-        ("sdpolicy.workspace.open_workspace", ["list"]),
+        ("sdpolicy.workspace.read_sources", ["list"]),
         ("sdpolicy.progress.make_update", ["mark", "IND-01", "--value", "3"]),
         ("sdpolicy.checking.check_workspace", ["check"]),
     ],
@@ -396,7 +396,7 @@ def test_an_internal_error_is_one_line_and_exit_70_without_debug(monkeypatch, se
 
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_with_debug_the_internal_error_propagates(monkeypatch, seeded, how):
-    monkeypatch.setattr("sdpolicy.workspace.open_workspace", _boom)
+    monkeypatch.setattr("sdpolicy.workspace.read_sources", _boom)
     args, env = (["list", "--debug"], {}) if how == "option" else (["list"], {"SDPOLICY_DEBUG": "1"})
     result = CliRunner().invoke(app, args, env=env)
     assert isinstance(result.exception, RuntimeError) and str(result.exception) == "boom"
@@ -410,7 +410,7 @@ BOOM = textwrap.dedent(
     import sdpolicy.workspace
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
-    sdpolicy.workspace.open_workspace = boom
+    sdpolicy.workspace.read_sources = boom
     from sdpolicy.cli import main
     sys.argv = ["sdpolicy", *sys.argv[1:]]
     main()

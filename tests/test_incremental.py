@@ -62,8 +62,24 @@ def looked_rows(home: Path) -> tuple[list[dict], list[dict]]:
     return opened.task_rows(AS_OF), opened.indicator_rows(AS_OF)
 
 
-def mark(home: Path, task: str, *, value=None, state=None, day=date(2006, 5, 1), at=INSTANTS[0], kind="task") -> Record:
-    record = Record(new_record_id(), kind, task, day, at, value=value, state=state)
+def full_report_parts(home: Path) -> tuple[list, dict]:
+    """What a report adds to the rows, and each reporter's latest report, from every record."""
+    opened = open_workspace(None, home)
+    parts = list(views.report_parts(opened.plan, opened.records, AS_OF, opened.plan.tasks).values())
+    last: dict = {}
+    for record in progress.effective(opened.records):
+        if record.by and record.date <= AS_OF:
+            last[record.by] = max(last.get(record.by, record.date), record.date)
+    return parts, last
+
+
+def looked_report_parts(home: Path) -> tuple[list, dict]:
+    opened = open_workspace(None, home)
+    return opened.report_parts(AS_OF), opened.last_reports(AS_OF)
+
+
+def mark(home: Path, task: str, *, value=None, state=None, day=date(2006, 5, 1), at=INSTANTS[0], kind="task", by="") -> Record:
+    record = Record(new_record_id(), kind, task, day, at, value=value, state=state, by=by)
     return append_record(home, record)
 
 
@@ -123,7 +139,8 @@ def test_lights_kept_and_brought_up_to_date_equal_lights_judged_from_everything(
                         value, state = (value if value is not None else 7), None
                     elif value is None and state is None:
                         state = "in-progress"
-                    mark(home, item, value=value, state=state, day=day, at=at, kind=kind)
+                    # Two reporters, so that each one's latest report moves and stays.
+                    mark(home, item, value=value, state=state, day=day, at=at, kind=kind, by=["省经贸委", "济南市"][day.month % 2])
                 elif step[0] == "undo" and records:
                     # Any earlier record, a retraction included (a redo), or one retracted already.
                     target = records[step[1] % len(records)]
@@ -143,6 +160,7 @@ def test_lights_kept_and_brought_up_to_date_equal_lights_judged_from_everything(
                 assert looked(home) == full_lights(home)  # and once more, from what the first look kept
                 assert looked_rows(home) == full_rows(home)
                 assert looked_rows(home) == full_rows(home)
+                assert looked_report_parts(home) == full_report_parts(home)
         finally:
             if saved is None:
                 del os.environ["SDPOLICY_CACHE"]
@@ -180,12 +198,16 @@ def test_a_figure_of_a_shared_indicator_judges_its_task_again(sdpolicy_home, cou
 def test_after_a_mark_the_rows_of_list_and_compare_are_made_again_only_for_its_item(sdpolicy_home, counter):
     mark(sdpolicy_home, SHARED_TASK, value=10)
     looked_rows(sdpolicy_home)
+    looked_report_parts(sdpolicy_home)
     counter.reset()
     counter.arm()
     # A figure for the indicator: its comparison row and the row of the task sharing it change.
     mark(sdpolicy_home, SHARED_INDICATOR, value=90, day=date(2006, 6, 1), kind="indicator")
     tasks, indicators = looked_rows(sdpolicy_home)
     assert counter.judged == [SHARED_TASK] and counter.full == 0
+    # And what a report adds: the task judged at as_of and at each month end, February to June.
+    looked_report_parts(sdpolicy_home)
+    assert set(counter.judged) == {SHARED_TASK} and len(counter.judged) == 1 + 1 + 5 and counter.full == 0
     assert (tasks, indicators) == full_rows(sdpolicy_home)
     assert next(r for r in tasks if r["id"] == SHARED_TASK)["actual"] == 90
     assert next(r for r in indicators if r["id"] == SHARED_INDICATOR)["actual"] == 90
@@ -345,3 +367,55 @@ def test_records_under_a_renamed_id_keep_the_rows_of_the_id_that_stands_for_it_n
     tasks, indicators = looked_rows(sdpolicy_home)
     assert (tasks, indicators) == full_rows(sdpolicy_home)
     assert next(r for r in tasks if r["id"] == "IND-02")["state"] == "done"
+
+
+def test_a_status_on_unchanged_files_is_shown_without_building_the_plan_or_checking_the_store(sdpolicy_home, monkeypatch):
+    runner = CliRunner()
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    first = runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()])
+    assert first.exit_code == 0, first.stderr
+    # Were the plan built or the store examined, these would fail the command.
+    import sdpolicy.workspace
+
+    monkeypatch.setattr(sdpolicy.workspace, "plan_of", _boom)
+    monkeypatch.setattr(store, "examined", _boom)
+    again = runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()])
+    assert again.exit_code == 0 and again.stdout == first.stdout
+    # A change to the store's bytes needs them both again.
+    mark(sdpolicy_home, NUMERIC[1], value=10)
+    assert runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()]).exit_code == 70
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("not to be called")
+
+
+def test_a_status_shown_again_still_warns_of_an_unfinished_last_line(sdpolicy_home):
+    runner = CliRunner()
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    with store.progress_path(sdpolicy_home).open("a", encoding="utf-8") as file:
+        file.write('r-cut = { task = "IND-01", val')  # a write cut short
+    outputs = [runner.invoke(app, ["status", "--as-of", AS_OF.isoformat()]) for _ in range(2)]
+    # Three comment lines of the header, the schema on line 4, the record on 5, the cut line on 6.
+    assert store.HEADER.count("\n") == 3
+    for result in outputs:
+        assert result.exit_code == 0 and result.stderr.startswith("Warning:") and "progress.toml:6:" in result.stderr
+    assert outputs[0].stdout == outputs[1].stdout
+
+
+def test_a_report_after_marks_says_what_a_report_from_nothing_says(sdpolicy_home, tmp_path, monkeypatch):
+    runner = CliRunner()
+
+    def report(cache: str, *form: str) -> str:
+        monkeypatch.setenv("SDPOLICY_CACHE", str(tmp_path / cache))
+        result = runner.invoke(app, ["report", *form, "--as-of", AS_OF.isoformat()])
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    mark(sdpolicy_home, NUMERIC[0], value=10, by="省经贸委")
+    for form in (["--json"], ["--md"]):
+        report("kept", *form)
+    for value, task, day in [(50, NUMERIC[0], date(2006, 6, 1)), (100000, NUMERIC[1], date(2006, 3, 1))]:
+        mark(sdpolicy_home, task, value=value, day=day, by="济南市")
+        for form in (["--json"], ["--md"]):
+            assert report("kept", *form) == report(f"fresh-{value}-{form[0]}", *form)

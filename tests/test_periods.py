@@ -9,7 +9,7 @@ import pytest
 
 from sdpolicy.catalogue import Reporting, load_catalogue
 from sdpolicy.errors import DataError, UsageError
-from sdpolicy.periods import containing, last_due, owed, parse_period, period, previous
+from sdpolicy.periods import containing, last_due, missed_through, owed, parse_period, period, previous
 
 MONTHLY = Reporting()
 QUARTERLY = Reporting(cadence="quarterly")
@@ -106,6 +106,22 @@ def test_periods_worked_out_once_are_kept_apart_by_cadence_and_due_day():
         # Quarterly: Q1 (due 03-31) is the last due; a record dated in March covers it.
         assert owed(QUARTERLY, start, [date(2006, 3, 1)], date(2006, 6, 29)).missed == 0
         assert owed(QUARTERLY, start, [date(2006, 4, 1)], date(2006, 6, 29)).missed == 1
+
+
+def test_missed_through_counts_the_same_whatever_the_order_of_the_dates():
+    # It stops at the first date in the latest period (histories come newest first); any order of
+    # the same dates must give the same count. Month indexes: 2006-02 is 2006 * 12 + 1 = 24073.
+    february, june = 24073, 24077
+    march, june_1st = date(2006, 3, 3), date(2006, 6, 1)
+    assert missed_through(MONTHLY, february, [march, june_1st], june) == 0
+    assert missed_through(MONTHLY, february, [june_1st, march], june) == 0
+    # The last report in March: April, May and June missed.
+    assert missed_through(MONTHLY, february, [date(2006, 2, 20), march], june) == 3
+    assert missed_through(MONTHLY, february, [march, date(2006, 2, 20)], june) == 3
+    # A report for July does not cover June: February to June, 5 missed.
+    assert missed_through(MONTHLY, february, [date(2006, 7, 1)], june) == 5
+    # Dates given once, as a generator: a May report leaves June missed.
+    assert missed_through(MONTHLY, february, (d for d in [date(2006, 5, 2)]), june) == 1
 
 
 # ---------------------------------------------------------------------------------------------

@@ -357,6 +357,18 @@ def test_histories_break_ties_by_the_later_line_and_carry_shared_figures_each_wa
     assert [r.id for r in history(records, "task", "EGOV-08", MID)] == ["r-5", "r-1"]
 
 
+def test_a_time_without_a_zone_is_read_as_utc_beside_times_with_one():
+    # Records read from a store always carry UTC; one made in code may not. Sorting the two kinds
+    # together raises in Python, so the histories fall back to reading the naive time as UTC.
+    naive = rec("r-1", "IND-01", MID, 10)._replace(recorded_at=datetime(2006, 7, 1, 9, 0))  # 09:00, as UTC
+    aware = rec("r-2", "IND-01", MID, 20)  # T0: 08:00 UTC
+    later = rec("r-3", "IND-01", MID, 30, seconds=7200)  # 10:00 UTC
+    assert [r.id for r in history([naive, aware, later], "task", "IND-01", MID)] == ["r-3", "r-1", "r-2"]
+    # Naive times alone compare among themselves: 09:00 before 11:00.
+    eleven = rec("r-4", "IND-01", MID, 40)._replace(recorded_at=datetime(2006, 7, 1, 11, 0))
+    assert [r.id for r in history([eleven, naive], "task", "IND-01", MID)] == ["r-4", "r-1"]
+
+
 def test_indicator_records_do_not_count_for_a_task_of_the_same_name():
     records = [rec("r-1", "IND-01", value=200, kind="indicator")]
     assert judge("IND-01", records).light == "grey"

@@ -8,11 +8,10 @@ import pytest
 
 from sdpolicy.catalogue import Area, Lights, Plan, Reporting, Source, Target, Task
 from sdpolicy.errors import UsageError
-from sdpolicy.progress import plan_progress, task_progress
+from sdpolicy.progress import task_progress
 from sdpolicy.store import Record
 from sdpolicy.trajectory import forecast, group_trend, period_ends, task_trend
-from sdpolicy.views import report_view, task_row
-from sdpolicy.progress import area_summary
+from sdpolicy.views import task_row, whole_report
 
 SRC = Source("plan-2006", "一", "quote")
 START, DEADLINE = date(2006, 3, 1), date(2006, 6, 9)  # 100 days apart
@@ -131,8 +130,7 @@ def test_an_at_risk_green_task_is_in_the_attention_list_and_the_projection_is_no
     # 70 on day 30, 80 on day 40: at day 40, 80 of 200 is 40 % against 40 % expected: green.
     # 1 a day gives 80 + 60 = 140 < 200: at risk, so it joins the red tasks in the attention list.
     records = [rec("COUNT", day(30), 70), rec("COUNT", day(40), 80)]
-    progress = plan_progress(PLAN, records, day(40))
-    view = report_view(PLAN, area_summary(PLAN, progress), progress, [], records, day(40))
+    view = whole_report(PLAN, records, day(40))
     row = next(r for a in view["areas"] for r in a["tasks_list"] if r["id"] == "COUNT")
     assert row["light"] == "green"
     assert row["percent"] == 40.0 and row["actual"] == 80  # the projection does not count
@@ -143,8 +141,7 @@ def test_an_at_risk_green_task_is_in_the_attention_list_and_the_projection_is_no
     assert [r["id"] for r in view["attention"]] == ["COUNT"]
     # On track (20 → 80 as above), it stays out.
     records = [rec("COUNT", day(10), 20), rec("COUNT", day(40), 80)]
-    progress = plan_progress(PLAN, records, day(40))
-    view = report_view(PLAN, area_summary(PLAN, progress), progress, [], records, day(40))
+    view = whole_report(PLAN, records, day(40))
     assert view["attention"] == []
 
 

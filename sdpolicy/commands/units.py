@@ -285,13 +285,13 @@ def render_unit_list(view: dict, lang: str, out: Any) -> None:
     out.line(f"{len(view['tasks'])} · {words.as_of(view['as_of'], lang)}", "dim")
 
 
-def unit_status(plan: Any, task_rows: list, records: Any, home: Optional[Path], day: date) -> dict:
+def unit_status(plan: Any, task_rows: list, reported: Any, home: Optional[Path], day: date) -> dict:
     from sdpolicy.views import apply_assignments, unit_rows, unit_status_view
 
     units, _, current = office(home, day)
     apply_assignments(task_rows, current, units)
     period = period_of(plan, day)
-    return unit_status_view(unit_rows(task_rows, current, units, records, day, period), day, period)
+    return unit_status_view(unit_rows(task_rows, current, units, reported, period), day, period)
 
 
 def render_unit_status(view: dict, lang: str, out: Any) -> None:
@@ -368,5 +368,5 @@ def report_units(view: dict, opened: Any, home: Optional[Path], day: date) -> di
     units, _, current = office(home, day)
     rows = [r for area in view["areas"] for r in area["tasks_list"]]
     apply_assignments(rows + view["attention"], current, units)
-    view["units"] = unit_rows(rows, current, units, opened.records, day, period_of(opened.plan, day))
+    view["units"] = unit_rows(rows, current, units, opened.last_reports(day), period_of(opened.plan, day))
     return view
