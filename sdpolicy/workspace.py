@@ -176,12 +176,13 @@ class Workspace(NamedTuple):
         made from (see _kept): after records are appended, only the rows of the items they name (and
         of the items sharing a figure with those) are made again, from those items' own lines. A row
         depends on its item's history alone, so the others stay true."""
-        from sdpolicy import progress
-
         items = self.plan.indicators if kind == "indicator" else self.plan.tasks
         kind_of_item = "indicator" if kind == "indicator" else "task"
 
         def advance(rows: tuple[Any, ...], appended: tuple[Record, ...]) -> tuple[Any, ...]:
+            # Imported here: rows shown again unchanged need none of the arithmetic.
+            from sdpolicy import progress
+
             changed = set(progress.touched(self.plan, appended, day)[kind_of_item])
             if not changed:
                 return rows
