@@ -297,7 +297,7 @@ def list_tasks(
     opened = _open(catalogue, home, language)
     plan = opened.plan
     slug = find_area(plan, area).slug if area else None
-    from sdpolicy.views import list_view
+    from sdpolicy.envelope import list_view
 
     rows = [r for r in opened.task_rows(day) if slug in (None, r["area"])]
     view = list_view(plan, rows, day)
@@ -523,7 +523,7 @@ def compare(
     opened = _open(catalogue, home, language)
     chosen = find_area(opened.plan, area).slug if area else None
 
-    from sdpolicy.views import compare_view
+    from sdpolicy.envelope import compare_view
 
     rows = [r for r in opened.indicator_rows(day) if chosen in (None, r["area"])]
     emit(compare_view(rows, day), as_json, language, render_compare)

@@ -12,7 +12,7 @@ import difflib
 import math
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from operator import attrgetter
 from datetime import date, datetime, timedelta, timezone
@@ -484,7 +484,9 @@ class Summary:
 
 def summarise(area: Area | None, items: Sequence[TaskLight]) -> AreaSummary:
     """Counts of each light and the mean completion of `items` (anything with a light and a completion)."""
-    counts = {light: sum(1 for p in items if p.light == light) for light in LIGHTS}
+    # One pass for the counts: a report's trend summarises every task at every month end.
+    found = Counter(p.light for p in items)
+    counts = {light: found[light] for light in LIGHTS}
     percent = sum(p.completion for p in items) / len(items) if items else None
     return AreaSummary(area=area, tasks=len(items), percent=percent, **counts)
 

@@ -18,12 +18,13 @@ import sys
 # mark, zero-width spaces and joiners, the BOM, the soft hyphen, tag characters), the line and
 # paragraph separators (Zl, Zp), and lone surrogates (an argument that was not UTF-8). Printed raw,
 # an override turns "txt.exe" round and a zero-width space makes two unit names look alike: the
-# "Trojan Source" class. Listed by hand from Unicode 14 so that importing costs nothing; a test
-# checks the list against the running Python's Unicode database.
+# "Trojan Source" class. Listed by hand from Unicode 14 (with the hieroglyph controls Unicode 15
+# completes, for a newer Python) so that importing costs nothing; a test checks the list against
+# the running Python's Unicode database.
 _FORMAT = (
     "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200c\u200e\u200f"
     "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000110bd\U000110cd"
-    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
 # The zero-width joiner is one of them, but between two pictures it makes one (👩\u200d💻 is a woman at a
 # laptop); only there is it kept.

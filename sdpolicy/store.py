@@ -157,13 +157,28 @@ class Snapshot:
     @property
     def digest(self) -> bytes:
         """A digest of the whole file as read: what anything computed from its records is keyed on."""
+        if not self._hashes:
+            # The digests of the parts of this file that cached entries cover are asked for next, when
+            # the file has grown since: taken on the way, they cost no second pass over those bytes.
+            for size in sorted(covered for covered in _sizes(self.path) if 0 < covered < len(self._data)):
+                self._hash(size)
         return self._hash(len(self._data)).digest()
+
+    def note_covered(self, size: int) -> None:
+        """Remember that a cached entry covers the file's first `size` bytes (see digest)."""
+        sizes = _sizes(self.path)
+        if size not in sizes:
+            cache.write(_sizes_entry(self.path), _SIZES_KEY, (size, *sizes[:7]))
 
     def records(self) -> tuple[Record, ...]:
         """Every complete record in file order, each with `line` set."""
         if self._records is None:
             self._records = _examine(self._data, self.path)[0].records
         return self._records
+
+    def ends_with_a_whole_line(self) -> bool:
+        """Whether the file is empty or ends with a line feed: no write was cut short at its end."""
+        return not self._data or self._data.endswith(b"\n")
 
     def complete_lines(self) -> tuple[int, int]:
         """The size of the file's complete lines (up to its last line feed) and how many there are."""
@@ -282,9 +297,21 @@ class Snapshot:
         )
         prefix = _Prefix(cut, self._hash(cut).digest(), lines, schema, ids, items, retractions)
         cache.write(_prefix_entry(self.path), _CACHE_KEY, prefix)
+        self.note_covered(cut)
 
 
 _CACHE_KEY = cache.key("store-prefix")
+_SIZES_KEY = cache.key("store-sizes")
+
+
+def _sizes_entry(path: Path) -> str:
+    return cache.name("store-sizes", str(path.absolute()))
+
+
+def _sizes(path: Path) -> tuple[int, ...]:
+    """The sizes of the file's parts that cached entries were made from, the latest first."""
+    found = cache.read(_sizes_entry(path), _SIZES_KEY)
+    return found if isinstance(found, tuple) and all(isinstance(size, int) for size in found) else ()
 
 
 def _bearing(records: Iterable[Record], wanted: set[str]) -> tuple[Record, ...]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
 from sdpolicy.catalogue import Area, Document, Indicator, NamedUnit, Plan, Source, Target, Task
 from sdpolicy.asof import dated_by
+from sdpolicy.envelope import JSON_FORMAT, plan_json
 from sdpolicy.numbers import half_up
 from sdpolicy.progress import (
     AreaSummary, Comparison, Summary, TaskProgress, area_summary, compare_baselines, log_order, plan_progress,
@@ -23,7 +24,6 @@ from sdpolicy.trajectory import FORECAST_METHOD, Forecast, forecast, reached_nod
 if TYPE_CHECKING:
     from sdpolicy.units import Assignment, Unit, Units
 
-JSON_FORMAT = 1  # bumped only when a key changes meaning or disappears
 
 
 def number(value: float | None) -> float | int | None:
@@ -67,21 +67,6 @@ def record_json(record: Record) -> dict[str, Any]:
 
 def area_json(area: Area) -> dict[str, Any]:
     return {"slug": area.slug, "name_zh": area.name_zh, "name_en": area.name_en, "section": area.section}
-
-
-def plan_json(plan: Plan) -> dict[str, Any]:
-    return {
-        "id": plan.id,
-        "name_zh": plan.name_zh,
-        "name_en": plan.name_en,
-        "issuer_zh": plan.issuer_zh,
-        "issuer_en": plan.issuer_en,
-        "year": plan.year,
-        "start": plan.start.isoformat(),
-        "end": plan.end.isoformat(),
-        "lights": {"yellow_behind": plan.lights.yellow_behind, "red_behind": plan.lights.red_behind},
-        "reporting": plan.reporting._asdict(),
-    }
 
 
 def task_row(plan: Plan, progress: TaskProgress) -> dict[str, Any]:
@@ -176,11 +161,6 @@ def _rounded(value: float | None) -> float | None:
 
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (half_up(v) if isinstance(v, float) else v) for k, v in data.items()}
-
-
-def list_view(plan: Plan, rows: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
-    """What `list --json` prints: the plan and the rows of task_row."""
-    return {"format": JSON_FORMAT, "as_of": as_of.isoformat(), "plan": plan_json(plan), "tasks": rows}
 
 
 def indicator_json(indicator: Indicator) -> dict[str, Any]:
@@ -326,11 +306,6 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
     }
 
 
-def compare_view(rows: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
-    """What `compare --json` prints: the rows of comparison_json."""
-    return {"format": JSON_FORMAT, "as_of": as_of.isoformat(), "indicators": rows}
-
-
 def report_view(
     plan: Plan, summary: Summary, rows: list[dict[str, Any]], comparisons: list[dict[str, Any]],
     parts: Sequence[tuple[str, list[dict[str, Any]], list[float]]], log: list[dict[str, Any]] | None, as_of: date,
@@ -419,7 +394,7 @@ def trend_json(plan: Plan, parts: Sequence[tuple[str, list[dict[str, Any]], list
     its Trend sheet. Each point is what `list --as-of` and `status --as-of` give at that date."""
     dates = report_dates(plan, as_of)
     totals = [
-        summarise(None, [_Judged(points[j]["light"], completions[j]) for _, points, completions in parts])
+        summarise(None, list(map(_Judged, [points[j]["light"] for _, points, _ in parts], [done[j] for *_, done in parts])))
         for j in range(len(dates))
     ]
     return {

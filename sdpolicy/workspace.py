@@ -41,8 +41,7 @@ class Sources(NamedTuple):
     def cached_view(self, name: str, *args: Any) -> Any:
         """The view `name` computed before from these very bytes, or None. None too when the store
         ends in an unfinished line: the command then opens the workspace, which warns of it."""
-        data = self.snapshot._data
-        if data and not data.endswith(b"\n"):
+        if not self.snapshot.ends_with_a_whole_line():
             return None
         return cache.read(*self.view_entry(name, *args))
 
@@ -134,8 +133,8 @@ class Workspace(NamedTuple):
         return value
 
     def records_about(self, kind: str, item: str) -> tuple[Record, ...]:
-        """The records of one item and of the item it shares its figure with, and every retraction,
-        in log order: all that the item's history needs, without building the whole log."""
+        """The records of one item and of the item it shares its figure with, and the retractions
+        bearing on them, in log order: all that the item's history needs, without building the whole log."""
         from sdpolicy.progress import shared_figures
 
         partner = shared_figures(self.plan).get((kind, item))
@@ -143,7 +142,7 @@ class Workspace(NamedTuple):
 
     def records_of(self, items: set[str]) -> tuple[Record, ...]:
         """The records naming any of `items` (under its own id or one the catalogue renamed to it), and
-        every retraction, in log order, with renamed ids read as the ids that stand for them now."""
+        the retractions bearing on them, in log order, renamed ids read as the ids standing for them now."""
         renamed = self.plan.renamed
         wanted = items | {old for old, new in renamed.items() if new in items}
         found = self.snapshot.records_naming(wanted)
@@ -177,12 +176,13 @@ class Workspace(NamedTuple):
         made from (see _kept): after records are appended, only the rows of the items they name (and
         of the items sharing a figure with those) are made again, from those items' own lines. A row
         depends on its item's history alone, so the others stay true."""
-        from sdpolicy import progress
-
         items = self.plan.indicators if kind == "indicator" else self.plan.tasks
         kind_of_item = "indicator" if kind == "indicator" else "task"
 
         def advance(rows: tuple[Any, ...], appended: tuple[Record, ...]) -> tuple[Any, ...]:
+            # Imported here: rows shown again unchanged need none of the arithmetic.
+            from sdpolicy import progress
+
             changed = set(progress.touched(self.plan, appended, day)[kind_of_item])
             if not changed:
                 return rows
@@ -262,6 +262,7 @@ class Workspace(NamedTuple):
         """Cache what was made from the store's complete lines, with the part of the store it covers."""
         size, lines = self.snapshot.complete_lines()
         cache.write(entry, key, (size, self.snapshot.digest_of(size), lines, kept))
+        self.snapshot.note_covered(size)
 
 
 def _make_rows(plan: Plan, kind: str, records: tuple[Record, ...], day: date, only: set[str] | None) -> dict[str, Any]:

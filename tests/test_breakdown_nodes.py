@@ -105,10 +105,11 @@ def test_the_breakdown_sheet_is_prefilled_with_the_nodes_in_effect(cli, tmp_path
     assert [ws.cell(row, c).value for c in range(1, 12) if c not in (2, 3)] == [
         "ENV-05", "山东省信息产业厅", None, DRAFT, ISSUED, None, None, None, None]
     # Node cells are text (a clerk's 2006-06-30 stays as typed), unlocked and yellow on a milestone;
-    # locked and plain on IND-01, a count, which takes no nodes.
+    # locked and grey (as the pre-filled cells, and as the instructions say) on IND-01, a count,
+    # which takes no nodes.
     assert ws.cell(row, 6).number_format == "@" and not ws.cell(row, 6).protection.locked
     assert ws.cell(row, 6).fill.fgColor.rgb.endswith("FFF9DB")
-    assert ws["F4"].protection.locked and ws["F4"].fill.fill_type is None
+    assert ws["F4"].protection.locked and ws["F4"].fill.fgColor.rgb.endswith("F2F2F2")
     rules = {dv.type: dv for dv in ws.data_validations.dataValidation}
     assert "F4:J4" in str(rules["textLength"].sqref).split()
     assert rules["textLength"].error == "A task with a numeric target is judged by its figures: it takes no time nodes"

@@ -74,6 +74,14 @@ def test_a_view_from_the_cache_needs_neither_the_arithmetic_nor_the_views(import
     assert not modules & {"tomllib", "tomli", "_hashlib", "hashlib"}
 
 
+@pytest.mark.parametrize("command", ["list", "compare"])
+def test_rows_kept_from_before_need_neither_the_arithmetic_nor_the_views(imported, command):
+    imported(command)
+    modules = imported(command)
+    assert "sdpolicy.workspace" in modules
+    assert not modules & {"sdpolicy.progress", "sdpolicy.views", "sdpolicy.trajectory", "filelock"}
+
+
 def test_mark_imports_the_lock_but_no_report_format_and_no_views(imported):
     modules = imported("mark", "IND-01", "--value", "5", "--date", "2006-05-01")
     assert "filelock" in modules

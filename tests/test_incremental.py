@@ -419,3 +419,37 @@ def test_a_report_after_marks_says_what_a_report_from_nothing_says(sdpolicy_home
         mark(sdpolicy_home, task, value=value, day=day, by="济南市")
         for form in (["--json"], ["--md"]):
             assert report("kept", *form) == report(f"fresh-{value}-{form[0]}", *form)
+
+
+def test_the_digests_a_look_after_a_mark_needs_take_one_pass_over_the_store(sdpolicy_home, monkeypatch):
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    looked(sdpolicy_home)  # keeps the lights, made from the store as it is now
+    covered = store.progress_path(sdpolicy_home).stat().st_size
+    mark(sdpolicy_home, NUMERIC[1], value=20)
+    whole = store.progress_path(sdpolicy_home).stat().st_size
+    fed: list[int] = []
+    real = store.cache.hasher
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def update(self, data):
+            if isinstance(data, memoryview):  # the store's bytes; the cache's own keys come as bytes
+                fed.append(len(data))
+            self.inner.update(data)
+
+        def copy(self):
+            return Counting(self.inner.copy())
+
+        def digest(self):
+            return self.inner.digest()
+
+    monkeypatch.setattr(store.cache, "hasher", lambda data=b"": Counting(real(data)))
+    snapshot = store.unexamined_snapshot(sdpolicy_home)
+    # The view's key needs the whole file, the kept lights the part they cover: by hand, the first
+    # `covered` bytes once and the rest once, `whole` bytes in all, where two passes would feed
+    # whole + covered.
+    assert snapshot.digest == real(store.progress_path(sdpolicy_home).read_bytes()).digest()
+    snapshot.digest_of(covered)
+    assert sum(fed) == whole

@@ -232,9 +232,8 @@ def render_return_workbook(
 
 
 def render_assignments_workbook(rows: list[dict[str, Any]], meta: list[tuple[str, str]], units: Units, lang: str) -> bytes:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     from openpyxl.styles import PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     columns = assignment_layout(rows)
     wb, ws = _book(t("sheet.assignments", lang))
@@ -249,17 +248,17 @@ def render_assignments_workbook(rows: list[dict[str, Any]], meta: list[tuple[str
         errorStyle="warning", errorTitle=t("lead", lang), error=t("dv.unit", lang),
     )
     lead.add(f"{letter['lead']}{first}:{letter['lead']}{last_row}")
-    ws.add_data_validation(lead)
     node_keys = [c.key for c in columns if c.key.startswith("node")]
     # The syntax of a node is shown as the cell's input message: the clerk sees it on selecting a cell.
-    prompt = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=t("nodes", lang), prompt=t("dv.node", lang)[:255])
-    # A task with a numeric target is judged by its figures: its node cells are locked and take nothing.
+    prompt = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=t("nodes", lang), prompt=t("dv.node", lang))
+    # A task with a numeric target is judged by its figures: its node cells are locked, grey as the
+    # pre-filled cells are, and take nothing.
     numeric = DataValidation(
         type="textLength", operator="equal", formula1="0", allow_blank=True, showErrorMessage=True,
-        showInputMessage=True, errorTitle=t("nodes", lang), error=t("dv.no_nodes", lang)[:255],
-        promptTitle=t("nodes", lang), prompt=t("dv.no_nodes", lang)[:255],
+        showInputMessage=True, errorTitle=t("nodes", lang), error=t("dv.no_nodes", lang),
+        promptTitle=t("nodes", lang), prompt=t("dv.no_nodes", lang),
     )
-    locked, plain = Protection(locked=True), PatternFill(fill_type=None)
+    locked, plain = Protection(locked=True), PatternFill("solid", fgColor=LOCKED_FILL)
     for offset, row in enumerate(rows):
         span = f"{letter[node_keys[0]]}{first + offset}:{letter[node_keys[-1]]}{first + offset}"
         if row["numeric"]:
@@ -271,9 +270,7 @@ def render_assignments_workbook(rows: list[dict[str, Any]], meta: list[tuple[str
             prompt.add(span)
     for key in node_keys:
         ws.column_dimensions[letter[key]].width = 26
-    for validation in (prompt, numeric):
-        if validation.sqref:
-            ws.add_data_validation(validation)
+    _add_rules(ws, [lead, *(rule for rule in (prompt, numeric) if rule.sqref)])
     _instructions(wb, lang, t("instructions.assignments", lang))
     _meta(wb, meta, names)
     return _save(wb)
