@@ -413,23 +413,11 @@ def _judge(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> Ta
         if owed is not None and owed.missed and light != "red":
             light, reason = "unreported", "unreported"
             data = _unreported(owed, found)
-    return _progress(
+    return TaskProgress(
         task=task, latest=current, actual=actual, state=state, percent=percent, expected=expected,
         behind=behind, light=light, reason=reason, reason_data=data, baseline_value=baseline_value,
         history=found, as_of=as_of,
     )
-
-
-def _progress(**fields: Any) -> TaskProgress:
-    """TaskProgress(**fields), made without the dataclass's __init__.
-
-    Being frozen, its __init__ sets each of the 13 fields through object.__setattr__, a fifth of
-    judging a task, which a cold status does for every task (100,000 at province scale). What is made
-    is the same: the same fields, in the same order, in its __dict__ (a test compares the two).
-    """
-    progress = object.__new__(TaskProgress)
-    progress.__dict__.update(fields)
-    return progress
 
 
 def _unreported(owed: periods.Owed, found: tuple[Record, ...]) -> dict[str, Any]:

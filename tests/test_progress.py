@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import pickle
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -368,21 +367,6 @@ def test_a_time_without_a_zone_is_read_as_utc_beside_times_with_one():
     # Naive times alone compare among themselves: 09:00 before 11:00.
     eleven = rec("r-4", "IND-01", MID, 40)._replace(recorded_at=datetime(2006, 7, 1, 11, 0))
     assert [r.id for r in history([eleven, naive], "task", "IND-01", MID)] == ["r-4", "r-1"]
-
-
-def test_a_judged_task_is_what_its_dataclass_would_make():
-    # _judge makes TaskProgress without its __init__ (see progress._progress): every field must be
-    # set, in the dataclass's order, and the object equal, shown and pickled as the dataclass makes it.
-    found = judge("IND-01", [rec("r-1", "IND-01", MID, 100)])
-    # 100 of 200 from 0 is 50 %, and 50 days of 100 are 50 % expected: on track.
-    assert (found.percent, found.expected, found.light, found.reason) == (50.0, 50.0, "green", "on-track")
-    names = [field.name for field in dataclasses.fields(progress.TaskProgress)]
-    made = progress.TaskProgress(**{name: getattr(found, name) for name in names})
-    assert list(vars(found)) == names
-    assert found == made and repr(found) == repr(made)
-    assert pickle.dumps(found) == pickle.dumps(made)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        found.light = "red"  # still frozen
 
 
 def test_indicator_records_do_not_count_for_a_task_of_the_same_name():
