@@ -559,25 +559,16 @@ def with_partners(plan: Plan, kind: str, items: Iterable[str]) -> set[str]:
     return {name for item in items for name in (item, partners.get((kind, item), (None, item))[1])}
 
 
-def advance_lights(plan: Plan, lights: Sequence[TaskLight], appended: Sequence[Record], as_of: date) -> list[TaskLight]:
-    """`lights` (every task's, in catalogue order) brought up to date with `appended`.
+def advance_light(plan: Plan, old: TaskLight, added: Sequence[Record], as_of: date) -> TaskLight:
+    """`old` brought up to date with `added`, the records that join its history (see touched).
 
-    `appended` are records that follow, in the log, every record the lights were judged from, and
-    none is a retraction (a retraction can change any earlier record: then judge from the whole log).
-    A record judged before may be among them again; it changes nothing.
+    They follow, in the log, every record the light was judged from, and none is a retraction (a
+    retraction can change any earlier record: then judge from the whole log). A record judged before
+    may be among them again; it changes nothing.
     """
-    news = touched(plan, appended, as_of)["task"]
-    if not news:
-        return list(lights)
-    result = list(lights)
-    for index, old in enumerate(lights):
-        added = news.get(old.task.id)
-        if added is None:
-            continue
-        known = {r.line: r for r in (old.latest, old.figure, old.stated, *added) if r is not None}
-        found = tuple(sorted(known.values(), key=_newest_first, reverse=True))
-        result[index] = task_light(_judge(plan, old.task, found, as_of))
-    return result
+    known = {r.line: r for r in (old.latest, old.figure, old.stated, *added) if r is not None}
+    found = tuple(sorted(known.values(), key=_newest_first, reverse=True))
+    return task_light(_judge(plan, old.task, found, as_of))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -204,15 +204,19 @@ class Workspace(NamedTuple):
         tasks = self.plan.tasks
 
         # The task itself is the catalogue's, which the key stands for: it is left out of the entry.
-        def bare(lights: list[TaskLight]) -> tuple[Any, ...]:
-            return tuple(tuple(light)[1:] for light in lights)
-
         def whole() -> tuple[Any, ...]:
-            return bare([progress.task_light(p) for p in progress.plan_progress(self.plan, self.records, day)])
+            return tuple(tuple(progress.task_light(p))[1:] for p in progress.plan_progress(self.plan, self.records, day))
 
         def advance(kept: tuple[Any, ...], appended: tuple[Record, ...]) -> tuple[Any, ...]:
-            lights = [progress.TaskLight(task, *rest) for task, rest in zip(tasks, kept)]
-            return bare(progress.advance_lights(self.plan, lights, appended, day))
+            news = progress.touched(self.plan, appended, day)["task"]
+            if not news:
+                return kept
+            lights = list(kept)
+            for index, task in enumerate(tasks):
+                if task.id in news:
+                    old = progress.TaskLight(task, *lights[index])
+                    lights[index] = tuple(progress.advance_light(self.plan, old, news[task.id], day))[1:]
+            return tuple(lights)
 
         kept = self._kept("lights", day, lambda kept: len(kept) == len(tasks), whole, advance)
         return [progress.TaskLight(task, *rest) for task, rest in zip(tasks, kept)]
