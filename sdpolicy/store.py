@@ -607,8 +607,6 @@ def _examine(data: bytes, path: Path) -> tuple[StoreContents, int | None]:
     return contents, (cut if contents.torn_tail is not None else None)
 
 
-# A line exactly as record_line writes it: strings without escapes or control characters, numbers
-# without sign, underscores or base prefixes, real dates in the form tomllib accepts, UTC times.
 def _damaged(path: Path | str, problems: list[str]) -> DataError:
     count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
     return DataError(f"progress store {path} is damaged ({count}): {problems[0]}", problems=problems)
