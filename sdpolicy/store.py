@@ -230,7 +230,9 @@ class Snapshot:
         frontier = {r.id for r in found if r.item in wanted} | {r.id for r in after if r.item in wanted}
         seen = set(frontier)
         while frontier:
-            starts = {int(line.partition("\t")[2]) for target in frontier for line in _lines_after(prefix.retractions, f"\n{target}\t")}
+            # The offset is the line's last field: an id may hold a tab itself.
+            found_lines = [line for target in frontier for line in _lines_after(prefix.retractions, f"\n{target}\t")]
+            starts = {int(line.rpartition("\t")[2]) for line in found_lines}
             more = self._records_at(starts) if starts else []
             if more is None:
                 return _bearing(self.records(), wanted)

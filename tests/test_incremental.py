@@ -453,3 +453,21 @@ def test_the_digests_a_look_after_a_mark_needs_take_one_pass_over_the_store(sdpo
     assert snapshot.digest == real(store.progress_path(sdpolicy_home).read_bytes()).digest()
     snapshot.digest_of(covered)
     assert sum(fed) == whole
+
+
+def test_a_retracted_id_holding_a_tab_does_not_confuse_the_list_of_retractions(sdpolicy_home):
+    # The kept list of retractions is "target<TAB>offset" per line: an id with a tab in it (a quoted
+    # key written by hand) must still find its retraction, and must not be read as another's.
+    sdpolicy_home.mkdir(parents=True)
+    path = store.progress_path(sdpolicy_home)
+    lines = [
+        'r-x = { task = "IND-01", value = 1, date = 2006-03-01, recorded_at = 2026-01-01T00:00:00Z }',
+        '"r-x\\ty" = { task = "IND-01", value = 2, date = 2006-03-02, recorded_at = 2026-01-01T00:00:00Z }',
+        'r-aaaaaaaaa3 = { task = "IND-05", retracts = "r-x\\ty", date = 2006-03-03, recorded_at = 2026-01-01T00:00:00Z }',
+    ]
+    path.write_text(store.HEADER + "schema = 1\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert store.read_snapshot(sdpolicy_home).prefix is None  # this read keeps the prefix and its list
+    snapshot = store.read_snapshot(sdpolicy_home)
+    assert snapshot.prefix is not None
+    # By hand: IND-01's two records, and the retraction of the second, though it names IND-05.
+    assert [r.id for r in snapshot.records_naming({"IND-01"})] == ["r-x", "r-x\ty", "r-aaaaaaaaa3"]
