@@ -23,16 +23,21 @@ _AT_END = re.compile(r"\s*\(at end of document\)$")
 
 
 def read_bytes(path: Path, what: str) -> bytes:
+    return read_named(path, f"{what} {path}")
+
+
+def read_named(path: Path, label: str, limit: int = -1) -> bytes:
+    """read_regular, with every reason it fails as one sentence about `label`."""
     try:
-        return read_regular(path)
+        return read_regular(path, limit)
     except FileNotFoundError:
-        raise MissingInputError(f"{what} {path} does not exist") from None
+        raise MissingInputError(f"{label} does not exist") from None
     except IsADirectoryError:
-        raise MissingInputError(f"{what} {path} is a directory, not a file") from None
+        raise MissingInputError(f"{label} is a directory, not a file") from None
     except NotRegularError as exc:
-        raise MissingInputError(f"{what} {path} is {exc.what}, not a regular file; refusing to read it") from None
+        raise MissingInputError(f"{label} is {exc.what}, not a regular file; refusing to read it") from None
     except OSError as exc:
-        raise MissingInputError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
+        raise MissingInputError(f"{label} cannot be read: {exc.strerror or exc}") from None
 
 
 class NotRegularError(OSError):

@@ -288,10 +288,10 @@ def test_an_unreadable_catalogue_is_refused_with_exit_66(cli, seeded, store_file
     plan = catalogue_copy / "plan.toml"
     real = tomlfile.read_regular
 
-    def read_bytes(path: Path) -> bytes:
+    def read_bytes(path: Path, limit: int = -1) -> bytes:
         if Path(path) == plan:
             raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
+        return real(path, limit)
 
     monkeypatch.setattr(tomlfile, "read_regular", read_bytes)
     result = cli("mark", "IND-01", "--value", "7", "--catalogue", str(catalogue_copy))

@@ -15,9 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple, Sequence
 
-from sdpolicy.errors import DataError, MissingInputError
+from sdpolicy.errors import DataError
 from sdpolicy.returns import META_SHEET, Column
-from sdpolicy.tomlfile import NotRegularError, read_regular
+from sdpolicy.tomlfile import read_named
 
 MAX_FILE = 20 * 1024 * 1024  # a return of a few hundred rows is some tens of kilobytes
 # All the members of an xlsx together, unpacked. A return of a few hundred rows is well under a
@@ -68,20 +68,20 @@ def _norm(text: Any) -> str:
     return "".join(str(text).split()).casefold() if text is not None else ""
 
 
+def _take(rows: list[Row], row: Row, sheet: str) -> None:
+    """Keep a row that holds anything (a blank one is no report), refusing past MAX_ROWS of them."""
+    if all(c.value is None and c.problem is None for c in row.cells.values()):
+        return
+    if len(rows) >= MAX_ROWS:
+        raise DataError(f"{sheet} has more than {MAX_ROWS:,} filled rows; a return has one row per task")
+    rows.append(row)
+
+
 def read_table(path: Path, label: str, layouts: dict[str, Sequence[Column]]) -> Table:
     """Read FILE into a Table; `layouts` maps a kind to its columns (the header words looked for)."""
     # The same reading as a catalogue's or a store's: checked on the open descriptor, so a FIFO or a
     # device put in a return's place is refused without waiting on it.
-    try:
-        data = read_regular(path, MAX_FILE + 1)
-    except FileNotFoundError:
-        raise MissingInputError(f"{label} does not exist") from None
-    except IsADirectoryError:
-        raise MissingInputError(f"{label} is a directory, not a file") from None
-    except NotRegularError as exc:
-        raise MissingInputError(f"{label} is {exc.what}, not a regular file; refusing to read it") from None
-    except OSError as exc:
-        raise MissingInputError(f"{label} cannot be read: {exc.strerror or exc}") from None
+    data = read_named(path, label, MAX_FILE + 1)
     if len(data) > MAX_FILE:
         raise DataError(f"{label} is over {MAX_FILE:,} bytes; a return is refused above that")
     if data.startswith(_ZIP):
@@ -183,7 +183,7 @@ def _xlsx_sheet(
     rows: list[Row] = []
     found: dict[int, str] | None = None
     kind: str | None = None
-    scanned = filled = 0
+    scanned = 0
     pairs = zip(
         values.iter_rows(max_col=MAX_COLUMNS), formulas.iter_rows(max_col=MAX_COLUMNS)
     )
@@ -204,12 +204,7 @@ def _xlsx_sheet(
             value = value_row[index].value if index < len(value_row) else None
             formula = formula_row[index] if index < len(formula_row) else None
             cells[key] = _xlsx_cell(value, formula, where)
-        if all(c.value is None and c.problem is None for c in cells.values()):
-            continue
-        filled += 1
-        if filled > MAX_ROWS:
-            raise DataError(f"{label}:{name} has more than {MAX_ROWS:,} filled rows; a return has one row per task")
-        rows.append(Row(f"{label}:{name}!A{number}", cells))
+        _take(rows, Row(f"{label}:{name}!A{number}", cells), f"{label}:{name}")
     if found is None:
         return None
     return Table(label, meta, kind, rows, problems, frozenset(found.values()))
@@ -325,7 +320,6 @@ def _read_csv(data: bytes, label: str, layouts: dict[str, Sequence[Column]]) -> 
     rows: list[Row] = []
     problems: list[str] = []
     start = 1
-    filled = 0
     records = _records(reader, label)
     for fields, start in records:
         if found is None:
@@ -345,12 +339,7 @@ def _read_csv(data: bytes, label: str, layouts: dict[str, Sequence[Column]]) -> 
                 cells[key] = Cell(None, where, f"the field holds {len(value):,} characters, more than a cell may ({MAX_CELL:,})")
                 continue
             cells[key] = Cell(value.strip() or None, where)
-        if all(c.value is None and c.problem is None for c in cells.values()):
-            continue
-        filled += 1
-        if filled > MAX_ROWS:
-            raise DataError(f"{label} has more than {MAX_ROWS:,} filled rows; a return has one row per task")
-        rows.append(Row(f"{label}:{start}:1", cells))
+        _take(rows, Row(f"{label}:{start}:1", cells), label)
     if found is None:
         raise DataError(f"{label} has no header row: none of its first {HEADER_SEARCH} lines holds ID (编号)")
     return Table(label, meta, kind, rows, problems, frozenset(found.values()))
