@@ -140,7 +140,7 @@ class Snapshot:
     them, from a cache as from the file, so a cache of them would save little and cost every first run.
     """
 
-    __slots__ = ("path", "torn_tail", "torn_line", "schema_line", "items", "prefix", "_data", "_records", "_hashes", "_appended")
+    __slots__ = ("path", "torn_tail", "torn_line", "schema_line", "items", "prefix", "_data", "_records", "_hashes", "_appended", "_covered")
 
     def __init__(self, path: Path, data: bytes):
         self.path = path
@@ -153,6 +153,7 @@ class Snapshot:
         self.items: frozenset[tuple[str, str]] = frozenset()  # (kind, item) named by some record
         self.prefix: _Prefix | None = None  # the cached prefix this file was found to begin with
         self._appended: tuple[Record, ...] = ()  # the records after that prefix
+        self._covered: tuple[int, ...] | None = None  # the sizes cached entries cover, once read
 
     @property
     def digest(self) -> bytes:
@@ -160,15 +161,22 @@ class Snapshot:
         if not self._hashes:
             # The digests of the parts of this file that cached entries cover are asked for next, when
             # the file has grown since: taken on the way, they cost no second pass over those bytes.
-            for size in sorted(covered for covered in _sizes(self.path) if 0 < covered < len(self._data)):
+            for size in sorted(covered for covered in self._covered_sizes() if 0 < covered < len(self._data)):
                 self._hash(size)
         return self._hash(len(self._data)).digest()
 
     def note_covered(self, size: int) -> None:
         """Remember that a cached entry covers the file's first `size` bytes (see digest)."""
-        sizes = _sizes(self.path)
+        sizes = self._covered_sizes()
         if size not in sizes:
-            cache.write(_sizes_entry(self.path), _SIZES_KEY, (size, *sizes[:7]))
+            self._covered = (size, *sizes[:7])
+            cache.write(_sizes_entry(self.path), _SIZES_KEY, self._covered)
+
+    def _covered_sizes(self) -> tuple[int, ...]:
+        # Read once a run: a cold run keeps several entries, each noting the size it covers.
+        if self._covered is None:
+            self._covered = _sizes(self.path)
+        return self._covered
 
     def records(self) -> tuple[Record, ...]:
         """Every complete record in file order, each with `line` set."""
