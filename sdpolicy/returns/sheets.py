@@ -123,7 +123,7 @@ class Workbook:
         except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, EOFError, ValueError, NotImplementedError) as exc:
             raise DataError(f"{self.label} is not an xlsx workbook: its archive is damaged ({exc})") from None
         if len(data) > self.budget:
-            raise DataError(f"{self.label}: {part} unpacks to more than it declares; refused as a zip bomb")
+            raise DataError(f"{self.label}: {part} unpacks to more than the archive declares; refused as a zip bomb")
         self.budget -= len(data)
         return data
 
@@ -148,6 +148,8 @@ class Workbook:
                 for _, element in parser.read_events():
                     yield element
             parser.close()
+            for _, element in parser.read_events():
+                yield element
         except ParseError as exc:
             raise _malformed(self.label, part, *exc.position, exc.code) from None
 
