@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, TypeVar
 
 from sdpolicy import cache, store
 from sdpolicy.asof import dated_by
-from sdpolicy.catalogue import CatalogueFiles, Plan, plan_of, read_catalogue
+from sdpolicy.catalogue import CatalogueFiles, Plan, plan_beside, read_catalogue
 from sdpolicy.errors import DataError
 from sdpolicy.store import Record
 
@@ -48,13 +48,16 @@ class Sources(NamedTuple):
     def open(self) -> Workspace:
         """The workspace: the plan built (or taken from the cache), the store checked, and every item
         it names found in the plan (DataError with the findings of `sdpolicy check` otherwise)."""
-        plan = plan_of(self.catalogue)
+        # Built beside the reading of the store where both are large (see plan_beside); a damaged
+        # store is reported after the catalogue's and the assignments' problems, as before.
+        plan, snapshot = plan_beside(self.catalogue, self._examined, self.snapshot.size)
         if self.office is not None and b"nodes" in self.office:
             from sdpolicy.trajectory import nodes_in_effect, with_nodes
             from sdpolicy.units import assignments_path, parse_assignments
 
             plan = with_nodes(plan, nodes_in_effect(parse_assignments(self.office, assignments_path(self.home))))
-        snapshot = store.examined(self.snapshot)
+        if isinstance(snapshot, DataError):
+            raise snapshot
         known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
         # The distinct items named are few beside the records; only when one is unknown are the records
         # needed, to name each record that names it. A set difference sifts 10,000 of them in a
@@ -68,6 +71,12 @@ class Sources(NamedTuple):
             more = f" (and {len(problems) - 1} more; run sdpolicy check)" if len(problems) > 1 else ""
             raise DataError(f"{problems[0]}{more}", problems=problems)
         return Workspace(plan=plan, home=self.home, snapshot=snapshot, plan_key=self.plan_key, sources=self)
+
+    def _examined(self) -> store.Snapshot | DataError:
+        try:
+            return store.examined(self.snapshot)
+        except DataError as exc:
+            return exc
 
 
 def read_sources(catalogue: Path | None, home: Path) -> Sources:

@@ -377,7 +377,7 @@ def test_a_status_on_unchanged_files_is_shown_without_building_the_plan_or_check
     # Were the plan built or the store examined, these would fail the command.
     import sdpolicy.workspace
 
-    monkeypatch.setattr(sdpolicy.workspace, "plan_of", _boom)
+    monkeypatch.setattr(sdpolicy.workspace, "plan_beside", _boom)
     monkeypatch.setattr(store, "examined", _boom)
     again = runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()])
     assert again.exit_code == 0 and again.stdout == first.stdout
