@@ -430,13 +430,17 @@ def mark(
         return
     if item is None:
         raise UsageError("name the task or indicator to record, or give --from FILE", zh="请给出要记录的任务或指标编号，或用 --from 文件")
-    opened = _open(catalogue, home, language)
-    by = resolve_by(home, by, language)
-    record = make_update(
-        opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today(), node=node,
-    )
-    warnings = notices.slips(opened.plan, record, opened.records_about(record.kind, record.item), language)
-    stored = append_record(opened.home, record, read=opened.snapshot)
+    from sdpolicy.workspace import marking
+
+    # The lock is held from the read to the write, so the store is read once (see marking).
+    with marking(catalogue, workspace(home), item) as sources:
+        opened = _open(catalogue, home, language, sources)
+        by = resolve_by(home, by, language)
+        record = make_update(
+            opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today(), node=node,
+        )
+        warnings = notices.slips(opened.plan, record, opened.records_about(record.kind, record.item), language)
+        stored = append_record(opened.home, record, read=opened.snapshot, read_held=True)
     notices.tell_recorded(opened.plan, stored, warnings, language)
 
 

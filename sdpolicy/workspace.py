@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from sdpolicy import cache, store
 from sdpolicy.asof import dated_by
@@ -26,6 +28,9 @@ class Sources(NamedTuple):
     home: Path
     office: bytes | None  # the assignments log, whose time nodes change lights; None when there is none
     snapshot: store.Snapshot  # not yet examined
+    # The one item a command will work on (mark's ID, as typed): open() may then build the plan of
+    # that item and the items sharing its figure alone (see _ItemIndex).
+    about: str | None = None
 
     @property
     def plan_key(self) -> bytes:
@@ -47,27 +52,130 @@ class Sources(NamedTuple):
 
     def open(self) -> Workspace:
         """The workspace: the plan built (or taken from the cache), the store checked, and every item
-        it names found in the plan (DataError with the findings of `sdpolicy check` otherwise)."""
+        it names found in the plan (DataError with the findings of `sdpolicy check` otherwise).
+
+        With `about`, the plan may hold only that item and those sharing its figure (see _ItemIndex):
+        enough to record it and word its warnings, a tenth of the time of loading 10,000 tasks.
+        """
+        narrowed = self._narrowed() if self.about is not None and (self.office is None or b"nodes" not in self.office) else None
+        if narrowed is not None:
+            plan, index = narrowed
+            snapshot = store.examined(self.snapshot)
+            # A record of an item the catalogue lacks: the whole plan words the problem, as below.
+            known = {"task": index.tasks, "indicator": index.indicators}
+            if not _unknown(known, plan.renamed, snapshot.items):
+                return Workspace(plan=plan, home=self.home, snapshot=snapshot, plan_key=self.plan_key, sources=self)
         plan = plan_of(self.catalogue)
+        if self.about is not None and narrowed is None:
+            _keep_index(self.catalogue, plan)
         if self.office is not None and b"nodes" in self.office:
             from sdpolicy.trajectory import nodes_in_effect, with_nodes
             from sdpolicy.units import assignments_path, parse_assignments
 
             plan = with_nodes(plan, nodes_in_effect(parse_assignments(self.office, assignments_path(self.home))))
         snapshot = store.examined(self.snapshot)
-        known = {"task": plan.tasks_by_id, "indicator": plan.indicators_by_id}
-        # The distinct items named are few beside the records; only when one is unknown are the records
-        # needed, to name each record that names it. A set difference sifts 10,000 of them in a
-        # millisecond; only what it leaves (a renamed id, or an unknown one) is looked at one by one.
-        named = {kind: {item for k, item in snapshot.items if k == kind} for kind in known}
-        if any(plan.current_id(item) not in known[kind] for kind in known for item in named[kind] - known[kind].keys()):
+        known = {"task": plan.tasks_by_id.keys(), "indicator": plan.indicators_by_id.keys()}
+        if _unknown(known, plan.renamed, snapshot.items):
             # The same findings, in the same words, as `sdpolicy check` gives.
             from sdpolicy.checking import reference_problems
 
             problems = reference_problems(plan, snapshot.records(), store.progress_path(self.home))
             more = f" (and {len(problems) - 1} more; run sdpolicy check)" if len(problems) > 1 else ""
             raise DataError(f"{problems[0]}{more}", problems=problems)
-        return Workspace(plan=plan, home=self.home, snapshot=snapshot, plan_key=self.plan_key, sources=self)
+        return Workspace(plan=plan, home=self.home, snapshot=snapshot, plan_key=self.plan_key, sources=self._replace(about=None))
+
+    def _narrowed(self) -> tuple[Plan, _ItemIndex] | None:
+        """The plan of `about` and the items sharing its figure, and the index it came from; None
+        when the index is not cached or lacks the item, whose message (with its suggestions) needs
+        the whole plan."""
+        index = cache.read(*_index_entry(self.catalogue))
+        if not isinstance(index, _ItemIndex) or self.about is None:
+            return None
+        skeleton = index.skeleton
+        text = self.about.strip()
+        text = skeleton.renamed.get(text.upper(), skeleton.renamed.get(text.lower(), text))
+        # As find_item looks an id up: a task's in upper case, else an indicator's in lower case.
+        ids = ("task", text.upper()) if text.upper() in index.tasks else ("indicator", text.lower())
+        if ids[1] not in (index.tasks if ids[0] == "task" else index.indicators):
+            return None
+        group = cache.loads(index.buckets[_bucket(ids, len(index.buckets))]).get(ids)
+        if group is None:
+            return None
+        tasks, indicators = group
+        return dataclasses.replace(skeleton, tasks=tasks, indicators=indicators), index
+
+
+def _unknown(known: dict[str, Any], renamed: Any, items: frozenset[tuple[str, str]]) -> bool:
+    """Whether any of `items` (kind, id) names an id that `known` (its kind's ids) lacks, under its
+    own id and under the id the catalogue renamed it to."""
+    # The distinct items named are few beside the records; only when one is unknown are the records
+    # needed, to name each record that names it. A set difference sifts 10,000 of them in a
+    # millisecond; only what it leaves (a renamed id, or an unknown one) is looked at one by one.
+    named = {kind: {item for k, item in items if k == kind} for kind in known}
+    return any(renamed.get(item, item) not in known[kind] for kind in known for item in named[kind] - known[kind])
+
+
+class _ItemIndex(NamedTuple):
+    """What `mark` needs of a plan to record one item, cached beside the whole plan: loading 10,000
+    tasks to check one took longer than everything else a mark does.
+
+    For each task and indicator, its group, in catalogue order: itself, the indicator a task counts
+    from, and the task an indicator shares its figure with (of several tasks counting from it, the
+    last: see shared_figures). Every pair of items sharing a figure that shared_figures finds in a
+    group it finds in the whole plan, so history and the warnings find for the item exactly what they
+    find there. Groups are pickled in buckets, and a mark unpickles one bucket.
+    """
+
+    skeleton: Plan  # the plan without its tasks and indicators (areas, dates, renames)
+    tasks: frozenset[str]
+    indicators: frozenset[str]
+    buckets: tuple[bytes, ...]  # each a pickle of {(kind, id): (tasks, indicators)}
+
+
+def _index_entry(catalogue: CatalogueFiles) -> tuple[str, bytes]:
+    return cache.name("item-index", str(catalogue.path.absolute())), cache.key("item-index", catalogue.key)
+
+
+def _bucket(ids: tuple[str, str], count: int) -> int:
+    return int.from_bytes(cache.hasher(f"{ids[0]}\0{ids[1]}".encode("utf-8", "surrogatepass")).digest()[:4], "little") % count
+
+
+def item_groups(plan: Plan) -> dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """Every task's and indicator's group (see _ItemIndex): (tasks, indicators) in catalogue order."""
+    from sdpolicy.progress import shared_figures
+
+    partners = shared_figures(plan)
+    tasks = plan.tasks_by_id
+    groups: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
+    for indicator in plan.indicators:
+        partner = partners.get(("indicator", indicator.id))
+        groups[("indicator", indicator.id)] = ((tasks[partner[1]],) if partner else (), (indicator,))
+    for task in plan.tasks:
+        # A task's indicator counts in its warnings even where the two do not share a figure.
+        base = plan.indicators_by_id.get(task.baseline) if task.baseline else None
+        indicators = () if base is None else (base,)
+        partner = partners.get(("task", task.id))
+        # The task the indicator's figures go to (the last of those sharing it) comes after this one.
+        last = tasks[partners[partner][1]] if partner else task
+        groups[("task", task.id)] = ((task,) if last is task else (task, last), indicators)
+    return groups
+
+
+def _keep_index(catalogue: CatalogueFiles, plan: Plan) -> None:
+    """Cache the item index of `plan` (see _ItemIndex)."""
+    import pickle
+
+    groups = item_groups(plan)
+    count = max(1, len(groups) // 64)
+    buckets: list[dict[tuple[str, str], Any]] = [{} for _ in range(count)]
+    for ids, group in groups.items():
+        buckets[_bucket(ids, count)][ids] = group
+    skeleton = dataclasses.replace(plan, tasks=(), indicators=())
+    index = _ItemIndex(
+        skeleton, frozenset(plan.tasks_by_id), frozenset(plan.indicators_by_id),
+        tuple(pickle.dumps(bucket, protocol=pickle.HIGHEST_PROTOCOL) for bucket in buckets),
+    )
+    cache.write(*_index_entry(catalogue), index)
 
 
 def read_sources(catalogue: Path | None, home: Path) -> Sources:
@@ -83,6 +191,21 @@ def read_sources(catalogue: Path | None, home: Path) -> Sources:
 
         raise MissingInputError(f"assignments log {assignments_path(home)} cannot be read: {exc.strerror or exc}") from None
     return Sources(read_catalogue(catalogue), home, office, store.unexamined_snapshot(home))
+
+
+@contextmanager
+def marking(catalogue: Path | None, home: Path, item: str) -> Iterator[Sources]:
+    """The sources of a mark of `item`, read under the workspace's lock, held until the block ends.
+
+    The record is checked against the store as read here and appended before anyone else may write,
+    so the write need not read the store again (append_record's read_held). A home without a store
+    is not locked before the write: a mark refused for a typing slip then leaves no lock file behind.
+    """
+    if not store.progress_path(home).exists():
+        yield read_sources(catalogue, home)._replace(about=item)
+        return
+    with store.workspace_lock(home):
+        yield read_sources(catalogue, home)._replace(about=item)
 
 
 def open_workspace(catalogue: Path | None, home: Path) -> Workspace:
@@ -124,6 +247,7 @@ class Workspace(NamedTuple):
         must pickle. On a large store this turns a command run again on unchanged files from a parse
         and a pass over every record into reading one small file.
         """
+        self._whole()
         entry, key = self.sources.view_entry(name, *args)
         found = cache.read(entry, key)
         if found is not None:
@@ -244,6 +368,7 @@ class Workspace(NamedTuple):
         made from. While the store still begins with those bytes and what follows retracts nothing,
         `advance(kept, appended)` brings it up to date from the records appended since; anything else
         (a retraction, a hand edit before the end, another catalogue or code) makes it again whole."""
+        self._whole()
         entry = cache.name(name, self.plan.path, str(self.home.absolute()), day)
         key = cache.key(name, self.plan_key, day)
         found = cache.read(entry, key)
@@ -261,6 +386,11 @@ class Workspace(NamedTuple):
         made = whole()
         self._keep(entry, key, made)
         return made
+
+    def _whole(self) -> None:
+        """Refuse to cache, under the whole catalogue's key, what was made from the plan of one item."""
+        if self.sources.about is not None:
+            raise RuntimeError("a workspace opened for one item makes nothing about the whole plan")
 
     def _keep(self, entry: str, key: bytes, kept: Any) -> None:
         """Cache what was made from the store's complete lines, with the part of the store it covers."""
