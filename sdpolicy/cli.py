@@ -369,6 +369,8 @@ def status(
     # Shown again from the same bytes without loading the plan or the store's checked part: at a
     # million records those take longer than everything else a warm status does.
     seen = sources.cached_view("status", day, area) if by == "area" else None
+    if seen is None and by == "area" and area is None:
+        seen = sources.status_view(day)  # right after a mark, from what is kept, without the whole plan
     if seen is not None:
         emit(seen, as_json, language, render_status)
         return
@@ -383,13 +385,12 @@ def status(
         return
 
     def compute() -> dict[str, Any]:
-        from sdpolicy.progress import area_summary
         from sdpolicy.views import status_view
 
         # The lights make the summary and the rows the area's table: both follow a mark or an import
         # from the lines appended, without reading every record.
         shown = [r for r in opened.task_rows(day) if r["area"] == chosen.slug] if chosen else []
-        return status_view(plan, area_summary(plan, opened.task_lights(day)), shown, day, chosen)
+        return status_view(plan, opened.lights_summary(day), shown, day, chosen)
 
     emit(opened.memo("status", compute, day, area), as_json, language, render_status)
 
@@ -582,12 +583,11 @@ def report(
     with_log = xlsx or as_json
 
     def compute() -> dict[str, Any]:
-        from sdpolicy.progress import area_summary
         from sdpolicy.views import log_rows, report_view
 
         # Each part follows a mark or an import from the lines appended, as list and status do.
         log = log_rows(opened.records, as_of=day, plan=plan) if with_log else None
-        summary = area_summary(plan, opened.task_lights(day))
+        summary = opened.lights_summary(day)
         return report_view(plan, summary, opened.task_rows(day), opened.indicator_rows(day), opened.report_parts(day), log, day)
 
     from sdpolicy.commands.units import report_units
