@@ -14,7 +14,8 @@ from typing import Callable, NamedTuple, Sequence
 
 from sdpolicy.catalogue import Plan, find_item
 from sdpolicy.errors import DataError, SdpolicyError
-from sdpolicy.progress import make_update, parse_day, shared_figures
+from sdpolicy.asof import parse_day
+from sdpolicy.progress import make_update, shared_figures
 from sdpolicy.store import Record
 from sdpolicy.tomlfile import UTF8_BOM, decode
 

@@ -7,13 +7,14 @@ Heavy imports (renderers, report formats) happen inside the commands that need t
 
 # No `from __future__ import annotations` here: Typer reads every command's signature at each start,
 # and string annotations would make it compile and evaluate each one (about 10 ms a run).
+import contextlib
 import functools
 import gc
 import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
@@ -140,7 +141,7 @@ def main_options(
 def as_of_day(text: str | None) -> date:
     if text is None:
         return date.today()
-    from sdpolicy.progress import parse_day
+    from sdpolicy.asof import parse_day
 
     return parse_day(text)
 
@@ -657,7 +658,27 @@ def main() -> None:
     # Reference counting still frees everything as it goes; peak memory is the same.
     gc.disable()
     _lenient_stdout()
-    app()
+    with _only_the_command_named(sys.argv[1:2]):
+        app()
+
+
+@contextlib.contextmanager
+def _only_the_command_named(first: list[str]) -> Iterator[None]:
+    """Typer makes the Click parameters of every registered command at each start, a tenth of what
+    `list` on the shipped plan costs; a run whose first argument names a command needs only that one.
+    Anything else (no command, an option first, a mistyped name that Click should suggest a
+    correction for) sees them all. The registrations are put back, so a second run in the same
+    process (the tests) sees every command again."""
+    commands, groups = app.registered_commands, app.registered_groups
+    named = [c for c in commands if c.name == first[0]] if first else []
+    # A group added without a name of its own (`units`) carries the name its Typer was made with.
+    named_groups = [g for g in groups if g.typer_instance and g.typer_instance.info.name == first[0]] if first else []
+    if named or named_groups:
+        app.registered_commands, app.registered_groups = named, named_groups
+    try:
+        yield
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
 
 
 def _lenient_stdout() -> None:

@@ -3,7 +3,7 @@ SDPOLICY_LANG=zh, or a zh locale), as the program's other words already are.
 
 The Click that Typer carries reads none of its words through gettext (only a few of Typer's own go
 through it), so a gettext catalogue could not reach "No such option" or "Usage:". Instead the
-project keeps one word table, HELP_ZH and _PATTERNS below: every help text of every command and
+project keeps one word table, HELP_ZH and _PATTERN_TEXTS below: every help text of every command and
 option, and every phrase Click writes, with its Chinese. It is applied at the two places Click's
 words come out: the help formatter (usage line, headings, texts, option lists) and the display of a
 usage error. A text missing from the table stays English; tests/test_click_zh.py checks that none is.
@@ -12,6 +12,7 @@ usage error. A text missing from the table stays English; tests/test_click_zh.py
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sys
 from typing import Any, Iterator, Sequence
@@ -167,28 +168,35 @@ HELP_ZH: dict[str, str] = {
 
 # Click's headings, usage line and messages with a variable part.
 _HEADINGS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p, re.S), zh) for p, zh in (
-        (r"Examples?: (.*)", r"示例：\1"),
-        (r"No such option: (.*?) \(Possible options: (.*)\)", r"没有选项 \1（可能要用的选项：\2）"),
-        (r"No such option: (.*)", r"没有选项 \1"),
-        (r"No such command '(.*)'\.", r"没有命令“\1”"),
-        (r"Missing command\.", "缺少命令"),
-        (r"Missing argument '(.*)'\.", r"缺少参数 \1"),
-        (r"Missing option '(.*)'\.", r"缺少选项 \1"),
-        (r"Missing parameter: (.*)", r"缺少参数 \1"),
-        (r"Option '(.*)' requires an argument\.", r"选项 \1 需要一个值"),
-        (r"Option '(.*)' requires (\d+) arguments\.", r"选项 \1 需要 \2 个值"),
-        (r"Option '(.*)' does not take a value\.", r"选项 \1 不带值"),
-        (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
-        (r"Invalid value for '(.*?)': (.*)", r"\1 的值无效：\2"),
-        (r"'(.*)' is not a valid (integer|float|boolean)\.(.*)", r"“\1”不是有效的\2"),
-        (r"default: (.*)", r"默认：\1"),
-        (r"required", "必填"),
-        (r"env var: (.*)", r"环境变量：\1"),
-        (r"Aborted!", "已中止"),
-    )
-]
+
+
+# Compiled when first needed, by Chinese help or a usage error: an English run never needs them, and
+# compiling eighteen patterns at every start cost a few milliseconds.
+@functools.cache
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(p, re.S), zh) for p, zh in _PATTERN_TEXTS]
+
+
+_PATTERN_TEXTS = (
+    (r"Examples?: (.*)", r"示例：\1"),
+    (r"No such option: (.*?) \(Possible options: (.*)\)", r"没有选项 \1（可能要用的选项：\2）"),
+    (r"No such option: (.*)", r"没有选项 \1"),
+    (r"No such command '(.*)'\.", r"没有命令“\1”"),
+    (r"Missing command\.", "缺少命令"),
+    (r"Missing argument '(.*)'\.", r"缺少参数 \1"),
+    (r"Missing option '(.*)'\.", r"缺少选项 \1"),
+    (r"Missing parameter: (.*)", r"缺少参数 \1"),
+    (r"Option '(.*)' requires an argument\.", r"选项 \1 需要一个值"),
+    (r"Option '(.*)' requires (\d+) arguments\.", r"选项 \1 需要 \2 个值"),
+    (r"Option '(.*)' does not take a value\.", r"选项 \1 不带值"),
+    (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1"),
+    (r"Invalid value for '(.*?)': (.*)", r"\1 的值无效：\2"),
+    (r"'(.*)' is not a valid (integer|float|boolean)\.(.*)", r"“\1”不是有效的\2"),
+    (r"default: (.*)", r"默认：\1"),
+    (r"required", "必填"),
+    (r"env var: (.*)", r"环境变量：\1"),
+    (r"Aborted!", "已中止"),
+)
 _EXTRAS = re.compile(r"^(.*?)\s*\[([^\[\]]*)\]$", re.S)
 
 
@@ -208,7 +216,7 @@ def zh(text: str) -> str:
     if whole is not None:
         first, stop, _ = whole.partition("。")
         return first + stop
-    for pattern, replacement in _PATTERNS:
+    for pattern, replacement in _patterns():
         matched = pattern.fullmatch(text)
         if matched:
             return matched.expand(replacement)

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from sdpolicy import periods, store
-from sdpolicy.asof import dated_by
+from sdpolicy.asof import dated_by, parse_day
 from sdpolicy.catalogue import Area, Indicator, Plan, Target, Task, find_item, suggest_zh
 from sdpolicy.errors import UsageError
 from sdpolicy.store import STATES, Record
@@ -702,22 +702,6 @@ def _check_note_and_by(note: str, by: str, what: str) -> tuple[str, str]:
 
 
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def parse_day(text: str) -> date:
-    """A YYYY-MM-DD date from the command line; other ISO forms are refused to keep files uniform."""
-    text = text.strip()
-    if not _ISO_DAY.fullmatch(text):
-        raise UsageError(f"date '{text}' is not in the form YYYY-MM-DD", zh=f"日期“{text}”格式不对；请用 YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"date '{text}' is not a real date; use YYYY-MM-DD", zh=f"日期“{text}”不存在；请用 YYYY-MM-DD 写一个真实的日期"
-        ) from None
-
-
 def _parse_value(text: str, what: str, in_percent: bool) -> float | int:
     raw = text.strip()
     # "85%" is what people type for a share; accept it only where the unit is % anyway.

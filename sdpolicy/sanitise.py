@@ -10,6 +10,7 @@ modules quote data in messages too."""
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 
@@ -30,13 +31,23 @@ _FORMAT = (
 # laptop); only there is it kept.
 _PICTURE = "\u2600-\u27bf\U0001f000-\U0001faff"
 _JOINER = f"(?<![{_PICTURE}\ufe0f\U0001f3fb-\U0001f3ff])\u200d|\u200d(?![{_PICTURE}])"
-# C0 controls but newline and tab, DEL and C1. Newline and tab keep their meaning inside a table
-# cell or a workbook cell; everywhere else `message` shows them too.
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]|{_JOINER}")
-_CONTROL_ALL = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]|{_JOINER}")
-# For a format that keeps text exact and has escapes of its own (JSON): every such character, C0
-# controls aside (json.dumps escapes those) and joiners included, since there escaping loses nothing.
-HIDDEN = re.compile(f"[\x7f-\x9f{_FORMAT}\u200d]")
+
+
+# C0 controls (but newline and tab when `lines`: they keep their meaning inside a table cell or a
+# workbook cell; everywhere else `message` shows them too), DEL and C1. Compiled on first need:
+# nearly all text is printable and never needs them, and compiling these classes cost a millisecond
+# or two at every start.
+@functools.cache
+def _controls(lines: bool) -> re.Pattern[str]:
+    low = "\x00-\x08\x0b-\x1f" if lines else "\x00-\x1f"
+    return re.compile(f"[{low}\x7f-\x9f{_FORMAT}]|{_JOINER}")
+
+
+@functools.cache
+def hidden() -> re.Pattern[str]:
+    """For a format that keeps text exact and has escapes of its own (JSON): every such character, C0
+    controls aside (json.dumps escapes those) and joiners included, since there escaping loses nothing."""
+    return re.compile(f"[\x7f-\x9f{_FORMAT}\u200d]")
 
 
 def _hex(found: re.Match[str]) -> str:
@@ -48,20 +59,20 @@ def _hex(found: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """`text` with every control and invisible format character but newline and tab shown as an
     escape (\\x1b, \\u202e)."""
-    return text if text.isprintable() else _CONTROL.sub(_hex, text)
+    return text if text.isprintable() else _controls(True).sub(_hex, text)
 
 
 def message(text: str) -> str:
     """A message for stderr or a one-line answer: every control and format character, newline and tab
     included, shown as an escape, so that quoted data can neither drive or reorder the terminal nor
     fake a line of its own."""
-    return text if text.isprintable() else _CONTROL_ALL.sub(_hex, text)
+    return text if text.isprintable() else _controls(False).sub(_hex, text)
 
 
 def first_hidden(text: str, *, lines: bool = False) -> str | None:
     """The first character `printable` (with `lines`) or `message` would show as an escape, or None:
     for a check that refuses such text rather than showing it."""
-    found = None if text.isprintable() else (_CONTROL if lines else _CONTROL_ALL).search(text)
+    found = None if text.isprintable() else _controls(lines).search(text)
     return found.group() if found else None
 
 

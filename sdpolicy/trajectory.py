@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
-from sdpolicy.asof import dated_by
+from sdpolicy.asof import dated_by, parse_day
 from sdpolicy import periods
 from sdpolicy.catalogue import Lights, Node, Plan, Reporting, Task
 from sdpolicy.errors import UsageError
 from sdpolicy.progress import (
-    LIGHTS, TaskProgress, Summary, area_summary, parse_day, progress_series, reached,
+    LIGHTS, TaskProgress, Summary, area_summary, progress_series, reached,
 )
 from sdpolicy.store import Record
 

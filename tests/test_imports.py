@@ -6,6 +6,7 @@ sys.modules when the command has finished.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -75,9 +76,11 @@ def test_a_view_from_the_cache_needs_neither_the_arithmetic_nor_the_views(import
 
 
 @pytest.mark.parametrize("command", ["list", "compare"])
-def test_rows_kept_from_before_need_neither_the_arithmetic_nor_the_views(imported, command):
-    imported(command)
-    modules = imported(command)
+@pytest.mark.parametrize("as_of", [[], ["--as-of", "2006-09-30"]], ids=["today", "as-of"])
+def test_rows_kept_from_before_need_neither_the_arithmetic_nor_the_views(imported, command, as_of):
+    # A typed date is read by sdpolicy.asof.parse_day; it once pulled in the whole of sdpolicy.progress.
+    imported(command, *as_of)
+    modules = imported(command, *as_of)
     assert "sdpolicy.workspace" in modules
     assert not modules & {"sdpolicy.progress", "sdpolicy.views", "sdpolicy.trajectory", "filelock"}
 
@@ -100,3 +103,44 @@ def test_a_report_from_the_cache_needs_neither_the_arithmetic_nor_the_views(impo
     modules = imported("report", "--md")
     assert "sdpolicy.render.markdown" in modules
     assert not modules & {"sdpolicy.progress", "sdpolicy.views"}
+
+
+def test_a_run_that_names_its_command_builds_only_that_one(monkeypatch, tmp_path, capsys):
+    import typer.main
+
+    from sdpolicy import cli
+
+    monkeypatch.setenv("SDPOLICY_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SDPOLICY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("SDPOLICY_CATALOGUE", raising=False)
+    built: list[str] = []
+    real = typer.main.get_command_from_info
+
+    def counted(command_info, **settings):
+        built.append(command_info.name)
+        return real(command_info, **settings)
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", counted)
+    # main() turns the cyclic collector off for the rest of its short process; not for pytest's.
+    monkeypatch.setattr(gc, "disable", lambda: None)
+
+    def run(*args: str) -> None:
+        monkeypatch.setattr(sys, "argv", ["sdpolicy", *args])
+        with pytest.raises(SystemExit):
+            cli.main()
+
+    run("list", "--as-of", "2006-09-30")
+    assert built == ["list"]
+    # The same process afterwards: help lists every command again, and a mistyped name is still
+    # matched against all of them (Click's suggestion needs the whole group).
+    built.clear()
+    run("--help")
+    assert {"list", "status", "mark", "import"} <= set(built) and "units" in capsys.readouterr().out
+    built.clear()
+    run("stauts")
+    assert len(built) > 10
+    assert "Did you mean 'status'?" in capsys.readouterr().err
+    # `units` is a group of its own: named, it is built with its subcommands and nothing else.
+    built.clear()
+    run("units", "add", "--help")
+    assert built == ["add"]

@@ -131,7 +131,7 @@ def changes(
 
 def since_day(plan: Any, since: str | None, day: date) -> date:
     from sdpolicy.bulletin import default_since
-    from sdpolicy.progress import parse_day
+    from sdpolicy.asof import parse_day
 
     first = parse_day(since) if since is not None else default_since(plan, day)
     if first >= day:
@@ -191,7 +191,7 @@ def filter_log(
 ) -> list[dict[str, Any]]:
     """The log rows dated from --since to --until (both included), reported by --by, in --area."""
     from sdpolicy.catalogue import find_area
-    from sdpolicy.progress import parse_day
+    from sdpolicy.asof import parse_day
 
     first = parse_day(since) if since is not None else None
     last = parse_day(until) if until is not None else None

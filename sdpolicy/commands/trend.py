@@ -32,7 +32,7 @@ def trend(
     """Lights and progress at each month (or quarter) end: a task's actual against expected, or the
     counts of each light of an area, a unit or the whole plan."""
     from sdpolicy.catalogue import find_area, find_task
-    from sdpolicy.progress import parse_day
+    from sdpolicy.asof import parse_day
     from sdpolicy.render.terminal import render_trend
     from sdpolicy.trajectory import group_trend, period_ends, task_trend
     from sdpolicy.views import group_trend_view, task_trend_view

@@ -119,7 +119,7 @@ def assign(
     """Set a task's lead unit and cooperating units. A reassignment is a new entry; nothing is erased."""
     from sdpolicy.catalogue import find_task, load_catalogue
     from sdpolicy.i18n import t
-    from sdpolicy.progress import parse_day
+    from sdpolicy.asof import parse_day
     from sdpolicy.units import append_assignments, load_units, make_assignment
 
     language = check_lang(lang)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sdpolicy.sanitise import HIDDEN
+from sdpolicy.sanitise import hidden
 
 
 def _unit_escapes(found: Any) -> str:
@@ -25,4 +25,4 @@ def dumps(view: Any, *, ascii_only: bool) -> str:
     """The view as indented JSON and a final newline; `ascii_only` for a stdout that cannot show Chinese."""
     # These characters occur only inside JSON strings, so replacing each by its escape keeps the
     # document valid and its meaning unchanged.
-    return HIDDEN.sub(_unit_escapes, json.dumps(view, ensure_ascii=ascii_only, indent=2)) + "\n"
+    return hidden().sub(_unit_escapes, json.dumps(view, ensure_ascii=ascii_only, indent=2)) + "\n"

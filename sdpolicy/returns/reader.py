@@ -2,8 +2,9 @@
 
 Hostile files are refused before they can cost much: the file's size, an xlsx's archive (members,
 their unpacked size and compression ratio, as a zip bomb gives itself away), the rows and columns
-read, and every cell's length are bounded, and a workbook is streamed (openpyxl's read-only mode),
-never loaded whole. Nothing here writes anything or prints anything.
+read, and every cell's length are bounded, and a workbook's sheet is streamed (sdpolicy.returns.sheets,
+the standard library's XML parser, which is told to refuse any DOCTYPE), never loaded whole. Nothing
+here writes anything or prints anything.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from typing import Any, Iterator, NamedTuple, Sequence
 
 from sdpolicy.errors import DataError
 from sdpolicy.returns import META_SHEET, Column
+from sdpolicy.returns.sheets import ERROR, FORMULA, Sheet, Value, Workbook, letter
 from sdpolicy.tomlfile import read_named
 
 MAX_FILE = 20 * 1024 * 1024  # a return of a few hundred rows is some tens of kilobytes
-# All the members of an xlsx together, unpacked. A return of a few hundred rows is well under a
-# megabyte; openpyxl's streaming reader still parses a sheet whole once to size it, so this bound is
-# also what bounds the time a hostile sheet can cost.
+# All the members of an xlsx together, unpacked (as declared, and as really unpacked). A return of a
+# thousand rows is about a megabyte; this bound is also what bounds the time a hostile sheet can cost.
 MAX_UNPACKED = 16 * 1024 * 1024
 MAX_RATIO = 200  # unpacked/packed of one member; XML compresses well, but not a thousandfold
 MAX_MEMBERS = 1000
@@ -96,156 +97,98 @@ def read_table(path: Path, label: str, layouts: dict[str, Sequence[Column]]) -> 
 # -- xlsx
 
 
-def _check_archive(data: bytes, label: str) -> bool:
-    """Refuse what is no workbook, or a bomb; whether any sheet holds a formula."""
+def _open_archive(data: bytes, label: str) -> zipfile.ZipFile:
+    """The workbook's archive, once what is no workbook, or a bomb by what it declares, is refused.
+    The declared sizes are checked first, as they cost nothing; the parts are then unpacked against
+    a running count of what they really hold (sheets.Workbook), which no declaration can fool."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise DataError(f"{label} is not an xlsx workbook: its zip archive cannot be read") from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise DataError(f"{label} holds {len(members):,} files in its archive; an xlsx return holds a few dozen")
-        names = {m.filename for m in members}
-        if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
-            raise DataError(f"{label} is a zip archive but not an xlsx workbook (it has no xl/workbook.xml)")
-        total = 0
-        for member in members:
-            total += member.file_size
-            packed = max(member.compress_size, 1)
-            if member.file_size > 1024 * 1024 and member.file_size / packed > MAX_RATIO:
-                raise DataError(
-                    f"{label}: {member.filename} would unpack {member.file_size / packed:,.0f} times its size "
-                    f"({member.file_size:,} bytes); refused as a zip bomb"
-                )
-        if total > MAX_UNPACKED:
-            raise DataError(f"{label} would unpack to {total:,} bytes; refused above {MAX_UNPACKED:,}")
-        try:
-            return any(
-                b"<f>" in (text := archive.read(m)) or b"<f " in text
-                for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise DataError(f"{label} holds {len(members):,} files in its archive; an xlsx return holds a few dozen")
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
+        raise DataError(f"{label} is a zip archive but not an xlsx workbook (it has no xl/workbook.xml)")
+    total = 0
+    for member in members:
+        total += member.file_size
+        packed = max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and member.file_size / packed > MAX_RATIO:
+            raise DataError(
+                f"{label}: {member.filename} would unpack {member.file_size / packed:,.0f} times its size "
+                f"({member.file_size:,} bytes); refused as a zip bomb"
             )
-        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError) as exc:
-            raise DataError(f"{label} is not an xlsx workbook: its archive is damaged ({exc})") from None
+    if total > MAX_UNPACKED:
+        raise DataError(f"{label} would unpack to {total:,} bytes; refused above {MAX_UNPACKED:,}")
+    return archive
 
 
 def _read_xlsx(data: bytes, label: str, layouts: dict[str, Sequence[Column]]) -> Table:
-    has_formulas = _check_archive(data, label)
-    from openpyxl import load_workbook
-
-    try:
-        # Streaming readers: one for the values Excel last saved, and (only where a sheet holds
-        # formulas) one that shows the formulas, to find those saved without a value.
-        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False) if has_formulas else values
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file; all mean the same here
-        raise DataError(f"{label} cannot be read as an xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})") from None
-    try:
-        _stored_strings(values, data)
-        meta = _xlsx_meta(values)
-        for name in values.sheetnames:
-            if name == META_SHEET:
+    with _open_archive(data, label) as archive:
+        workbook = Workbook(archive, label, MAX_UNPACKED)
+        meta = _xlsx_meta(workbook)
+        for sheet in workbook.sheets:
+            if sheet.name == META_SHEET:
                 continue
-            table = _xlsx_sheet(values[name], formulas[name], name, label, meta, layouts)
+            table = _xlsx_sheet(workbook, sheet, label, meta, layouts)
             if table is not None:
                 return table
-    except DataError:
-        raise
-    except Exception as exc:
-        raise DataError(f"{label} cannot be read as an xlsx workbook ({type(exc).__name__}: {str(exc)[:200]})") from None
-    finally:
-        values.close()
-        if formulas is not values:
-            formulas.close()
     raise DataError(f"{label} has no sheet with a header row: no row among the first {HEADER_SEARCH} of any sheet holds ID (编号)")
 
 
-def _xlsx_meta(workbook: Any) -> dict[str, str]:
-    if META_SHEET not in workbook.sheetnames:
+def _xlsx_meta(workbook: Workbook) -> dict[str, str]:
+    """The hidden sheet's key and value pairs (columns A and B of its first 40 rows), found by its
+    name, hidden or very hidden: LibreOffice saves the template's very hidden sheet as hidden."""
+    sheet = next((s for s in workbook.sheets if s.name == META_SHEET), None)
+    if sheet is None:
         return {}
     meta: dict[str, str] = {}
-    for row in workbook[META_SHEET].iter_rows(min_row=1, max_row=40, max_col=2, values_only=True):
-        if len(row) >= 2 and isinstance(row[0], str) and row[1] is not None:
-            meta[_shown(row[0])] = _shown(str(row[1]))[:200]
+    for number, cells in workbook.rows(sheet, 2):
+        if number > 40:
+            break
+        key, value = cells.get(0, _BLANK).value, cells.get(1, _BLANK).value
+        if isinstance(key, str) and value is not None:
+            meta[_shown(key)] = _shown(str(value))[:200]
     return meta
 
 
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
+_BLANK = Value(None)
 
 
 def _xlsx_sheet(
-    values: Any, formulas: Any, name: str, label: str, meta: dict[str, str], layouts: dict[str, Sequence[Column]]
+    workbook: Workbook, sheet: Sheet, label: str, meta: dict[str, str], layouts: dict[str, Sequence[Column]]
 ) -> Table | None:
     problems: list[str] = []
     rows: list[Row] = []
     found: dict[int, str] | None = None
     kind: str | None = None
-    scanned = 0
-    pairs = zip(
-        values.iter_rows(max_col=MAX_COLUMNS), formulas.iter_rows(max_col=MAX_COLUMNS)
-    )
-    number = 0
-    for value_row, formula_row in pairs:
-        scanned += 1
-        number = _row_number(value_row, number + 1)
-        if scanned > MAX_SCANNED:
+    name = sheet.name
+    for number, values in workbook.rows(sheet, MAX_COLUMNS):
+        # A row the file leaves out holds nothing, so only the rows it has are looked at; their
+        # numbers still count towards the limit, as a row a million down costs the same to reach.
+        if number > MAX_SCANNED:
             raise DataError(f"{label}:{name} has more than {MAX_SCANNED:,} rows; a return has one row per task")
         if found is None:
             if number > HEADER_SEARCH:
                 return None
-            kind, found = _find_header([_shown(c.value) for c in value_row], meta, layouts)
+            kind, found = _find_header([_shown(values.get(i, _BLANK).value) for i in range(MAX_COLUMNS)], meta, layouts)
             continue
         cells: dict[str, Cell] = {}
         for index, key in found.items():
-            where = f"{label}:{name}!{_letter(index + 1)}{number}"
-            value = value_row[index].value if index < len(value_row) else None
-            formula = formula_row[index] if index < len(formula_row) else None
-            cells[key] = _xlsx_cell(value, formula, where)
+            where = f"{label}:{name}!{letter(index + 1)}{number}"
+            cells[key] = _xlsx_cell(values.get(index, _BLANK), where)
         _take(rows, Row(f"{label}:{name}!A{number}", cells), f"{label}:{name}")
     if found is None:
         return None
     return Table(label, meta, kind, rows, problems, frozenset(found.values()))
 
 
-_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-
-
-def _stored_strings(workbook: Any, data: bytes) -> None:
-    """Give the streaming workbook its shared strings as the file stores them. openpyxl removes every
-    'x005F_' from them (a rough undoing of Excel's escaped underscore) and decodes no other escape,
-    so a typed `_x0041_` (stored `_x005F_x0041_`) and an "A" stored as `_x0041_` would read alike;
-    read as stored, _shown decodes each as Excel shows it. Excel and LibreOffice save text as shared
-    strings; openpyxl writes inline strings, which it leaves as stored anyway."""
-    from xml.etree.ElementTree import fromstring
-
-    from openpyxl.cell.text import Text
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-    from openpyxl.xml.functions import iterparse
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        types = fromstring(archive.read("[Content_Types].xml"))
-        part = next((e.get("PartName", "") for e in types if e.get("ContentType") == _SHARED_STRINGS), None)
-        if not part:
-            return
-        with archive.open(part.lstrip("/")) as source:
-            tag = f"{{{SHEET_MAIN_NS}}}si"
-            strings = []
-            for _, node in iterparse(source):
-                if node.tag == tag:
-                    strings.append(Text.from_tree(node).content)
-                    node.clear()
-    for sheet in workbook.worksheets:
-        table = getattr(sheet, "_shared_strings", None)  # the reader's list, shared by every sheet
-        if isinstance(table, list) and len(table) == len(strings):
-            table[:] = strings
-
-
 def _shown(value: Any) -> Any:
-    """A cell's text as Excel shows it: openpyxl leaves `_x0041_` as stored, Excel shows "A", and a
-    clerk who typed `_x0041_` is stored as `_x005F_x0041_` (see sdpolicy.render.xlsx.shown_text)."""
+    """A cell's text as Excel shows it: the file stores "A" as `_x0041_` if it likes, and a clerk who
+    typed `_x0041_` is stored as `_x005F_x0041_` (see sdpolicy.render.xlsx.shown_text). Decoded here,
+    once: the sheet reader gives text as stored."""
     if not isinstance(value, str) or "_x" not in value:
         return value
     from sdpolicy.render.xlsx import shown_text
@@ -253,25 +196,16 @@ def _shown(value: Any) -> Any:
     return shown_text(value)
 
 
-def _row_number(row: Sequence[Any], fallback: int) -> int:
-    for cell in row:
-        number = getattr(cell, "row", None)
-        if isinstance(number, int):
-            return number
-    return fallback
-
-
-def _xlsx_cell(value: Any, formula_cell: Any, where: str) -> Cell:
-    data_type = getattr(formula_cell, "data_type", None)
-    if data_type == "f" or (isinstance(getattr(formula_cell, "value", None), str) and str(formula_cell.value).startswith("=") and data_type != "s"):
-        if value is None:
-            return Cell(None, where, "a formula with no saved result; type the figure itself, or open the file in "
-                        "Excel, WPS or LibreOffice and save it so that the result is kept")
+def _xlsx_cell(cell: Value, where: str) -> Cell:
+    value = cell.value
+    if cell.kind == FORMULA:
+        return Cell(None, where, "a formula with no saved result; type the figure itself, or open the file in "
+                    "Excel, WPS or LibreOffice and save it so that the result is kept")
     if isinstance(value, str):
         value = _shown(value)
         if len(value) > MAX_CELL:
             return Cell(None, where, f"the cell holds {len(value):,} characters, more than a cell may ({MAX_CELL:,})")
-        if getattr(formula_cell, "data_type", None) == "e" or value.startswith("#") and value.endswith(("!", "?", "A")) and value in _ERRORS:
+        if cell.kind == ERROR or value.startswith("#") and value in _ERRORS:
             return Cell(None, where, f"the cell holds the error {value}; type the figure itself")
         value = value.strip() or None
     return Cell(value, where)
