@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from itertools import compress
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple
 
@@ -28,7 +30,7 @@ from sdpolicy.errors import DataError, MissingInputError
 from sdpolicy.storeformat import (  # noqa: F401
     _BARE_KEY, _CONFLICT_MARKER, _ID_ALPHABET, _ID_LENGTH, _RANDOM, _WRITABLE_ID, FIELDS, HEADER, KINDS, SCHEMA_VERSION,
     STATES, Record, _build, _canonical, _check_fields, _fields_of, _normalized, _read_key, _skip_string,
-    _toml_value, line_columns, new_record_id, record_line,
+    _toml_value, line_columns, new_record_id, read_lines, record_line,
 )
 
 STORE_NAME = "progress.toml"
@@ -61,6 +63,7 @@ class StoreContents(NamedTuple):
     torn_tail: str | None = None
     torn_line: int | None = None
     schema_line: int | None = None  # None when the file has no `schema = 1` line (only allowed if it has no records)
+    items: frozenset[tuple[str, str]] | None = None  # (kind, item) named by some record, when worked out
 
 
 class _Prefix(NamedTuple):
@@ -87,13 +90,6 @@ class _Ids:
         self.text = text
         self._set: frozenset[str] | None = None
         self._lookups = 0
-
-    @classmethod
-    def of(cls, ids: Iterable[str]) -> _Ids:
-        return cls("\n" + "".join(i + "\n" for i in ids))
-
-    def extended(self, ids: Iterable[str]) -> _Ids:
-        return _Ids(self.text + "".join(i + "\n" for i in ids))
 
     def __contains__(self, record_id: object) -> bool:
         if self._set is None:
@@ -293,17 +289,19 @@ class Snapshot:
         lines = self._data.count(b"\n", 0, cut)
         # A last line without its line feed belongs to the part that is parsed afresh.
         kept = [r for r in records if r.line <= lines] if records and records[-1].line > lines else records
-        if any("\n" in r.id for r in kept):
+        added = "\n".join(map(_id_of, kept))
+        if kept and added.count("\n") != len(kept) - 1:
             return  # a quoted key may hold a line feed, which the one-per-line list of ids cannot
-        ids = base.ids.extended(r.id for r in kept) if base else _Ids.of(r.id for r in kept)
-        items = frozenset((r.kind, r.item) for r in kept)
-        if base is not None:
-            items |= base.items
+        ids = _Ids((base.ids.text if base else "\n") + added + "\n") if kept else base.ids if base else _Ids("\n")
+        # When every record is kept, examined() has worked out what they name already.
+        items = self.items if kept is records else frozenset((r.kind, r.item) for r in kept).union(base.items if base else ())
         schema = schema_line if schema_line is not None and schema_line <= lines else None
         since = base.size if base else 0
-        offsets = _line_offsets(self._data, since, base.lines if base else 0, [r.line for r in kept if r.retracts is not None])
+        # A retracted id is never empty, so the records whose `retracts` is true are the retractions.
+        retracting = list(compress(kept, map(_retracts_of, kept)))
+        offsets = _line_offsets(self._data, since, base.lines if base else 0, retracting)
         retractions = (base.retractions if base else "\n") + "".join(
-            f"{r.retracts}\t{offsets[r.line]}\n" for r in kept if r.retracts is not None
+            [f"{r.retracts}\t{offsets[r.line]}\n" for r in retracting]
         )
         prefix = _Prefix(cut, self._hash(cut).digest(), lines, schema, ids, items, retractions)
         cache.write(_prefix_entry(self.path), _CACHE_KEY, prefix)
@@ -358,17 +356,29 @@ def _lines_after(text: str, needle: str) -> list[str]:
     return found
 
 
-def _line_offsets(data: bytes, begin: int, lines_before: int, numbers: Iterable[int]) -> dict[int, int]:
-    """The byte offset of each line number in `numbers`, counting from `begin`, which starts line
-    lines_before + 1."""
+def _line_offsets(data: bytes, begin: int, lines_before: int, records: list[Record]) -> dict[int, int]:
+    """The byte offset of each of these records' lines (in file order), by line number, counting from
+    `begin`, which starts line lines_before + 1."""
     offsets: dict[int, int] = {}
     at, line = begin, lines_before + 1
-    for number in sorted(numbers):
+    for record in records:
+        number = record.line
+        # A line as record_line writes it starts with its id: found at memchr's speed, and taken once
+        # the line feeds before it show it to be the record's own line. Else counted a line at a time
+        # (the search goes no further than lines far longer than record_line writes, so that one
+        # written otherwise does not cost a search to the end of the file).
+        end = at + (number - line + 1) * 8192
+        found = data.find(b"\n" + record.id.encode("utf-8") + b" = {", at - 1, end) + 1 if at else 0
+        if found > at and line + data.count(b"\n", at, found) == number:
+            at, line = found, number
         while line < number:
             at = data.index(b"\n", at) + 1
             line += 1
         offsets[number] = at
     return offsets
+
+
+_retracts_of = itemgetter(9)
 
 
 def _prefix_entry(path: Path) -> str:
@@ -404,13 +414,13 @@ def examined(snapshot: Snapshot) -> Snapshot:
     if after is None:
         contents = _examine(data, path)[0]
         snapshot._records = contents.records
-        snapshot.items = frozenset((r.kind, r.item) for r in contents.records)
+        snapshot.items = contents.items
         snapshot._remember(contents.schema_line, contents.records)
     else:
         contents = after[0]
         snapshot.prefix = prefix
         snapshot._appended = contents.records
-        snapshot.items = prefix.items.union((r.kind, r.item) for r in contents.records)
+        snapshot.items = prefix.items.union(contents.items)
         if len(contents.records) > _REFRESH:
             snapshot._remember(contents.schema_line, contents.records, base=prefix)
     snapshot.torn_tail, snapshot.torn_line, snapshot.schema_line = (
@@ -431,8 +441,8 @@ def parse_records(text: str, path: Path | str) -> StoreContents:
 
 
 class _Lines:
-    """The lines of a store's bytes, each decoded when it is reached: a whole decoded copy of a file
-    of a million records, and the list of its lines, would take 400 MB beside the records."""
+    """The lines of a store's bytes, decoded a stretch at a time: a whole decoded copy of a file of a
+    million records, and the list of its lines, would take 400 MB beside the records."""
 
     __slots__ = ("data",)
 
@@ -451,6 +461,30 @@ class _Lines:
         # Only a message about a duplicate id asks for an earlier line.
         return self.data.split(b"\n")[index].decode("utf-8")
 
+    def stretches(self) -> Iterator[str]:
+        """The file's complete lines, decoded about a megabyte at a time, each stretch ending with a
+        line feed; the part after the last line feed is the last of the lines, not among them."""
+        data, start, cut = self.data, 0, self.data.rfind(b"\n") + 1
+        while start < cut:
+            end = data.find(b"\n", min(start + _STRETCH, cut - 1)) + 1
+            yield data[start:end].decode("utf-8")
+            start = end
+
+    def last(self) -> str:
+        return self.data[self.data.rfind(b"\n") + 1 :].decode("utf-8")
+
+
+_STRETCH = 1 << 20
+
+
+def _stretches(text: str) -> Iterator[str]:
+    """_Lines.stretches of a decoded text."""
+    start, cut = 0, text.rfind("\n") + 1
+    while start < cut:
+        end = text.find("\n", min(start + _STRETCH, cut - 1)) + 1
+        yield text[start:end]
+        start = end
+
 
 def _parse(text: str | _Lines, path: Path | str, prefix: _Prefix | None = None) -> StoreContents:
     """parse_records, or with `prefix` the parse of what follows a known-good prefix of the file.
@@ -459,86 +493,140 @@ def _parse(text: str | _Lines, path: Path | str, prefix: _Prefix | None = None) 
     is parsed again: only its ids (for duplicates) and its schema line carry over. After a prefix, the
     records returned are those of `text` alone; a clash with a prefix id is a problem without words,
     as every problem is then worded by a parse of the whole file (see _examine_after). `text` may be
-    the file's bytes as _Lines, valid UTF-8, to be decoded line by line.
-    """
-    # Imported by the runs that parse, not by those that find every record in the cache.
-    import tomllib
+    the file's bytes as _Lines, valid UTF-8, to be decoded a stretch at a time.
 
+    The lines written as record_line writes them are read many at once (read_lines), the others one
+    by one as below. Ids are compared only once all is read: should two records share one, the file
+    is read again a line at a time, so that the duplicate is worded with the line it repeats.
+    """
     lines = text.split("\n") if isinstance(text, str) else text
-    last = len(lines) - 1
+    parse = _LineParser(path, prefix, lines)
     offset = prefix.lines if prefix else 0
-    known: _Ids | frozenset[str] = prefix.ids if prefix else frozenset()
-    problems: list[str] = []
-    records: list[Record] = []
-    seen: dict[str, int] = {}  # the line of each record id
-    schema_line: int | None = prefix.schema_line if prefix else None
-    torn: tuple[str, int] | None = None
-    strings: dict[str, str] = {}
-    days: dict[str, date] = {}
-    for index, raw in enumerate(lines):
-        number = index + 1 + offset
+    stretches = _stretches(text) if isinstance(text, str) else text.stretches()
+    index = 0
+    records = parse.records
+    for stretch in stretches:
+        start = len(records)
+        declined = _read_lines(stretch, index + 1 + offset, parse.strings, parse.days, records, parse.named)
+        if declined:
+            parts = stretch.split("\n")
+            slow = parse.slow
+            for at in declined:
+                parse.line(index + at, parts[at])
+            if parse.slow > slow:
+                # Those lines' records came after the stretch's others: put them in file order.
+                records[start:] = sorted(records[start:], key=_line_of)
+        index += stretch.count("\n")
+    parse.line(index, lines[-1] if isinstance(lines, list) else lines.last())
+    # Every id read, of a record or of a line with a problem (those line() met are in `seen`): one
+    # read twice, or one of the prefix's, makes the reading again.
+    ids = set(map(_id_of, parse.records))
+    clash = len(ids) != len(parse.records) or bool(parse.known) and any(record_id in parse.known for record_id in ids)
+    if parse.seen and not clash:
+        clash = len(ids.union(parse.seen)) != len(parse.records) - parse.slow + len(parse.seen)
+    if clash:
+        parse = _LineParser(path, prefix, lines)
+        for index, raw in enumerate(lines):
+            parse.line(index, raw)
+    return parse.contents()
+
+
+_id_of = itemgetter(0)
+_read_lines = read_lines
+
+
+class _LineParser:
+    """The reading of a store's lines one at a time, with what it found so far."""
+
+    def __init__(self, path: Path | str, prefix: _Prefix | None, lines: list[str] | _Lines):
+        self.path, self.lines = path, lines
+        self.last = len(lines) - 1
+        self.offset = prefix.lines if prefix else 0
+        self.known: _Ids | frozenset[str] = prefix.ids if prefix else frozenset()
+        self.problems: list[str] = []
+        self.records: list[Record] = []
+        self.slow = 0  # the records found by line()
+        self.seen: dict[str, int] = {}  # the line of each record id read here
+        self.schema_line: int | None = prefix.schema_line if prefix else None
+        self.torn: tuple[str, int] | None = None
+        self.strings: dict[str, str] = {}
+        self.days: dict[str, date] = {}
+        self.named: dict[str, dict[str, str]] = {"task": {}, "indicator": {}}  # the items of each kind
+
+    def line(self, index: int, raw: str) -> None:
+        """Read the line `raw` (without its line feed), the index-th of the text."""
+        path, problems, seen, known = self.path, self.problems, self.seen, self.known
+        number = index + 1 + self.offset
         line = raw[:-1] if raw.endswith("\r") else raw
-        record = _canonical(line, number, strings, days)
+        record = _canonical(line, number, self.strings, self.days, self.named)
         if record is not None and record.id not in seen and record.id not in known:
             seen[record.id] = number
-            records.append(record)
-            continue
+            self.records.append(record)
+            self.slow += 1
+            return
         stripped = line.lstrip(" \t")
         if not stripped or stripped.startswith("#"):
-            continue
+            return
         column = len(line) - len(stripped) + 1
         if stripped.startswith("["):
             problems.append(
                 f"{path}:{number}:{column}: a table header has no place in the progress store; "
                 "each record is one line: id = { … }"
             )
-            continue
+            return
         if _CONFLICT_MARKER.match(line):
             problems.append(
                 f"{path}:{number}:1: a git merge conflict marker ({line[:7]}); keep the record lines of both "
                 "sides and delete the marker lines. With 'progress.toml merge=union' in .gitattributes git keeps "
                 "both sides itself"
             )
-            continue
-        try:
-            # The line as the file has it, CR included, and with its LF: tomllib then judges exactly the
-            # file's bytes and reports a position rather than "end of document". A last line that lacks
-            # only its LF is complete.
-            parsed = tomllib.loads(raw + "\n")
-        except RecursionError:
-            problems.append(tomlfile.deep_message(line, path, number - 1))
-            continue
-        except tomllib.TOMLDecodeError as exc:
-            if index == last:
-                torn = (line, number)
-            else:
-                # On one line "end of document" is the end of this line; say where that is.
-                reason = str(exc).replace("(at end of document)", f"(at line 1, column {len(line) + 1})")
-                problems.append(tomlfile.position_message(reason, path, line, number - 1))
-            continue
-        # One line holds one key/value pair: TOML allows no more, and blank lines were skipped.
-        ((key, value),) = parsed.items()
+            return
+        if line == _SCHEMA_LINE:
+            # What tomllib would read from it, without loading tomllib for the one line every store has.
+            key, value = "schema", SCHEMA_VERSION
+        else:
+            # Imported by the runs that meet a line read_lines does not read.
+            import tomllib
+
+            try:
+                # The line as the file has it, CR included, and with its LF: tomllib then judges exactly the
+                # file's bytes and reports a position rather than "end of document". A last line that lacks
+                # only its LF is complete.
+                parsed = tomllib.loads(raw + "\n")
+            except RecursionError:
+                problems.append(tomlfile.deep_message(line, path, number - 1))
+                return
+            except tomllib.TOMLDecodeError as exc:
+                if index == self.last:
+                    self.torn = (line, number)
+                else:
+                    # On one line "end of document" is the end of this line; say where that is.
+                    reason = str(exc).replace("(at end of document)", f"(at line 1, column {len(line) + 1})")
+                    problems.append(tomlfile.position_message(reason, path, line, number - 1))
+                return
+            # One line holds one key/value pair: TOML allows no more, and blank lines were skipped.
+            ((key, value),) = parsed.items()
         if key == "schema":
-            if schema_line is not None:
+            if self.schema_line is not None:
                 problems.append(
-                    f"{path}:{number}:{column}: 'schema' is set twice (first on line {schema_line}); "
+                    f"{path}:{number}:{column}: 'schema' is set twice (first on line {self.schema_line}); "
                     "TOML does not allow the same key twice: delete this line"
                 )
-                continue
-            schema_line = number
+                return
+            self.schema_line = number
             if isinstance(value, bool) or value != SCHEMA_VERSION:
                 where = f"{path}:{number}:{line_columns(line)[0]}"
                 if isinstance(value, int) and not isinstance(value, bool):
                     problems.append(f"{where}: schema {value} is not supported: this sdpolicy reads schema {SCHEMA_VERSION}")
                 else:
                     problems.append(f"{where}: schema must be the number {SCHEMA_VERSION}, not {tomlfile.describe(value)}")
-            continue
+            return
         if key in known:
             problems.append(key)
-            continue
+            return
         if key in seen:
             first = seen[key]
-            first_line = lines[first - 1 - offset].removesuffix("\r")
+            first_line = self.lines[first - 1 - self.offset].removesuffix("\r")
             if first_line == line:
                 problems.append(
                     f"{path}:{number}:{column}: record '{key}' appears twice, identical on line {first}; "
@@ -549,14 +637,14 @@ def _parse(text: str | _Lines, path: Path | str, prefix: _Prefix | None = None) 
                     f"{path}:{number}:{column}: record id '{key}' is already used on line {first}; "
                     "TOML does not allow the same key twice: give one of the two records a new id"
                 )
-            continue
+            return
         seen[key] = number
         if not isinstance(value, dict):
             problems.append(
                 f"{path}:{number}:{line_columns(line)[0]}: '{key}' is not a record: apart from 'schema = 1', "
                 f"every line is a record written as an inline table, id = {{ … }}, but this is {tomlfile.describe(value)}"
             )
-            continue
+            return
         found = _check_fields(value)
         if found:
             # Columns are worked out only for a line with problems: a valid store never pays for the scan.
@@ -564,14 +652,25 @@ def _parse(text: str | _Lines, path: Path | str, prefix: _Prefix | None = None) 
             placed = sorted((keys.get(name, value_column) if name else value_column, text) for name, text in found)
             problems.extend(f"{path}:{number}:{column}: record '{key}': {text}" for column, text in placed)
         else:
-            records.append(_build(key, value, number))
-    if (records or known) and schema_line is None:
-        problems.append(f"{path}:1:1: the line 'schema = {SCHEMA_VERSION}' is missing; put it above the first record")
-    if problems:
-        raise _damaged(path, problems)
-    if torn is None:
-        return StoreContents(tuple(records), schema_line=schema_line)
-    return StoreContents(tuple(records), torn_tail=torn[0], torn_line=torn[1], schema_line=schema_line)
+            record = _build(key, value, number)
+            self.records.append(record)
+            self.named[record.kind].setdefault(record.item, record.item)
+            self.slow += 1
+
+    def contents(self) -> StoreContents:
+        """What was read, or DataError with every problem found."""
+        path, problems, records = self.path, self.problems, self.records
+        if (records or self.known) and self.schema_line is None:
+            problems.append(f"{path}:1:1: the line 'schema = {SCHEMA_VERSION}' is missing; put it above the first record")
+        if problems:
+            raise _damaged(path, problems)
+        items = frozenset((kind, item) for kind, named in self.named.items() for item in named)
+        torn_tail, torn_line = self.torn or (None, None)
+        return StoreContents(tuple(records), torn_tail, torn_line, self.schema_line, items)
+
+
+_line_of = attrgetter("line")
+_SCHEMA_LINE = f"schema = {SCHEMA_VERSION}"
 
 
 def _examine_after(data: bytes, path: Path, prefix: _Prefix) -> tuple[StoreContents, int | None] | None:

@@ -1,7 +1,7 @@
 """The line format of the progress log: what one record looks like on its line, written and read.
 
 A record is one top-level key, its id, holding an inline table on one line. record_line writes it
-and checks that it reads back equal; _canonical reads a line exactly as record_line writes it, far
+and checks that it reads back equal; read_lines reads lines exactly as record_line writes them, far
 faster than a TOML parser; _check_fields is the one check of a record's fields that the writer and
 the reader share, so that what is written is what reads back.
 """
@@ -94,12 +94,15 @@ def new_record_id() -> str:
 # Possessive (*+): a string's characters exclude its closing quote, so giving some back could never
 # lead to a match, and the regular expression engine saves a tenth of its time by not keeping the way back.
 _STRING = r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*+)"'
+# A state or a retracted id is never empty (the checks refuse it), so its absence and an empty one
+# cannot be confused where findall gives '' for both.
+_FILLED = r'"([^"\\\x00-\x08\x0a-\x1f\x7f]++)"'
 _DAY = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
-_CANONICAL = re.compile(
+_RECORD = (
     r"([A-Za-z0-9_-]+) = \{ (task|indicator) = " + _STRING
     + r"(?:, value = ((?:0|[1-9][0-9]{0,14})(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?))?"
-    + r"(?:, state = " + _STRING + ")?"
-    + r"(?:, retracts = " + _STRING + ")?"
+    + r"(?:, state = " + _FILLED + ")?"
+    + r"(?:, retracts = " + _FILLED + ")?"
     + r", date = (" + _DAY + ")"
     + r"(?:, by = " + _STRING + ")?"
     + r"(?:, note = " + _STRING + ")?"
@@ -108,57 +111,98 @@ _CANONICAL = re.compile(
     + r"(?:, source = " + _STRING + ")?"
     + r", recorded_at = (" + _DAY + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{6})?Z) \}"
 )
+# Every line of a text matches, one result per line: a line as record_line writes it with its fields
+# in the groups, any other (the schema, a comment, a CR before the LF) in the last group alone.
+_LINES = re.compile(r"(?:" + _RECORD + r"|(.*))\n")
 
 
-def _canonical(line: str, number: int, strings: dict[str, str], days: dict[str, date]) -> Record | None:
-    """The record on a line as record_line writes it, if it passes every check; else None.
+def _canonical(
+    line: str, number: int, strings: dict[str, str], days: dict[str, date], named: dict[str, dict[str, str]] | None = None
+) -> Record | None:
+    """The record on one line (without its line feed) as record_line writes it, if it passes every
+    check; else None. read_lines for a single line."""
+    found: list[Record] = []
+    if "\n" in line or read_lines(line + "\n", number, strings, days, found, named or _named()):
+        return None
+    return found[0]
 
-    Nearly every line of a store was written by record_line, and one regular expression reads such a
-    line several times faster than tomllib. It matches only text that tomllib reads to the same
-    values, and a record with any problem is declined too, so every other line goes through tomllib
-    and _check_fields and gets exactly the message it always had. Equal strings and dates are shared
-    through `strings` and `days`, which keeps a large store small in memory and in the cache.
+
+def _named() -> dict[str, dict[str, str]]:
+    return {"task": {}, "indicator": {}}
+
+
+def read_lines(
+    text: str, number: int, strings: dict[str, str], days: dict[str, date], records: list[Record], named: dict[str, dict[str, str]]
+) -> list[int]:
+    """Append to `records` the record of each line of `text` written as record_line writes it and
+    passing every check, and return the indexes (in `text`, from 0) of the other lines. The item each
+    record names goes into named[its kind] as well (the store's items, without a pass over the
+    records that took half a second at a million of them).
+
+    `text` is whole lines, each ending with a line feed, the first of them line `number` of the file.
+    Nearly every line of a store was written by record_line, and one regular expression over many
+    lines at once reads them several times faster than tomllib, the loop over the lines running in
+    C. It matches only text that tomllib reads to the same values, and a record with any problem is
+    declined too, so every other line goes through tomllib and _check_fields and gets exactly the
+    message it always had. Equal strings and dates are shared through `strings` and `days`, which
+    keeps a large store small in memory and in the cache.
     """
-    match = _CANONICAL.fullmatch(line)
-    if match is None:
-        return None
-    key, kind, item, number_text, state, retracts, day, by, note, problems, next_steps, source, stamp = match.groups()
-    if key == "schema" or not item.strip():
-        return None
-    if retracts is not None:
-        if number_text is not None or state is not None or not retracts.strip():
-            return None
-    elif number_text is None and state is None:
-        return None
-    value: float | None = None
-    if number_text is not None:
-        # Digits alone are a TOML integer; a fraction or an exponent makes a float (which may overflow).
-        if number_text.isdigit():
-            value = int(number_text)
-        else:
-            value = float(number_text)
-            if not math.isfinite(value):
-                return None
-    if state is not None:
-        # One look-up both checks the state and gives the one copy of it every record shares.
-        state = _STATE.get(state)
-        if state is None:
-            return None
-    on = days.get(day)
-    try:
-        if on is None:
-            on = days[day] = date.fromisoformat(day)
-        when = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
+    declined: list[int] = []
     get = strings.setdefault
-    # tuple.__new__ with the fields in order is what Record(...) does, without the call of the
-    # generated __new__ in Python: a tenth of the time of reading a line.
-    return _new_tuple(Record, (
-        key, "task" if kind == "task" else "indicator", get(item, item), on, when, value, state,
-        get(note, note) if note else "", get(by, by) if by else "", retracts, None,
-        problems or "", next_steps or "", get(source, source) if source else "", number,
-    ))
+    append = records.append
+    when_of = datetime.fromisoformat
+    tasks, indicators = named["task"].setdefault, named["indicator"].setdefault
+    for index, (key, kind, item, number_text, state, retracts, day, by, note, problems, next_steps, source, stamp, _) in enumerate(
+        _LINES.findall(text)
+    ):
+        if not kind or key == "schema" or not item.strip():
+            declined.append(index)
+            continue
+        if retracts:
+            if number_text or state or not retracts.strip():
+                declined.append(index)
+                continue
+        elif not number_text and not state:
+            declined.append(index)
+            continue
+        value: float | None = None
+        if number_text:
+            # Digits alone are a TOML integer; a fraction or an exponent makes a float (which may overflow).
+            if number_text.isdigit():
+                value = int(number_text)
+            else:
+                value = float(number_text)
+                if not math.isfinite(value):
+                    declined.append(index)
+                    continue
+        if state:
+            # One look-up both checks the state and gives the one copy of it every record shares.
+            state = _STATE.get(state)
+            if state is None:
+                declined.append(index)
+                continue
+        else:
+            state = None
+        on = days.get(day)
+        try:
+            if on is None:
+                on = days[day] = date.fromisoformat(day)
+            when = when_of(stamp)
+        except ValueError:
+            declined.append(index)
+            continue
+        # tuple.__new__ with the fields in order is what Record(...) does, without the call of the
+        # generated __new__ in Python: a tenth of the time of reading a line.
+        if kind == "task":
+            kind, item = "task", tasks(item, item)
+        else:
+            kind, item = "indicator", indicators(item, item)
+        append(_new_tuple(Record, (
+            key, kind, item, on, when, value, state,
+            get(note, note) if note else "", get(by, by) if by else "", retracts or None, None,
+            problems, next_steps, get(source, source) if source else "", number + index,
+        )))
+    return declined
 
 
 _STATE = {state: state for state in STATES}

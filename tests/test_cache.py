@@ -477,6 +477,8 @@ def test_reads_during_concurrent_writes_always_see_a_prefix_of_the_log(tmp_path)
 def parse_without_fast_path(text: str, monkeypatch: pytest.MonkeyPatch):
     with monkeypatch.context() as patch:
         patch.setattr(store, "_canonical", lambda *args: None)
+        # read_lines declines every line: each goes through tomllib and the field checks.
+        patch.setattr(store, "_read_lines", lambda text, *args: list(range(text.count("\n"))))
         return parse_records(text, "p")
 
 
@@ -593,3 +595,76 @@ def test_a_store_read_line_by_line_from_its_bytes_reads_as_its_decoded_text_does
         except DataError as exc:
             return exc.problems
     assert outcome(store._Lines(text.encode("utf-8"))) == outcome(text)
+
+
+# -- the reader of many lines at once (store.read_lines over stretches of the file)
+
+
+def _numbered(lines: list[str]) -> list[str]:
+    """The lines with every id made unique (r-aaaaaaaaa1 on the third line becomes r-aaaaaaa021), so
+    that records follow one another without the duplicate that would have the file read again."""
+    return [line.replace("r-aaaaaaaaa", f"r-aaaaaaa{n:02}", 1) for n, line in enumerate(lines)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=_STORE_LINES, crlf=st.booleans(), final=st.booleans(), stretch=st.integers(1, 400), unique=st.booleans())
+def test_stretches_of_any_length_read_as_the_line_by_line_reader(monkeypatch, lines, crlf, final, stretch, unique):
+    # A stretch ends at the first line feed after `stretch` characters, so lines that only tomllib reads
+    # (and duplicates, damage, the torn tail) fall at every place in a stretch and across stretches.
+    lines = _numbered(lines) if unique else lines
+    text = ("\r\n" if crlf else "\n").join(lines) + ("\n" if final and lines else "")
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "_STRETCH", stretch)
+        fast = outcome(lambda: parse_records(text, "p"))
+        from_bytes = outcome(lambda: store._parse(store._Lines(text.encode("utf-8")), "p"))
+    assert fast == outcome(lambda: parse_without_fast_path(text, monkeypatch)) == from_bytes
+
+
+def test_a_line_only_tomllib_reads_keeps_its_place_among_the_others(monkeypatch):
+    # One stretch of five lines: the record of line 3 (value 1_000) is found after those of lines 2, 4
+    # and 5 have been read many at once, and must still come second.
+    lines = [
+        "schema = 1",
+        record_line(make(id="r-aaaaaaaaa1", value=1)),
+        'r-aaaaaaaaa2 = { task = "IND-01", value = 1_000, date = 2006-04-01, recorded_at = 2026-01-01T00:00:00Z }',
+        record_line(make(id="r-aaaaaaaaa3", value=3)),
+        record_line(make(id="r-aaaaaaaaa4", value=4)),
+    ]
+    contents = parse_records("\n".join(lines) + "\n", "p")
+    assert [(r.line, r.value) for r in contents.records] == [(2, 1), (3, 1000), (4, 3), (5, 4)]
+
+
+def test_the_items_named_are_worked_out_while_reading(monkeypatch):
+    # Three canonical lines (two tasks, one indicator), one only tomllib reads (a task, value 1_000 with
+    # an underscore) and a retraction naming IND-05: the pairs are the distinct (kind, item) of all five.
+    lines = [
+        record_line(make(id="r-aaaaaaaaa1", item="IND-01")),
+        record_line(make(id="r-aaaaaaaaa2", item="IND-01", value=3)),
+        record_line(make(id="r-aaaaaaaaa3", kind="indicator", item="internet-users", value=9)),
+        'r-aaaaaaaaa4 = { task = "EGOV-08", value = 1_000, date = 2006-04-01, recorded_at = 2026-01-01T00:00:00Z }',
+        record_line(make(id="r-aaaaaaaaa5", item="IND-05", value=None, retracts="r-aaaaaaaaa1")),
+    ]
+    contents = parse_records("schema = 1\n" + "\n".join(lines) + "\n", "p")
+    assert [r.id[-1] for r in contents.records] == ["1", "2", "3", "4", "5"]
+    assert contents.items == {("task", "IND-01"), ("indicator", "internet-users"), ("task", "EGOV-08"), ("task", "IND-05")}
+    assert contents == parse_without_fast_path("schema = 1\n" + "\n".join(lines) + "\n", monkeypatch)
+
+
+def test_the_offsets_of_retractions_are_those_of_their_lines():
+    # Line 1 "schema = 1\n" is 11 bytes. A retraction written by record_line is found by its id; one
+    # with a quoted key (tomllib reads it) is not, and is reached by counting lines; the text of an id
+    # inside another line (as `retracts`) must not be taken for its line.
+    first = record_line(make(id="r-aaaaaaaaa1", value=1))
+    second = record_line(make(id="r-aaaaaaaaa2", value=None, retracts="r-aaaaaaaaa1"))
+    third = '"r-aaaaaaaaa3" = { task = "IND-01", retracts = "r-aaaaaaaaa2", date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }'
+    fourth = record_line(make(id="r-aaaaaaaaa4", value=None, retracts="r-aaaaaaaaa3"))
+    data = ("schema = 1\n" + "\n".join([first, second, third, fourth]) + "\n").encode("utf-8")
+    records = parse_records(data.decode(), "p").records
+    retracting = [r for r in records if r.retracts]
+    assert [r.line for r in retracting] == [3, 4, 5]
+    starts = [11 + len(first) + 1, 11 + len(first) + 1 + len(second) + 1]
+    starts.append(starts[1] + len(third.encode()) + 1)
+    assert store._line_offsets(data, 0, 0, retracting) == {3: starts[0], 4: starts[1], 5: starts[2]}
+    # Counting from a prefix: the first two lines (schema and first) are known, 11 + len(first) + 1 bytes.
+    assert store._line_offsets(data, starts[0], 2, retracting) == {3: starts[0], 4: starts[1], 5: starts[2]}
+    assert all(data[at:].startswith((b"r-", b'"r-')) for at in starts)

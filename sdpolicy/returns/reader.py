@@ -174,11 +174,11 @@ def _xlsx_sheet(
             if number > HEADER_SEARCH:
                 return None
             kind, found = _find_header([_shown(values.get(i, _BLANK).value) for i in range(MAX_COLUMNS)], meta, layouts)
+            places = {index: f"{label}:{name}!{letter(index + 1)}" for index in found or ()}
             continue
         cells: dict[str, Cell] = {}
         for index, key in found.items():
-            where = f"{label}:{name}!{letter(index + 1)}{number}"
-            cells[key] = _xlsx_cell(values.get(index, _BLANK), where)
+            cells[key] = _xlsx_cell(values.get(index, _BLANK), f"{places[index]}{number}")
         _take(rows, Row(f"{label}:{name}!A{number}", cells), f"{label}:{name}")
     if found is None:
         return None

@@ -67,6 +67,10 @@ class Value(NamedTuple):
     kind: str | None = None  # FORMULA, ERROR or None
 
 
+_BLANK = Value(None)
+_NO_RESULT = Value(None, FORMULA)
+
+
 class Sheet(NamedTuple):
     name: str
     part: str
@@ -232,13 +236,7 @@ class Workbook:
                     if reference is None:
                         column += 1
                     else:
-                        found = _REFERENCE.fullmatch(reference)
-                        if found is None or int(found.group(2)) != number:
-                            raise DataError(
-                                f"{self.label}:{sheet.name}, row {number}: a cell is marked '{reference[:40]}', "
-                                f"which is no cell reference of that row (such as C{number}); the workbook is damaged"
-                            )
-                        column = _column(found.group(1))
+                        column = self._reference(reference, number, sheet)
                     if column <= columns:
                         cells[column - 1] = self._value(cell, sheet, number, column)
                 element.clear()
@@ -247,25 +245,25 @@ class Workbook:
             elif tag == _SHEET_DATA:
                 return  # what follows the cells (validations, formatting) is not read
 
+    def _reference(self, reference: str, row: int, sheet: Sheet) -> int:
+        """The column of a cell `reference` (C5, $C$5), checked to be one of `row`."""
+        found = _REFERENCE.fullmatch(reference)
+        if found is None or int(found.group(2)) != row:
+            raise DataError(
+                f"{self.label}:{sheet.name}, row {row}: a cell is marked '{reference[:40]}', "
+                f"which is no cell reference of that row (such as C{row}); the workbook is damaged"
+            )
+        return _column(found.group(1))
+
     def _value(self, cell: Any, sheet: Sheet, row: int, column: int) -> Value:
         kind = cell.get("t", "n")
-        stored = None
-        formula = False
-        inline = None
-        for child in cell:
-            tag = child.tag
-            if tag == _VALUE and stored is None:
-                stored = child.text or ""
-            elif tag == _FORMULA:
-                formula = True
-            elif tag == _INLINE:
-                inline = child
         if kind == "inlineStr":
+            inline = cell.find(_INLINE)
             value = None if inline is None else _text(inline)
         else:
-            value = stored or None  # an empty <v/> is no value, as for openpyxl
+            value = cell.findtext(_VALUE) or None  # an empty <v/> is no value, as for openpyxl
         if value is None:
-            return Value(None, FORMULA if formula else None)
+            return _BLANK if cell.find(_FORMULA) is None else _NO_RESULT
         if kind == "n":
             try:
                 number: Any = float(value) if "." in value or "E" in value or "e" in value else int(value)
@@ -346,6 +344,8 @@ def _malformed(label: str, part: str, line: int, column: int, code: int) -> Data
 def _text(element: Any) -> str:
     """The text of a string item (<si> or <is>): its own <t>, then the <t> of each rich-text run;
     phonetic guides (<rPh>) are not part of it. As stored: `_xHHHH_` is left for the caller."""
+    if len(element) == 1 and element[0].tag == _TEXT:  # the usual: one piece of plain text
+        return element[0].text or ""
     plain = None
     runs = []
     for child in element:
