@@ -206,7 +206,10 @@ def _append_locked(path: Path, records: list[Record], lines: list[str], read: Sn
     except OSError as exc:
         raise WriteError(f"could not open {path} for writing: {_reason(exc)}; nothing was written") from None
     try:
-        known = _as_read(read, os.fstat(fd).st_size) if read_held and read is not None else None
+        try:
+            known = _as_read(read, os.fstat(fd).st_size) if read_held and read is not None else None
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
         if known is not None:
             data, prefix, examined = read._data, read.prefix, known
         else:
