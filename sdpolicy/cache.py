@@ -145,6 +145,11 @@ def write(entry: str, key_: bytes, value: Any) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         return
+    write_pickled(entry, key_, payload)
+
+
+def write_pickled(entry: str, key_: bytes, payload: bytes) -> None:
+    """write() of a value already pickled, for a caller that needs the pickle's bytes as well."""
     # The same checks as a read: an entry is never written where it would not be read back.
     folder = _Folder.open(create=True)
     if folder is None:

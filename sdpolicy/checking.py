@@ -16,6 +16,7 @@ from pathlib import Path
 from sdpolicy import store
 from sdpolicy.catalogue import Plan, load_catalogue, suggest_en
 from sdpolicy.errors import DataError, MissingInputError
+from sdpolicy.sanitise import first_hidden, is_format
 from sdpolicy.store import Record, StoreContents
 
 
@@ -140,7 +141,6 @@ def reference_problems(plan: Plan, records: tuple[Record, ...], path: Path) -> l
 
 # A figure as mark writes it: plain decimal digits, perhaps a fraction and an exponent.
 _PLAIN_VALUE = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _ID = re.compile(r"r-[0-9a-z]{10}")
 _TOKEN_END = re.compile(r"\s*[,}]")
 
@@ -183,9 +183,11 @@ def record_findings(plan: Plan, records: tuple[Record, ...], path: Path) -> tupl
     retracted: dict[str, Record] = {}
     for record in records:
         what = f"record '{record.id}'"
-        if _CONTROL.search(record.id):
-            problems.append((record.line, 1, f"{what}: its id holds a control character, which no command line can "
-                             "name; give it an id such as sdpolicy writes (r- and 10 letters or digits)"))
+        hidden = first_hidden(record.id)
+        if hidden is not None:
+            kind = "an invisible format character" if is_format(hidden) else "a control character"
+            problems.append((record.line, 1, f"{what}: its id holds {kind}, which no command line can name; "
+                             "give it an id such as sdpolicy writes (r- and 10 letters or digits)"))
         elif not _ID.fullmatch(record.id):
             warnings.append((record.line, 1, f"{what}: its id is not of the form sdpolicy writes (r- and 10 "
                              "lowercase letters or digits); it works, but check it was meant"))

@@ -24,6 +24,7 @@ from sdpolicy.errors import UsageError
 from sdpolicy.progress import (
     LIGHTS, TaskProgress, Summary, area_summary, progress_series, reached,
 )
+from sdpolicy.sanitise import first_hidden
 from sdpolicy.store import Record
 
 EVERY = ("month", "quarter")
@@ -180,9 +181,12 @@ def check_nodes(nodes: Sequence[Node], task: Task) -> None:
     for index, node in enumerate(nodes):
         what = f"time node '{node.zh}'"
         for name in (node.zh, node.en):
-            if len(name) > MAX_NODE_NAME or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
-                raise UsageError(f"{what}: a name must be up to {MAX_NODE_NAME} characters without control characters",
-                                 zh=f"时间节点“{node.zh}”：名称须不超过 {MAX_NODE_NAME} 个字符且不含控制字符")
+            # What counts as a control or invisible character is sanitise's rule, as for units' names.
+            if len(name) > MAX_NODE_NAME or first_hidden(name) is not None:
+                raise UsageError(
+                    f"{what}: a name must be up to {MAX_NODE_NAME} characters without control or invisible characters",
+                    zh=f"时间节点“{node.zh}”：名称须不超过 {MAX_NODE_NAME} 个字符，且不含控制字符或不可见字符",
+                )
         if not node.zh:
             raise UsageError(f"time node on {node.date} has no Chinese name", zh=f"{node.date} 的时间节点没有中文名称")
         for name in filter(None, (node.zh, node.en)):

@@ -528,14 +528,25 @@ def _inline(value: Any) -> str:
 
 def append_assignments(home: Path, entries: list[Assignment], *, lock_timeout: float | None = None) -> list[Assignment]:
     """Append entries to the log under the workspace lock: one write, one fsync, all or none."""
-    from sdpolicy import store
-
-    lines = [assignment_line(entry) for entry in entries]
     if not entries:
         return []
+    return append_new_assignments(home, lambda existing: entries, lock_timeout=lock_timeout)
+
+
+def append_new_assignments(
+    home: Path, choose: Callable[[list[Assignment]], list[Assignment]], *, lock_timeout: float | None = None
+) -> list[Assignment]:
+    """Append the entries `choose` picks, given the log as it is under the workspace lock: an import
+    judges its rows there, so that two runs importing the same sheet side by side record it once."""
+    from sdpolicy import store
+
     path = assignments_path(home)
     with store.workspace_lock(home, lock_timeout):
         existing = read_assignments(home)
+        entries = choose(existing)
+        if not entries:
+            return []
+        lines = [assignment_line(entry) for entry in entries]
         taken = {e.id: e.line for e in existing}
         for entry in entries:
             if entry.id in taken:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple,
 
 from sdpolicy import cache, store
 from sdpolicy.asof import dated_by
-from sdpolicy.catalogue import CatalogueFiles, Plan, plan_of, read_catalogue
+from sdpolicy.catalogue import CatalogueFiles, Plan, plan_beside, read_catalogue
 from sdpolicy.errors import DataError
 from sdpolicy.store import Record
 
@@ -66,7 +66,9 @@ class Sources(NamedTuple):
             known = {"task": index.tasks, "indicator": index.indicators}
             if not _unknown(known, plan.renamed, snapshot.items):
                 return Workspace(plan=plan, home=self.home, snapshot=snapshot, plan_key=self.plan_key, sources=self)
-        plan = plan_of(self.catalogue)
+        # Built beside the reading of the store where both are large (see plan_beside); a damaged
+        # store is reported after the catalogue's and the assignments' problems, as before.
+        plan, examined = plan_beside(self.catalogue, self._examined, self.snapshot.size)
         if self.about is not None and narrowed is None:
             _keep_index(self.catalogue, plan)
         if self.office is not None and b"nodes" in self.office:
@@ -74,7 +76,9 @@ class Sources(NamedTuple):
             from sdpolicy.units import assignments_path, parse_assignments
 
             plan = with_nodes(plan, nodes_in_effect(parse_assignments(self.office, assignments_path(self.home))))
-        snapshot = store.examined(self.snapshot)
+        if isinstance(examined, DataError):
+            raise examined
+        snapshot = examined
         known = {"task": plan.tasks_by_id.keys(), "indicator": plan.indicators_by_id.keys()}
         if _unknown(known, plan.renamed, snapshot.items):
             # The same findings, in the same words, as `sdpolicy check` gives.
@@ -84,6 +88,12 @@ class Sources(NamedTuple):
             more = f" (and {len(problems) - 1} more; run sdpolicy check)" if len(problems) > 1 else ""
             raise DataError(f"{problems[0]}{more}", problems=problems)
         return Workspace(plan=plan, home=self.home, snapshot=snapshot, plan_key=self.plan_key, sources=self._replace(about=None))
+
+    def _examined(self) -> store.Snapshot | DataError:
+        try:
+            return store.examined(self.snapshot)
+        except DataError as exc:
+            return exc
 
     def status_view(self, day: date) -> dict[str, Any] | None:
         """What `status` (no area) shows at `day`, made from the kept lights brought up to date with the

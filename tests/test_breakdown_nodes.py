@@ -145,6 +145,28 @@ def test_the_csv_breakdown_sheet_carries_the_nodes_and_reads_back_unchanged(cli,
 # -- import: the good path
 
 
+def test_a_sheet_imported_by_another_run_during_the_check_is_recorded_once(cli, tmp_path, sdpolicy_home, monkeypatch):
+    # Two clerks import the same breakdown sheet at once. The second run's check happens before the
+    # first run's write; under the lock it must find the lead already set there.
+    import sdpolicy.returns.importer as importer
+    from sdpolicy.units import append_assignments, new_assignment_id
+
+    path = fill(template(cli, tmp_path), {"D5": "济南"})
+    real = importer.check_tables
+
+    def check_then_the_other_run_writes(*args, **kwargs):
+        checked = real(*args, **kwargs)
+        if not entries(sdpolicy_home):
+            append_assignments(sdpolicy_home, [e._replace(id=new_assignment_id()) for e in checked.assignments])
+        return checked
+
+    monkeypatch.setattr(importer, "check_tables", check_then_the_other_run_writes)
+    result = cli("import", str(path))
+    blank = len(load_catalogue().tasks) - 1
+    assert result.stdout == f"0 recorded, 1 unchanged, {blank} left blank, 0 problems\n", result.stderr
+    assert len(entries(sdpolicy_home)) == 1  # the other run's entry, once
+
+
 def test_nodes_typed_in_the_sheet_are_set_and_reimport_records_nothing(cli, tmp_path, sdpolicy_home):
     path = template(cli, tmp_path)
     fill(path, {"D5": "济南", "F5": "2006-05-31:方案/plan:30", "G5": "2006-09-30:会议/conference:100"})

@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import assert_refused
 from sdpolicy.catalogue import load_catalogue
@@ -511,3 +513,38 @@ def test_installed_command_writes_html_and_pipes_csv(run, tmp_path, sdpolicy_hom
     rows = list(csv.DictReader(io.StringIO(piped.stdout)))
     assert len(rows) == len(PLAN.tasks)
     assert next(r for r in rows if r["id"] == "IND-01")["percent"] == "75.0"
+
+
+def test_a_long_sheet_is_written_without_measuring_the_sheet_for_each_row(monkeypatch):
+    # A 100,000-row log sheet took minutes when each row with wrapped text looked up its cells by
+    # ws[row], which measures the whole sheet for its last column: the sheet must be measured a
+    # number of times that does not grow with its rows.
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from sdpolicy.render.xlsx import LINE_HEIGHT, MAX_WIDTH, _write_sheet
+
+    measured = []
+    real = Worksheet.max_column
+    monkeypatch.setattr(Worksheet, "max_column", property(lambda ws: measured.append(1) or real.fget(ws)))
+    note = "word " * (MAX_WIDTH // 2)  # wider than any column may be: it wraps onto several lines
+
+    def measures(rows: int) -> int:
+        measured.clear()
+        ws = Workbook().active
+        _write_sheet(ws, ["id", "note"], [[f"T-{n}", note] for n in range(rows)], "A2")
+        assert ws.cell(rows + 1, 1).alignment.vertical == "top"  # the tall row reads from its top
+        # The note is 5 x MAX_WIDTH/2 characters of about 0.9 each, over twice the widest column.
+        assert ws.row_dimensions[rows + 1].height >= 2 * LINE_HEIGHT
+        return len(measured)
+
+    assert measures(3) == measures(60)
+
+
+@given(st.text(max_size=30))
+def test_display_width_counts_wide_characters_twice_ascii_or_not(text):
+    import unicodedata
+
+    # The rule as written before its shortcut for ASCII text (Python's table calls an unassigned
+    # code point 'F', full width, and so does display_width).
+    assert words.display_width(text) == sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

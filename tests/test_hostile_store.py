@@ -132,6 +132,16 @@ def test_check_refuses_an_id_holding_control_characters(cli, store_file):
     assert "\x1b" not in result.stderr
 
 
+def test_check_refuses_an_id_holding_an_invisible_character(cli, store_file):
+    # A right-to-left override in an id shows as another id, and no command line names it: the same
+    # rule as for units' names (sanitise.first_hidden), not a list of control characters of its own.
+    _write_store(store_file, '"r-\u202eabc" = { task = "IND-01", value = 3, date = 2006-05-01, recorded_at = 2026-11-22T07:37:15Z }')
+    result = cli("check")
+    assert result.exit_code == EXIT_DATAERR
+    assert f"{store_file}:2:1: record 'r-\\u202eabc': its id holds an invisible format character" in result.stderr
+    assert "\u202e" not in result.stderr
+
+
 @pytest.mark.parametrize("value", ["1e307", "1e308", "1.7976931348623157e308"])
 @pytest.mark.parametrize("args", [["report", "--html"], ["report", "--json"], ["report"], ["compare"], ["list"]])
 def test_every_view_shows_a_huge_value_that_check_accepts(cli, store_file, value, args):

@@ -311,7 +311,7 @@ def test_status_right_after_a_mark_is_made_without_the_whole_plan(sdpolicy_home,
                  (NUMERIC[0], "--value", "100000", "--date", "2006-06-02")]:
         marked(*args)
         with monkeypatch.context() as patched:
-            patched.setattr(sdpolicy.workspace, "plan_of", _boom)
+            patched.setattr(sdpolicy.workspace, "plan_beside", _boom)
             patched.setattr(progress, "plan_progress", _boom)
             kept = status()
         monkeypatch.setenv("SDPOLICY_CACHE", str(tmp_path / f"fresh-{args[0]}"))
@@ -431,7 +431,7 @@ def test_a_status_on_unchanged_files_is_shown_without_building_the_plan_or_check
     # Were the plan built or the store examined, these would fail the command.
     import sdpolicy.workspace
 
-    monkeypatch.setattr(sdpolicy.workspace, "plan_of", _boom)
+    monkeypatch.setattr(sdpolicy.workspace, "plan_beside", _boom)
     monkeypatch.setattr(store, "examined", _boom)
     again = runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()])
     assert again.exit_code == 0 and again.stdout == first.stdout

@@ -119,7 +119,7 @@ def test_a_second_mark_uses_the_index_and_says_what_the_whole_plan_says(sdpolicy
     # The index is cached now: the plan is not built again, and the warning (20 % is below the
     # indicator's 2005 share) is the one a mark without a cache gives.
     with monkeypatch.context() as patched:
-        patched.setattr(sdpolicy.workspace, "plan_of", _boom)
+        patched.setattr(sdpolicy.workspace, "plan_beside", _boom)
         second = run("mark", task.lower(), "--value", "20", "--date", "2006-07-01")
     assert second.exit_code == 0, second.stderr
     monkeypatch.setenv("SDPOLICY_CACHE", str(tmp_path / "no-cache-yet"))

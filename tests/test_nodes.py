@@ -124,6 +124,10 @@ def test_parse_node():
         ([DRAFT._replace(date=date(2007, 1, 5))], "outside task"),
         ([DRAFT._replace(share=140)], "from 0 to 100"),
         ([DRAFT._replace(share=60), ISSUED._replace(share=50)], "below"),
+        # Control and invisible characters, by sanitise's one rule: ESC, a C1 CSI, a bidi override.
+        ([DRAFT._replace(zh="送审\x1b稿")], "without control or invisible characters"),
+        ([DRAFT._replace(en="draft\x9b")], "without control or invisible characters"),
+        ([DRAFT._replace(zh="送审\u202e稿")], "without control or invisible characters"),
     ],
 )
 def test_nodes_that_cannot_be_judged_are_refused(nodes, words):

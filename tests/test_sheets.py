@@ -200,10 +200,10 @@ def test_builtin_chinese_date_formats_and_a_custom_one_are_dates():
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _workbook(path: Path, sheet_data: str, extra: dict[str, bytes] | None = None) -> Path:
-    """A workbook openpyxl writes (sheet 'Return'), with the cells of its sheet replaced by `sheet_data`."""
+def _workbook(path: Path, sheet_data: str, extra: dict[str, bytes] | None = None, title: str = "Return") -> Path:
+    """A workbook openpyxl writes (one sheet, `title`), with the cells of its sheet replaced by `sheet_data`."""
     wb = openpyxl.Workbook()
-    wb.active.title = "Return"
+    wb.active.title = title
     wb.save(path)
     with zipfile.ZipFile(path) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
@@ -216,6 +216,9 @@ def _workbook(path: Path, sheet_data: str, extra: dict[str, bytes] | None = None
     return path
 
 
+# The installed command, as a user runs it (the module where no script was installed).
+_SCRIPT = Path(sys.executable).parent / "sdpolicy"
+SDPOLICY = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "sdpolicy"]
 HEADER = '<row r="1"><c r="A1" t="inlineStr"><is><t>ID</t></is></c><c r="B1" t="inlineStr"><is><t>Value</t></is></c></row>'
 
 
@@ -231,7 +234,7 @@ def _refused(path: Path, home: Path) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SDPOLICY_")}
     env.update(SDPOLICY_HOME=str(home), SDPOLICY_CACHE=str(home.parent / "cache"), NO_COLOR="1")
     result = subprocess.run(
-        [sys.executable, "-m", "sdpolicy", "import", str(path), "--unit", "省安监局", "--period", "2006-06"],
+        [*SDPOLICY, "import", str(path), "--unit", "省安监局", "--period", "2006-06"],
         capture_output=True, text=True, env=env, timeout=60,
     )
     assert result.returncode == 65, result.stderr
@@ -284,6 +287,12 @@ def test_a_shared_string_out_of_range_is_refused_with_its_cell(tmp_path, sdpolic
     path = _workbook(tmp_path / "index.xlsx", HEADER + '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>3</v></c></row>')
     assert _refused(path, sdpolicy_home) == (
         f"{path}:Return!B2: the cell refers to shared string 3, but the workbook holds 0 (numbered from 0); the workbook is damaged"
+    )
+    # The Chinese template's sheet names the place the same way; -1 is out of range too (openpyxl
+    # took it for the last string).
+    _workbook(path, HEADER + '<row r="2"><c r="C2" t="s"><v>-1</v></c></row>', title="填报")
+    assert _refused(path, sdpolicy_home) == (
+        f"{path}:填报!C2: the cell refers to shared string -1, but the workbook holds 0 (numbered from 0); the workbook is damaged"
     )
 
 
@@ -360,7 +369,7 @@ def test_a_member_that_unpacks_to_more_than_it_declares_is_refused(tmp_path, sdp
 def _sdpolicy(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SDPOLICY_")}
     env.update(SDPOLICY_HOME=str(home), SDPOLICY_CACHE=str(home.parent / f"cache-{home.name}"), NO_COLOR="1")
-    return subprocess.run([sys.executable, "-m", "sdpolicy", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run([*SDPOLICY, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -424,3 +433,40 @@ def test_reading_a_return_does_not_import_openpyxl(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout) == (0, "[]\n"), result.stderr
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")  # openpyxl's, of the short styles part
+def test_cells_that_openpyxl_never_writes_read_as_excel_and_libreoffice_save_them(tmp_path):
+    """Written by hand as Excel and LibreOffice write them: a formula's text result (t="str"), a
+    formula whose result is empty, a shared formula's result, a boolean result, an ISO date cell
+    (t="d"), a number in a style whose custom format is a date, and a cell without a reference."""
+    styles = (
+        f'<styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="170" formatCode="yyyy/mm/dd"/></numFmts>'
+        '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="170"/></cellXfs></styleSheet>'
+    )
+    rows = HEADER.replace('</row>', '<c r="C1" t="inlineStr"><is><t>Date</t></is></c><c r="D1" t="inlineStr"><is><t>Note</t></is></c></row>') + (
+        '<row r="2"><c r="A2" t="str"><f>"IND"&amp;"-01"</f><v>IND-01</v></c><c r="B2"><f t="shared" ref="B2:B3" si="0">1+1</f><v>2</v></c>'
+        '<c r="C2" s="1"><v>38898.5</v></c><c r="D2" t="str"><f>""</f><v></v></c></row>'
+        '<row r="3"><c r="A3" t="b"><f>TRUE()</f><v>1</v></c><c r="B3"><f t="shared" si="0"/><v>3</v></c>'
+        '<c r="C3" t="d"><v>2006-06-30</v></c><c t="inlineStr"><is><t>no reference: column D</t></is></c></row>'
+    )
+    path = _workbook(tmp_path / "excel.xlsx", rows, {"xl/styles.xml": styles.encode()})
+    table = _read_xlsx(path.read_bytes(), "excel.xlsx", LAYOUTS)
+    assert table == openpyxl_reference.read_xlsx(path.read_bytes(), "excel.xlsx", LAYOUTS)
+    got = [[(key, cell.value, cell.problem) for key, cell in row.cells.items()] for row in table.rows]
+    formula = ("a formula with no saved result; type the figure itself, or open the file in Excel, WPS or "
+               "LibreOffice and save it so that the result is kept")
+    assert got == [
+        # 38898.5 is noon on 2006-06-30 (38,898 days after 1899-12-30, and half a day).
+        [("id", "IND-01", None), ("value", 2, None), ("date", datetime(2006, 6, 30, 12), None), ("note", None, formula)],
+        [("id", True, None), ("value", 3, None), ("date", date(2006, 6, 30), None), ("note", "no reference: column D", None)],
+    ]
+
+
+def test_an_error_cell_is_an_error_also_where_the_workbook_holds_formulas(tmp_path):
+    """Excel 365 saves a spilled array's blocked result as t="e" #SPILL!; openpyxl's reader took it
+    for text when the workbook also held a formula (its formula pass hid the cell's type). An error
+    cell is an error, whatever else the workbook holds."""
+    path = _workbook(tmp_path / "spill.xlsx", HEADER + '<row r="2"><c r="A2"><f>1</f><v>1</v></c><c r="B2" t="e"><v>#SPILL!</v></c></row>')
+    cell = _read_xlsx(path.read_bytes(), "spill.xlsx", LAYOUTS).rows[0].cells["value"]
+    assert (cell.value, cell.problem, cell.where) == (None, "the cell holds the error #SPILL!; type the figure itself", "spill.xlsx:Return!B2")

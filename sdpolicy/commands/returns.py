@@ -96,7 +96,7 @@ def import_returns(
     from sdpolicy.returns import KIND_ASSIGNMENTS
     from sdpolicy.returns.importer import check_tables, classify, classify_assignments, tables_of
     from sdpolicy.store import append_records
-    from sdpolicy.units import append_assignments, load_units, read_assignments
+    from sdpolicy.units import append_new_assignments, load_units, read_assignments
 
     language = check_lang(lang)
     opened = _open(catalogue, home, language)
@@ -122,10 +122,17 @@ def import_returns(
         )
     counts: dict[str, int] = {}
     if tables and tables[0].kind == KIND_ASSIGNMENTS:
-        sorted_out = classify_assignments(checked.assignments, entries, units)
-        if not dry_run and sorted_out.new:
-            append_assignments(opened.home, sorted_out.new)
-        counts = {"recorded": len(sorted_out.new), "unchanged": sorted_out.unchanged}
+        def choose_entries(existing: list[Any]) -> list[Any]:
+            # Judged against the log as it is under the lock, as records are against the store: the
+            # same sheet imported twice at once sets each lead once.
+            found = classify_assignments(checked.assignments, existing, units)
+            counts.update(recorded=len(found.new), unchanged=found.unchanged)
+            return found.new
+
+        if dry_run:
+            choose_entries(entries)  # counted, not written
+        else:
+            append_new_assignments(opened.home, choose_entries)
     else:
         candidates = [record for record, _ in checked.records]
         if dry_run:

@@ -251,6 +251,8 @@ def section(numeral: str, lang: str) -> str:
 
 def display_width(text: str) -> int:
     """Columns the text takes in a fixed-width grid: CJK and full-width characters count 2."""
+    if text.isascii():  # most cells of a large sheet: ids, dates, figures
+        return len(text)
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

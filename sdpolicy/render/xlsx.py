@@ -349,7 +349,8 @@ def wrapped_lines(text: str, width: float) -> int:
     of Calibri 11; a CJK character takes about two, an average letter about 0.9. English breaks
     between words, Chinese between any two characters."""
     def size(token: str) -> float:
-        return sum(2 if words.display_width(c) == 2 else 0.9 for c in token)
+        # No ASCII character is wide: only the rest needs Unicode's table.
+        return sum(2 if c > "\x7f" and words.display_width(c) == 2 else 0.9 for c in token)
 
     lines, used = 1, 0.0
     for token in re.findall(r"[\u2e80-\uffef]|[^\s\u2e80-\uffef]+\s*|\s+", text):
@@ -407,6 +408,7 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
         all(isinstance(v, (int, float, date)) for v in column if v is not None) and any(v is not None for v in column)
         for column in zip(*rows)
     ] if rows else []
+    wrapped: dict[int, float] = {}  # the columns whose text wraps (1-based), with the width it wraps at
     for column, width in enumerate(widths, start=1):
         letter = get_column_letter(column)
         if numeric and numeric[column - 1]:
@@ -415,20 +417,20 @@ def _write_sheet(ws: Any, headers: list[str], rows: list[list[Any]], freeze: str
         cap = caps.get(column - 1, MAX_WIDTH)
         ws.column_dimensions[letter].width = min(width + 2, cap)
         if width + 2 > cap:
+            wrapped[column] = cap - 1
             for number in range(head + 1, head + len(rows) + 1):
                 ws.cell(number, column).alignment = Alignment(wrap_text=True, vertical="top")
     # Neither Excel nor LibreOffice grows a row for wrapped text written by a program: without a
     # height the second line is hidden under the next row. Count the lines each wrapped cell needs
-    # and size the row.
+    # and size the row. Cells are reached by their column numbers: openpyxl's ws[row] measures the
+    # whole sheet for its last column each time, which made a 100,000-row log take minutes.
     for number, values in enumerate(rows, start=head + 1):
-        lines = max([
-            wrapped_lines(_shown(value), ws.column_dimensions[get_column_letter(c)].width - 1)
-            for c, value in enumerate(values, start=1) if ws.cell(number, c).alignment.wrap_text
-        ] + [1])
+        lines = max([wrapped_lines(_shown(values[c - 1]), width) for c, width in wrapped.items()] + [1])
         if lines > 1:
             ws.row_dimensions[number].height = LINE_HEIGHT * lines
             # A row of several lines reads from its top line, every cell of it.
-            for cell in ws[number]:
+            for column in range(1, len(headers) + 1):
+                cell = ws.cell(number, column)
                 cell.alignment = Alignment(horizontal=cell.alignment.horizontal, wrap_text=cell.alignment.wrap_text,
                                            vertical="top")
     ws.freeze_panes = freeze
