@@ -64,6 +64,7 @@ class StoreContents(NamedTuple):
     torn_line: int | None = None
     schema_line: int | None = None  # None when the file has no `schema = 1` line (only allowed if it has no records)
     items: frozenset[tuple[str, str]] | None = None  # (kind, item) named by some record, when worked out
+    line_feeds: int | None = None  # the line feeds of the text read, when counted
 
 
 class _Prefix(NamedTuple):
@@ -136,7 +137,10 @@ class Snapshot:
     them, from a cache as from the file, so a cache of them would save little and cost every first run.
     """
 
-    __slots__ = ("path", "torn_tail", "torn_line", "schema_line", "items", "prefix", "_data", "_records", "_hashes", "_appended", "_covered")
+    __slots__ = (
+        "path", "torn_tail", "torn_line", "schema_line", "items", "prefix", "_data", "_records", "_hashes", "_appended",
+        "_covered", "_line_feeds",
+    )
 
     def __init__(self, path: Path, data: bytes):
         self.path = path
@@ -150,6 +154,12 @@ class Snapshot:
         self.prefix: _Prefix | None = None  # the cached prefix this file was found to begin with
         self._appended: tuple[Record, ...] = ()  # the records after that prefix
         self._covered: tuple[int, ...] | None = None  # the sizes cached entries cover, once read
+        self._line_feeds: int | None = None  # how many the file holds, once counted (a pass over it)
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes, as read."""
+        return len(self._data)
 
     @property
     def digest(self) -> bytes:
@@ -186,8 +196,12 @@ class Snapshot:
 
     def complete_lines(self) -> tuple[int, int]:
         """The size of the file's complete lines (up to its last line feed) and how many there are."""
-        cut = self._data.rfind(b"\n") + 1
-        return cut, self._data.count(b"\n", 0, cut)
+        return self._data.rfind(b"\n") + 1, self._feeds()
+
+    def _feeds(self) -> int:
+        if self._line_feeds is None:
+            self._line_feeds = self._data.count(b"\n")
+        return self._line_feeds
 
     def digest_of(self, size: int) -> bytes:
         """The digest of the file's first `size` bytes."""
@@ -286,7 +300,7 @@ class Snapshot:
         cut = self._data.rfind(b"\n") + 1
         if not cut:
             return
-        lines = self._data.count(b"\n", 0, cut)
+        lines = self._feeds()
         # A last line without its line feed belongs to the part that is parsed afresh.
         kept = [r for r in records if r.line <= lines] if records and records[-1].line > lines else records
         added = "\n".join(map(_id_of, kept))
@@ -414,11 +428,14 @@ def examined(snapshot: Snapshot) -> Snapshot:
     if after is None:
         contents = _examine(data, path)[0]
         snapshot._records = contents.records
+        snapshot._line_feeds = contents.line_feeds
         snapshot.items = contents.items
         snapshot._remember(contents.schema_line, contents.records)
     else:
         contents = after[0]
         snapshot.prefix = prefix
+        if contents.line_feeds is not None:
+            snapshot._line_feeds = prefix.lines + contents.line_feeds
         snapshot._appended = contents.records
         snapshot.items = prefix.items.union(contents.items)
         if len(contents.records) > _REFRESH:
@@ -517,6 +534,8 @@ def _parse(text: str | _Lines, path: Path | str, prefix: _Prefix | None = None) 
                 # Those lines' records came after the stretch's others: put them in file order.
                 records[start:] = sorted(records[start:], key=_line_of)
         index += stretch.count("\n")
+    # The text's last line, after its last line feed: the only one that may be a torn tail.
+    parse.last = index
     parse.line(index, lines[-1] if isinstance(lines, list) else lines.last())
     # Every id read, of a record or of a line with a problem (those line() met are in `seen`): one
     # read twice, or one of the prefix's, makes the reading again.
@@ -526,6 +545,7 @@ def _parse(text: str | _Lines, path: Path | str, prefix: _Prefix | None = None) 
         clash = len(ids.union(parse.seen)) != len(parse.records) - parse.slow + len(parse.seen)
     if clash:
         parse = _LineParser(path, prefix, lines)
+        parse.last = len(lines) - 1
         for index, raw in enumerate(lines):
             parse.line(index, raw)
     return parse.contents()
@@ -540,7 +560,7 @@ class _LineParser:
 
     def __init__(self, path: Path | str, prefix: _Prefix | None, lines: list[str] | _Lines):
         self.path, self.lines = path, lines
-        self.last = len(lines) - 1
+        self.last: int | None = None  # the index of the text's last line, once the reading reaches it
         self.offset = prefix.lines if prefix else 0
         self.known: _Ids | frozenset[str] = prefix.ids if prefix else frozenset()
         self.problems: list[str] = []
@@ -666,7 +686,7 @@ class _LineParser:
             raise _damaged(path, problems)
         items = frozenset((kind, item) for kind, named in self.named.items() for item in named)
         torn_tail, torn_line = self.torn or (None, None)
-        return StoreContents(tuple(records), torn_tail, torn_line, self.schema_line, items)
+        return StoreContents(tuple(records), torn_tail, torn_line, self.schema_line, items, self.last)
 
 
 _line_of = attrgetter("line")

@@ -668,3 +668,17 @@ def test_the_offsets_of_retractions_are_those_of_their_lines():
     # Counting from a prefix: the first two lines (schema and first) are known, 11 + len(first) + 1 bytes.
     assert store._line_offsets(data, starts[0], 2, retracting) == {3: starts[0], 4: starts[1], 5: starts[2]}
     assert all(data[at:].startswith((b"r-", b'"r-')) for at in starts)
+
+
+def test_the_line_feeds_counted_while_reading_are_those_of_the_file(tmp_path):
+    # Header (3 lines), schema, two records and a torn tail: six line feeds, the complete lines end
+    # just before the tail; the same after a cached prefix (a second read) and with nothing torn.
+    home = tmp_path / "home"
+    path = write_store(home, [make(value=1), make(value=2)], extra='r-aaaaaaaaaa = { task = "IND-01", va')
+    data = path.read_bytes()
+    for _ in range(2):
+        snapshot = store.read_snapshot(home)
+        assert snapshot.complete_lines() == (data.rindex(b"\n") + 1, 6)
+    assert store.parse_records(data.decode(), "p").line_feeds == 6
+    path.write_bytes(data[: data.rindex(b"\n") + 1])
+    assert store.read_snapshot(home).complete_lines() == (len(data[: data.rindex(b"\n") + 1]), 6)

@@ -609,3 +609,22 @@ def test_any_record_round_trips_through_the_store(record):
         assert read_records(Path(home)) == [stored]
         assert read_records(Path(home))[0].line == stored.line
         assert "\n" not in record_line(record)
+
+
+@pytest.mark.parametrize("node", [None, "送审稿"], ids=["read back fast", "read back by tomllib"])
+def test_a_line_that_would_not_read_back_as_the_record_is_never_written(monkeypatch, node):
+    # record_line reads its line back, through the store's fast reader where that reader takes the
+    # line and through tomllib where it does not (a record with a node). Either way a line that says
+    # another thing than the record is refused. Here the figure 5 is made to come out as 6.
+    from sdpolicy import storeformat
+
+    real = storeformat._toml_value
+    monkeypatch.setattr(storeformat, "_toml_value", lambda value: "6" if value == 5 else real(value))
+    record = Record("r-0123456789", "task", "IND-01", date(2006, 9, 30), datetime(2006, 9, 30, 8, tzinfo=timezone.utc),
+                    5, None, "", "", None, node, "", "", "", 0)
+    with pytest.raises(DataError, match="cannot write record 'r-0123456789': it would not read back as written"):
+        storeformat.record_line(record)
+    # Written as it should be, the same record reads back equal (the fast reader declines a node).
+    monkeypatch.setattr(storeformat, "_toml_value", real)
+    line = storeformat.record_line(record)
+    assert (storeformat._canonical(line, 0, {}, {}) is None) == (node is not None)
