@@ -37,8 +37,9 @@ except ImportError:  # an interpreter built without it
 
 CACHE_ENV = "SDPOLICY_CACHE"
 # Bumped whenever the layout of an entry changes; old entries then fail their key and are replaced.
-_FORMAT = b"sdpolicy-cache-2\n"
+_FORMAT = b"sdpolicy-cache-3\n"
 _DIGEST_SIZE = 32
+_CHECKSUM_SIZE = 12
 # Entries are named after what they stand for (a store's path, a command and its arguments), so the
 # directory would grow with every workspace ever opened; past this many, the oldest are removed.
 MAX_ENTRIES = 64
@@ -49,6 +50,17 @@ _code_key: bytes | None = None
 def hasher(data: bytes | memoryview = b"") -> Any:
     """A fresh 32-byte BLAKE2b digest object, fed `data`: the one digest of content that keys use."""
     return blake2b(data, digest_size=_DIGEST_SIZE)
+
+
+def checksum(payload: bytes | memoryview) -> bytes:
+    """What an entry carries to show it was written whole: its payload's length and CRC-32.
+
+    It guards against a torn or corrupted file, not against a forger (the directory checks do that),
+    so a CRC will do, and it reads the plan's 4 MB entry in a third of the time BLAKE2b takes.
+    """
+    import zlib
+
+    return len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
 
 
 def directory() -> Path:
@@ -101,13 +113,12 @@ def read(entry: str, expected: bytes) -> Any | None:
         data = folder.read(entry)
         if data is None:
             return None
-        head = len(_FORMAT) + 2 * _DIGEST_SIZE
+        head = len(_FORMAT) + _DIGEST_SIZE + _CHECKSUM_SIZE
         if len(data) < head or not data.startswith(_FORMAT):
             return None
         stored_key = data[len(_FORMAT) : len(_FORMAT) + _DIGEST_SIZE]
-        checksum = data[len(_FORMAT) + _DIGEST_SIZE : head]
         payload = memoryview(data)[head:]
-        if stored_key != expected or hasher(payload).digest() != checksum:
+        if stored_key != expected or data[len(_FORMAT) + _DIGEST_SIZE : head] != checksum(payload):
             return None
         try:
             value = _Unpickler(io.BytesIO(payload)).load()
@@ -120,6 +131,12 @@ def read(entry: str, expected: bytes) -> Any | None:
         return value
     finally:
         folder.close()
+
+
+def loads(data: bytes) -> Any:
+    """A pickle held inside an entry (read through read(), so checked with it), loaded as entries are:
+    building sdpolicy's value types and dates only."""
+    return _Unpickler(io.BytesIO(data)).load()
 
 
 def write(entry: str, key_: bytes, value: Any) -> None:
@@ -138,7 +155,7 @@ def write_pickled(entry: str, key_: bytes, payload: bytes) -> None:
     if folder is None:
         return
     try:
-        folder.write(entry, _FORMAT + key_ + hasher(payload).digest() + payload)
+        folder.write(entry, _FORMAT + key_ + checksum(payload) + payload)
         folder.prune()
     finally:
         folder.close()

@@ -370,6 +370,8 @@ def status(
     # Shown again from the same bytes without loading the plan or the store's checked part: at a
     # million records those take longer than everything else a warm status does.
     seen = sources.cached_view("status", day, area) if by == "area" else None
+    if seen is None and by == "area" and area is None:
+        seen = sources.status_view(day)  # right after a mark, from what is kept, without the whole plan
     if seen is not None:
         emit(seen, as_json, language, render_status)
         return
@@ -384,13 +386,12 @@ def status(
         return
 
     def compute() -> dict[str, Any]:
-        from sdpolicy.progress import area_summary
         from sdpolicy.views import status_view
 
         # The lights make the summary and the rows the area's table: both follow a mark or an import
         # from the lines appended, without reading every record.
         shown = [r for r in opened.task_rows(day) if r["area"] == chosen.slug] if chosen else []
-        return status_view(plan, area_summary(plan, opened.task_lights(day)), shown, day, chosen)
+        return status_view(plan, opened.lights_summary(day), shown, day, chosen)
 
     emit(opened.memo("status", compute, day, area), as_json, language, render_status)
 
@@ -431,13 +432,17 @@ def mark(
         return
     if item is None:
         raise UsageError("name the task or indicator to record, or give --from FILE", zh="请给出要记录的任务或指标编号，或用 --from 文件")
-    opened = _open(catalogue, home, language)
-    by = resolve_by(home, by, language)
-    record = make_update(
-        opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today(), node=node,
-    )
-    warnings = notices.slips(opened.plan, record, opened.records_about(record.kind, record.item), language)
-    stored = append_record(opened.home, record, read=opened.snapshot)
+    from sdpolicy.workspace import marking
+
+    # The lock is held from the read to the write, so the store is read once (see marking).
+    with marking(catalogue, workspace(home), item) as sources:
+        opened = _open(catalogue, home, language, sources)
+        by = resolve_by(home, by, language)
+        record = make_update(
+            opened.plan, item, value=value, state=state, done=done, on=on, note=note, by=by, today=date.today(), node=node,
+        )
+        warnings = notices.slips(opened.plan, record, opened.records_about(record.kind, record.item), language)
+        stored = append_record(opened.home, record, read=opened.snapshot, read_held=True)
     notices.tell_recorded(opened.plan, stored, warnings, language)
 
 
@@ -579,12 +584,11 @@ def report(
     with_log = xlsx or as_json
 
     def compute() -> dict[str, Any]:
-        from sdpolicy.progress import area_summary
         from sdpolicy.views import log_rows, report_view
 
         # Each part follows a mark or an import from the lines appended, as list and status do.
         log = log_rows(opened.records, as_of=day, plan=plan) if with_log else None
-        summary = area_summary(plan, opened.task_lights(day))
+        summary = opened.lights_summary(day)
         return report_view(plan, summary, opened.task_rows(day), opened.indicator_rows(day), opened.report_parts(day), log, day)
 
     from sdpolicy.commands.units import report_units

@@ -484,20 +484,35 @@ class Summary:
 
 def summarise(area: Area | None, items: Sequence[TaskLight]) -> AreaSummary:
     """Counts of each light and the mean completion of `items` (anything with a light and a completion)."""
+    return _summarised(area, [p.light for p in items], [p.completion for p in items])
+
+
+def _summarised(area: Area | None, lights: Sequence[str], completions: Sequence[float]) -> AreaSummary:
     # One pass for the counts: a report's trend summarises every task at every month end.
-    found = Counter(p.light for p in items)
+    found = Counter(lights)
     counts = {light: found[light] for light in LIGHTS}
-    percent = sum(p.completion for p in items) / len(items) if items else None
-    return AreaSummary(area=area, tasks=len(items), percent=percent, **counts)
+    percent = sum(completions) / len(completions) if completions else None
+    return AreaSummary(area=area, tasks=len(lights), percent=percent, **counts)
 
 
 def area_summary(plan: Plan, progress_list: Sequence[TaskProgress | TaskLight]) -> Summary:
     """Counts of each light and the mean completion per area and over all the tasks given."""
-    by_area: dict[str, list[TaskProgress | TaskLight]] = defaultdict(list)
-    for item in progress_list:
-        by_area[item.task.area].append(item)
-    areas = tuple(summarise(a, by_area[a.slug]) for a in plan.areas if a.slug in by_area)
-    return Summary(areas=areas, total=summarise(None, list(progress_list)))
+    items = list(progress_list)
+    return summary_of(plan.areas, [p.task.area for p in items], [p.light for p in items], [p.completion for p in items])
+
+
+def summary_of(areas: Sequence[Area], area_of: Sequence[str], lights: Sequence[str], completions: Sequence[float]) -> Summary:
+    """area_summary of tasks given as columns: each one's area slug, light and completion, in
+    catalogue order (the kept lights hold them so, without the tasks themselves)."""
+    by_area: dict[str, list[int]] = defaultdict(list)
+    for index, slug in enumerate(area_of):
+        by_area[slug].append(index)
+    # Summed in catalogue order within each area, as area_summary sums them: the same mean to the bit.
+    parts = tuple(
+        _summarised(a, [lights[i] for i in by_area[a.slug]], [completions[i] for i in by_area[a.slug]])
+        for a in areas if a.slug in by_area
+    )
+    return Summary(areas=parts, total=_summarised(None, lights, completions))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import stat
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -22,12 +22,14 @@ from sdpolicy import cache, tomlfile
 from sdpolicy.errors import DataError, LockTimeoutError, UsageError, WriteError
 from sdpolicy.store import (
     _CACHE_KEY, _RANDOM, DEFAULT_LOCK_TIMEOUT, HEADER, LOCK_TIMEOUT_ENV, SCHEMA_VERSION, STORE_NAME, Record, Snapshot,
+    StoreContents,
     _examine, _examine_after, _normalized, _prefix_entry, _Prefix, _reason, _unreadable, lock_path, progress_path,
     read_snapshot, record_line,
 )
 
 def append_record(
-    home: Path, record: Record, *, lock_timeout: float | None = None, read: Snapshot | None = None
+    home: Path, record: Record, *, lock_timeout: float | None = None, read: Snapshot | None = None,
+    read_held: bool = False,
 ) -> Record:
     """Append one record under the store's lock and return it as stored (UTC time, `line` set).
 
@@ -35,8 +37,10 @@ def append_record(
     refuses the write (DataError) and is left as it is; a failed write leaves the file as it was.
     `read` is a snapshot this process took of the store before: the file is read again under the
     lock all the same, but what it still has in common with `read` is not hashed a second time.
+    `read_held` says that `read` was taken while this process held the lock, which it still holds
+    (see workspace_lock): no writer can have changed the file since, so it is not read again.
     """
-    return append_records(home, [record], lock_timeout=lock_timeout, read=read)[0]
+    return append_records(home, [record], lock_timeout=lock_timeout, read=read, read_held=read_held)[0]
 
 
 def append_records(
@@ -46,6 +50,7 @@ def append_records(
     lock_timeout: float | None = None,
     read: Snapshot | None = None,
     check: Callable[[Snapshot], None] | None = None,
+    read_held: bool = False,
 ) -> list[Record]:
     """Append many records at once: one lock, one write, one fsync; all of them or none.
 
@@ -57,9 +62,11 @@ def append_records(
     records come back as stored, in order, each with its line.
     """
     path = progress_path(home)
-    with workspace_lock(home, lock_timeout):
+    # Trusted only while this process still holds the lock it read under; it is not taken twice.
+    read_held = read_held and read is not None and _holds_lock(home)
+    with nullcontext() if read_held else workspace_lock(home, lock_timeout):
         _remove_leftover_temporaries(Path(home))
-        if callable(records) or check is not None:
+        if (callable(records) or check is not None) and not read_held:
             read = read_snapshot(home)
         if check is not None:
             check(read)
@@ -74,7 +81,7 @@ def append_records(
             seen.add(record.id)
         if not records:
             return []
-        first = _append_locked(path, records, lines, read)
+        first = _append_locked(path, records, lines, read, read_held)
     return [_normalized(record)._replace(line=first + index) for index, record in enumerate(records)]
 
 
@@ -100,10 +107,21 @@ def workspace_lock(home: Path, lock_timeout: float | None = None) -> Iterator[No
         raise LockTimeoutError(_lock_message(progress_path(home), lock, timeout)) from None
     except OSError as exc:
         raise WriteError(f"could not lock {lock_path(home)}: {_reason(exc)}; nothing was written") from None
+    held = str(home.absolute())
+    _HELD.add(held)
     try:
         yield
     finally:
+        _HELD.discard(held)
         lock.release()
+
+
+# The homes whose lock this process holds now.
+_HELD: set[str] = set()
+
+
+def _holds_lock(home: Path) -> bool:
+    return str(Path(home).absolute()) in _HELD
 
 
 def append_lines(path: Path, lines: list[str], header: str) -> int:
@@ -178,7 +196,7 @@ def _remove_leftover_temporaries(home: Path) -> None:
             leftover.unlink()
 
 
-def _append_locked(path: Path, records: list[Record], lines: list[str], read: Snapshot | None) -> int:
+def _append_locked(path: Path, records: list[Record], lines: list[str], read: Snapshot | None, read_held: bool = False) -> int:
     """Append the lines to the store (creating it if need be); the line number the first one got."""
     try:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY)
@@ -189,20 +207,27 @@ def _append_locked(path: Path, records: list[Record], lines: list[str], read: Sn
         raise WriteError(f"could not open {path} for writing: {_reason(exc)}; nothing was written") from None
     try:
         try:
-            data = _read_all(fd)
+            known = _as_read(read, os.fstat(fd).st_size) if read_held and read is not None else None
         except OSError as exc:
             raise _unreadable(path, exc) from None
-        # Only what follows the cached prefix is parsed: a write checks the records it has not seen.
-        # The prefix `read` began with will do if the file still begins with it (checked below).
-        prefix = read.prefix if read is not None and read.prefix is not None else cache.read(_prefix_entry(path), _CACHE_KEY)
-        held = isinstance(prefix, _Prefix) and 0 < prefix.size <= len(data) and (
-            _digest_of_start(data, prefix.size, read) == prefix.digest
-        )
-        examined = _examine_after(data, path, prefix) if held else None
+        if known is not None:
+            data, prefix, examined = read._data, read.prefix, known
+        else:
+            try:
+                data = _read_all(fd)
+            except OSError as exc:
+                raise _unreadable(path, exc) from None
+            # Only what follows the cached prefix is parsed: a write checks the records it has not seen.
+            # The prefix `read` began with will do if the file still begins with it (checked below).
+            prefix = read.prefix if read is not None and read.prefix is not None else cache.read(_prefix_entry(path), _CACHE_KEY)
+            held = isinstance(prefix, _Prefix) and 0 < prefix.size <= len(data) and (
+                _digest_of_start(data, prefix.size, read) == prefix.digest
+            )
+            examined = _examine_after(data, path, prefix) if held else None
         contents, torn_at = examined or _examine(data, path)
         wanted = {record.id for record in records}
         clash = next((old for old in contents.records if old.id in wanted), None)
-        if clash is None and examined is not None and any(record_id in prefix.ids for record_id in wanted):
+        if clash is None and examined is not None and prefix is not None and any(record_id in prefix.ids for record_id in wanted):
             clash = next(old for old in _examine(data, path)[0].records if old.id in wanted)
         if clash is not None:
             raise DataError(
@@ -222,7 +247,7 @@ def _append_locked(path: Path, records: list[Record], lines: list[str], read: Sn
             before += f"schema = {SCHEMA_VERSION}".encode() + newline
         payload = before + b"".join(line.encode("utf-8") + newline for line in lines)
         _write_or_undo(fd, path, payload, len(data))
-        lines = prefix.lines + data.count(b"\n", prefix.size) if examined else data.count(b"\n")
+        lines = prefix.lines + data.count(b"\n", prefix.size) if examined and prefix is not None else data.count(b"\n")
         return lines + before.count(b"\n") + 1
     finally:
         # The descriptor is released even when close reports an error, and by then the line is either
@@ -230,6 +255,18 @@ def _append_locked(path: Path, records: list[Record], lines: list[str], read: Sn
         # a failure nor hide the error of a failed one.
         with suppress(OSError):
             os.close(fd)
+
+
+def _as_read(read: Snapshot, size: int) -> tuple[StoreContents, int | None] | None:
+    """What `read`, taken under the lock this process still holds, found in the file: its records
+    after the cached prefix (all of them without one), and where its torn tail starts. None when the
+    file's size is not the size read (something other than sdpolicy wrote to it): then it is read again."""
+    data = read._data
+    if size != len(data) or (read.prefix is None and read._records is None):
+        return None
+    after = read._appended if read.prefix is not None else read._records
+    contents = StoreContents(after, read.torn_tail, read.torn_line, read.schema_line)
+    return contents, (data.rfind(b"\n") + 1 if read.torn_tail is not None else None)
 
 
 def _refuse_unless_regular(fd: int, path: Path) -> None:

@@ -42,7 +42,7 @@ def forged(genuine: bytes, command: str) -> bytes:
     """An entry with the genuine entry's key and a valid checksum whose payload runs `command`."""
     key = genuine[len(cache._FORMAT) : len(cache._FORMAT) + 32]
     payload = pickle.dumps(_Run(command))
-    return cache._FORMAT + key + cache.hasher(payload).digest() + payload
+    return cache._FORMAT + key + cache.checksum(payload) + payload
 
 
 @pytest.fixture

@@ -22,7 +22,9 @@ from sdpolicy import progress, store, views
 from sdpolicy.catalogue import load_catalogue, shipped_catalogue
 from sdpolicy.cli import app
 from sdpolicy.store import Record, append_record, new_record_id
-from sdpolicy.workspace import open_workspace
+from sdpolicy.catalogue import read_catalogue
+from sdpolicy.workspace import _keep_index as keep_index
+from sdpolicy.workspace import open_workspace, read_sources
 
 AS_OF = date(2006, 6, 30)
 PLAN = load_catalogue(shipped_catalogue())
@@ -43,6 +45,12 @@ def full_lights(home: Path, catalogue: Path | None = None) -> list[progress.Task
     """The lights judged from every record, with nothing kept from before."""
     opened = open_workspace(catalogue, home)
     return [progress.task_light(p) for p in progress.plan_progress(opened.plan, opened.records, AS_OF)]
+
+
+def whole_status(home: Path) -> dict:
+    """What status --json (no area) shows, from lights judged from every record."""
+    plan = open_workspace(None, home).plan
+    return views.status_view(plan, progress.area_summary(plan, full_lights(home)), [], AS_OF, None)
 
 
 def looked(home: Path, catalogue: Path | None = None) -> list[progress.TaskLight]:
@@ -131,6 +139,7 @@ def test_lights_kept_and_brought_up_to_date_equal_lights_judged_from_everything(
         home, saved = Path(scratch) / "home", os.environ.get("SDPOLICY_CACHE")
         os.environ["SDPOLICY_CACHE"] = str(Path(scratch) / "cache")
         try:
+            keep_index(read_catalogue(None), PLAN)  # as the first mark would
             for step in ops:
                 records = store.read_records(home)
                 if step[0] == "mark":
@@ -156,6 +165,10 @@ def test_lights_kept_and_brought_up_to_date_equal_lights_judged_from_everything(
                         index = lines.index(old)
                         lines[index] = store.record_line(target._replace(value=target.value + 1 + step[1]))
                         path.write_text("\n".join(lines), encoding="utf-8")
+                # status without the whole plan (the item index's groups), from the lights kept
+                # before this step: when it can say it at all, it says what everything says.
+                narrowed = read_sources(None, home).status_view(AS_OF)
+                assert narrowed is None or narrowed == whole_status(home)
                 assert looked(home) == full_lights(home)
                 assert looked(home) == full_lights(home)  # and once more, from what the first look kept
                 assert looked_rows(home) == full_rows(home)
@@ -275,6 +288,47 @@ def test_status_after_a_mark_says_what_a_status_from_nothing_says(sdpolicy_home,
     for value, task in [(50, NUMERIC[0]), (100000, NUMERIC[1])]:
         mark(sdpolicy_home, task, value=value, day=date(2006, 6, 1))
         assert status("kept") == status(f"fresh-{value}")
+
+
+def test_status_right_after_a_mark_is_made_without_the_whole_plan(sdpolicy_home, tmp_path, monkeypatch):
+    runner = CliRunner()
+
+    def status() -> str:
+        result = runner.invoke(app, ["status", "--json", "--as-of", AS_OF.isoformat()])
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    def marked(*args: str) -> None:
+        result = runner.invoke(app, ["mark", *args])
+        assert result.exit_code == 0, result.stderr
+
+    marked(SHARED_TASK, "--value", "10", "--date", "2006-05-01")  # the first mark keeps the item index
+    status()
+    import sdpolicy.workspace
+
+    # A figure for the indicator moves its task's light; a record under a renamed id is the new id's.
+    for args in [(SHARED_INDICATOR, "--value", "90", "--date", "2006-06-01"), ("IND-03", "--state", "done", "--date", "2006-06-01"),
+                 (NUMERIC[0], "--value", "100000", "--date", "2006-06-02")]:
+        marked(*args)
+        with monkeypatch.context() as patched:
+            patched.setattr(sdpolicy.workspace, "plan_beside", _boom)
+            patched.setattr(progress, "plan_progress", _boom)
+            kept = status()
+        monkeypatch.setenv("SDPOLICY_CACHE", str(tmp_path / f"fresh-{args[0]}"))
+        assert json.loads(kept) == json.loads(status())
+        monkeypatch.setenv("SDPOLICY_CACHE", str(sdpolicy_home.parent / "sdpolicy-cache"))
+
+
+def test_status_after_a_retraction_or_without_the_index_uses_the_whole_plan(sdpolicy_home):
+    mark(sdpolicy_home, NUMERIC[0], value=10)
+    assert read_sources(None, sdpolicy_home).status_view(AS_OF) is None  # no index yet
+    keep_index(read_catalogue(None), PLAN)
+    looked(sdpolicy_home)
+    mark(sdpolicy_home, NUMERIC[0], value=20, day=date(2006, 6, 1))
+    assert read_sources(None, sdpolicy_home).status_view(AS_OF) == whole_status(sdpolicy_home)
+    target = store.read_records(sdpolicy_home)[-1]
+    append_record(sdpolicy_home, Record(new_record_id(), target.kind, target.item, date(2006, 7, 1), INSTANTS[1], retracts=target.id))
+    assert read_sources(None, sdpolicy_home).status_view(AS_OF) is None
 
 
 # -- one item's records without the whole log (what mark's slip warnings read)
