@@ -504,6 +504,22 @@ class _Text:
         return tomlfile.decode(self.data, self.file).splitlines()
 
 
+def _settled_key(name: str, table: Any) -> Any:
+    """A key that equal tables of plain values share, and no other table: the keys, the values and
+    their types (True, 1 and 1.0 are equal in Python, but not as a target's figure). None for a
+    table holding a list or a table, which are checked every time."""
+    if not isinstance(table, dict):
+        return None
+    values = tuple(table.values())
+    types = tuple(map(type, values))
+    if not _PLAIN.issuperset(types):
+        return None
+    return (name, tuple(table), values, types)
+
+
+_PLAIN = frozenset({str, int, float, bool, date})
+
+
 def _invalid(path: Path, problems: list[str]) -> DataError:
     count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
     return DataError(f"catalogue {path} is invalid ({count}): {problems[0]}", problems=problems)
@@ -622,6 +638,9 @@ class _Builder:
         # Equal targets and sources are one object: a plan decomposed per county repeats them
         # thousands of times, and each distinct object is one more to build when a cached plan loads.
         self._shared: dict[Any, Any] = {}
+        # Sources and targets found sound, by what their tables hold (see _settled_key): the same table
+        # written again for another county is the same value, and checking it again finds nothing new.
+        self._settled: dict[Any, Any] = {}
 
     @property
     def problems(self) -> list[str]:
@@ -920,6 +939,9 @@ class _Builder:
         return result
 
     def source(self, entry: _Entry, documents: set[str]) -> Source | None:
+        return self._settled_or(entry, "source", lambda: self._source(entry, documents))
+
+    def _source(self, entry: _Entry, documents: set[str]) -> Source | None:
         table = self.table(entry, "source")
         if table is None:
             return None
@@ -944,6 +966,19 @@ class _Builder:
         if None in (document, section, quote):
             return None
         return Source(document, section, quote)
+
+    def _settled_or(self, entry: _Entry, key: str, check: Callable[[], Any]) -> Any:
+        """check() of the table under `key`, or what it gave for an equal table that had no problem."""
+        settled = _settled_key(key, entry.data.get(key))
+        if settled is None:
+            return check()
+        found = self._settled.get(settled)
+        if found is None:
+            problems = len(self._found)
+            found = check()
+            if found is not None and len(self._found) == problems:
+                self._settled[settled] = found
+        return found
 
     def area_of(self, entry: _Entry, areas: set[str]) -> str | None:
         area = self.text(entry, "area")
@@ -994,6 +1029,9 @@ class _Builder:
         return result
 
     def target(self, entry: _Entry) -> Target | None:
+        return self._settled_or(entry, "target", lambda: self._target(entry))
+
+    def _target(self, entry: _Entry) -> Target | None:
         table = self.table(entry, "target")
         if table is None:
             return None

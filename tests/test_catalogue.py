@@ -377,3 +377,45 @@ def test_text_fields_that_fail_a_check_are_reported_and_blank_optional_ones_are_
     )
     task = load_catalogue(blank).tasks_by_id["IND-01"]
     assert (task.note_zh, task.note_en) == (" ", " ")
+
+
+def test_a_source_or_target_written_again_is_checked_again_wherever_it_differs_or_has_a_problem(tmp_path: Path):
+    # Sound tables written again for another task are taken as found the first time (one object); a
+    # table that differs only in a value's type (true where 1 was: equal in Python, not in TOML), and
+    # a table with a problem that still gives a target (a qualitative target with a stray key), are
+    # checked for every task that has them, so each task gets its own message. The notes say how the
+    # figure was read, so that the quote need not hold it.
+    copy = """
+[[tasks]]
+id = "IND-0{n}"
+area = "industry"
+title_zh = "继续推进200家重点企业的信息技术改造"
+title_en = "Continue the IT retrofit of 200 key enterprises"
+note_zh = "按户数计"
+note_en = "counted per household"
+target = {target}
+source = {{ document = "plan-2006", section = "一", quote = "继续推进200家重点企业的信息技术改造" }}
+"""
+    one = '{ kind = "count", value = 1, unit_zh = "家", unit_en = "enterprises", direction = "increase" }'
+    text = MINIMAL.read_text(encoding="utf-8")
+    sound = tmp_path / "sound.toml"
+    sound.write_text(text + copy.format(n=4, target=one) + copy.format(n=5, target=one), encoding="utf-8")
+    tasks = load_catalogue(sound).tasks_by_id
+    assert tasks["IND-05"].target is tasks["IND-04"].target and tasks["IND-05"].source is tasks["IND-01"].source
+    assert tasks["IND-05"].target.value == 1
+
+    faulty = tmp_path / "faulty.toml"
+    stray = '{ kind = "qualitative", value = 1 }'
+    faulty.write_text(
+        text + copy.format(n=4, target=one) + copy.format(n=5, target=one.replace("1", "true"))
+        + copy.format(n=6, target=stray) + copy.format(n=7, target=stray),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        load_catalogue(faulty)
+    problems = caught.value.problems
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "task 'IND-05': field 'target.value' must be a number, not true/false",  # tomlfile.describe of a bool
+        "task 'IND-06': unknown field 'target.value'",
+        "task 'IND-07': unknown field 'target.value'",
+    ]
