@@ -544,6 +544,26 @@ class Workspace(NamedTuple):
 
         return self._kept("last-reports", day, lambda kept: isinstance(kept, dict), lambda: fold({}, effective(self.records)), advance)
 
+    def log_rows(self, day: date) -> list[dict[str, Any]]:
+        """Every record dated by `day`, newest first, with what retracts or replaces it: views.log_rows
+        of the whole store, kept in the cache with the part of the store it was made from (see _kept).
+        After records are appended, only the rows of the items they name, and of every item linked to
+        those by a shared figure (a figure for one may replace a figure for another), are made again
+        from those items' own lines and put in their places in the log."""
+        from sdpolicy import progress, views
+
+        def placed(records: tuple[Record, ...]) -> list[tuple[Any, tuple[str, str], dict[str, Any]]]:
+            standing, replaced = progress.retracted_by(records), progress.superseded_by(records, self.plan)
+            return [(progress.log_place(r), (r.kind, r.item), views.log_row(r, standing, replaced)) for r in dated_by(records, day)]
+
+        def advance(kept: tuple[Any, ...], appended: tuple[Record, ...]) -> tuple[Any, ...]:
+            linked = _linked_by_figures(self.plan, {(r.kind, r.item) for r in appended})
+            fresh = placed(self.records_of({item for _, item in linked}))
+            return _newest_first([entry for entry in kept if entry[1] not in linked] + fresh)
+
+        kept = self._kept("log", day, lambda kept: isinstance(kept, tuple), lambda: _newest_first(placed(self.records)), advance)
+        return [row for _, _, row in kept]
+
     def _kept(
         self, name: str, day: date, fits: Callable[[Any], bool], whole: Callable[[], Any], advance: Callable[[Any, tuple[Record, ...]], Any],
         narrowed: bool = False,
@@ -583,6 +603,28 @@ class Workspace(NamedTuple):
         size, lines = self.snapshot.complete_lines()
         cache.write(entry, key, (size, self.snapshot.digest_of(size), lines, kept))
         self.snapshot.note_covered(size)
+
+
+def _newest_first(entries: list[tuple[Any, tuple[str, str], dict[str, Any]]]) -> tuple[Any, ...]:
+    # Stable: rows of one place (a hand-made store may repeat a line number) keep their order.
+    return tuple(sorted(entries, key=lambda entry: entry[0], reverse=True))
+
+
+def _linked_by_figures(plan: Plan, items: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """`items` (kind, id) and every item joined to one of them through shared figures, both ways and
+    at any distance: more than any one replacement can reach, and so enough."""
+    from sdpolicy.progress import shared_figures
+
+    links: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for one, other in shared_figures(plan).items():
+        links.setdefault(one, set()).add(other)
+        links.setdefault(other, set()).add(one)
+    found, pending = set(items), list(items)
+    while pending:
+        for near in links.get(pending.pop(), set()) - found:
+            found.add(near)
+            pending.append(near)
+    return found
 
 
 def _make_rows(plan: Plan, kind: str, records: tuple[Record, ...], day: date, only: set[str] | None) -> dict[str, Any]:
