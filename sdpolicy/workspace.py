@@ -103,7 +103,7 @@ class Sources(NamedTuple):
         workspace warns of it), an office with time nodes, or a store naming an item the catalogue lacks."""
         if not self.snapshot.ends_with_a_whole_line() or (self.office is not None and b"nodes" in self.office):
             return None
-        index = cache.read(*_index_entry(self.catalogue))
+        index = _read_index(self.catalogue)
         if not isinstance(index, _ItemIndex):
             return None
         snapshot = store.examined(self.snapshot)
@@ -126,7 +126,7 @@ class Sources(NamedTuple):
         """The plan of `about` and the items sharing its figure, and the index it came from; None
         when the index is not cached or lacks the item, whose message (with its suggestions) needs
         the whole plan."""
-        index = cache.read(*_index_entry(self.catalogue))
+        index = _read_index(self.catalogue)
         if not isinstance(index, _ItemIndex) or self.about is None:
             return None
         skeleton = index.skeleton
@@ -161,16 +161,19 @@ class _ItemIndex(NamedTuple):
     from, and the task an indicator shares its figure with (of several tasks counting from it, the
     last: see shared_figures). Every pair of items sharing a figure that shared_figures finds in a
     group it finds in the whole plan, so history and the warnings find for the item exactly what they
-    find there. Groups are pickled in buckets, and a mark unpickles one bucket.
+    find there. Groups are pickled in buckets, which follow the index's own pickle in its entry
+    (cache.read's tail), and a mark unpickles one bucket.
     """
 
     skeleton: Plan  # the plan without its tasks and indicators (areas, dates, renames)
     tasks: frozenset[str]
     indicators: frozenset[str]
-    buckets: tuple[bytes, ...]  # each a pickle of {(kind, id): (tasks, indicators)}
+    ends: tuple[int, ...]  # where each bucket (a pickle of {(kind, id): (tasks, indicators)}) ends in `buckets`
+    buckets: Any = None  # the entry's tail, set once read
 
     def group(self, kind: str, item: str) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
-        return cache.loads(self.buckets[_bucket((kind, item), len(self.buckets))]).get((kind, item))
+        number = _bucket((kind, item), len(self.ends))
+        return cache.loads(self.buckets[self.ends[number - 1] if number else 0 : self.ends[number]]).get((kind, item))
 
     def plan_of(self, items: set[tuple[str, str]], order: tuple[str, ...]) -> Plan:
         """The plan of the groups of `items` together (tasks in catalogue order, as given by `order`,
@@ -316,6 +319,7 @@ def item_groups(plan: Plan) -> dict[tuple[str, str], tuple[tuple[Any, ...], tupl
 def _keep_index(catalogue: CatalogueFiles, plan: Plan) -> None:
     """Cache the item index of `plan` (see _ItemIndex)."""
     import pickle
+    from itertools import accumulate
 
     groups = item_groups(plan)
     count = max(1, len(groups) // 64)
@@ -323,11 +327,17 @@ def _keep_index(catalogue: CatalogueFiles, plan: Plan) -> None:
     for ids, group in groups.items():
         buckets[_bucket(ids, count)][ids] = group
     skeleton = dataclasses.replace(plan, tasks=(), indicators=())
-    index = _ItemIndex(
-        skeleton, frozenset(plan.tasks_by_id), frozenset(plan.indicators_by_id),
-        tuple(pickle.dumps(bucket, protocol=pickle.HIGHEST_PROTOCOL) for bucket in buckets),
-    )
-    cache.write(*_index_entry(catalogue), index)
+    pickled = [pickle.dumps(bucket, protocol=pickle.HIGHEST_PROTOCOL) for bucket in buckets]
+    index = _ItemIndex(skeleton, frozenset(plan.tasks_by_id), frozenset(plan.indicators_by_id), tuple(accumulate(map(len, pickled))))
+    cache.write_pickled(*_index_entry(catalogue), pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL) + b"".join(pickled))
+
+
+def _read_index(catalogue: CatalogueFiles) -> _ItemIndex | None:
+    found = cache.read(*_index_entry(catalogue), tail=True)
+    if found is None or not isinstance(found[0], _ItemIndex):
+        return None
+    index, tail = found
+    return index._replace(buckets=tail) if index.ends and index.ends[-1] == len(tail) else None
 
 
 def read_sources(catalogue: Path | None, home: Path) -> Sources:
