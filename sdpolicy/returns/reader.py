@@ -1,7 +1,7 @@
 """Reading a filled return or breakdown sheet, xlsx or CSV, into rows of cells that know their place.
 
 Hostile files are refused before they can cost much: the file's size, an xlsx's archive (members,
-their unpacked size and compression ratio, as a zip bomb gives itself away), the rows and columns
+their compression method, unpacked size and ratio, as a zip bomb gives itself away), the rows and columns
 read, and every cell's length are bounded, and a workbook's sheet is streamed (sdpolicy.returns.sheets,
 the standard library's XML parser, which is told to refuse any DOCTYPE), never loaded whole. Nothing
 here writes anything or prints anything.
@@ -113,6 +113,14 @@ def _open_archive(data: bytes, label: str) -> zipfile.ZipFile:
         raise DataError(f"{label} is a zip archive but not an xlsx workbook (it has no xl/workbook.xml)")
     total = 0
     for member in members:
+        # Excel, WPS and LibreOffice deflate their parts or store them. zipfile's bzip2 and LZMA
+        # decoders unpack a whole chunk at once, with no bound: a few kilobytes of them can fill
+        # gigabytes before any count sees them.
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise DataError(
+                f"{label}: {member.filename} is compressed by method {member.compress_type}, which no spreadsheet "
+                "program uses (an xlsx file's parts are deflated or stored); refused"
+            )
         total += member.file_size
         packed = max(member.compress_size, 1)
         if member.file_size > 1024 * 1024 and member.file_size / packed > MAX_RATIO:

@@ -8,7 +8,8 @@ cell the value openpyxl's streaming reader gives with data_only=True, and saying
 is a formula saved without a result or an error cell.
 
 Nothing here trusts the archive: every part is unpacked through a running count that stops at the
-limit it is given, whatever the archive declares, and no part may declare a DOCTYPE (see _refuse_doctype).
+limit it is given, whatever the archive declares, no part may declare a DOCTYPE (see _refuse_doctype),
+and what the parser builds is let go as it is read (see Workbook._elements).
 A damaged workbook is one DataError naming the file and the place.
 """
 
@@ -41,6 +42,18 @@ _SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 _ROW, _CELL, _VALUE, _FORMULA, _INLINE = (MAIN + tag for tag in ("row", "c", "v", "f", "is"))
 _TEXT, _RUN, _SHEET_DATA = MAIN + "t", MAIN + "r", MAIN + "sheetData"
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
+# Elements a part may hold at once below the level it is read at (inside one row or one shared
+# string, or anywhere in a small part such as styles.xml): tens of megabytes at most. Excel's
+# largest styles (64,000 formats, each with a child or two) stay below it.
+_HELD = 250_000
+# XML a part may hold without an element ending: a cell's text at its longest, each character
+# escaped (32,767 times `_xHHHH_`), is under a quarter of it. Without this bound, one start tag of
+# millions of attributes costs hundreds of megabytes, and expat reparses a token that does not end
+# at every piece fed to it, so one long token costs seconds.
+_QUIET = 1 << 20
+# The usual reference (C5) is read by a look-up, which keeps the cost of parsing start events.
+_COLUMNS = {chr(65 + a) * (a >= 0) + chr(65 + b): 27 + a * 26 + b if a >= 0 else b + 1
+            for a in range(-1, 26) for b in range(26)}
 
 # Excel's built-in number formats that show a date or a time (ECMA-376 18.8.30): 14-22 and 45-47
 # everywhere, 27-36 and 50-58 in the Chinese, Japanese and Korean editions, which write them by id
@@ -110,6 +123,11 @@ class Workbook:
                     f"{label} is a damaged xlsx workbook: its sheet '{name}' has no part in the archive"
                     + (f" ({target[1]} is missing)" if target else "")
                 )
+            twin = next((s.name for s in self.sheets if s.part == target[1]), None)
+            if twin is not None:  # read twice, a part would count twice, and a list of them would cost as much again
+                raise DataError(
+                    f"{label} is a damaged xlsx workbook: its sheets '{twin}' and '{name}' are the same part ({target[1]})"
+                )
             if target[0].endswith("/worksheet"):  # a chart sheet holds no cells
                 self.sheets.append(Sheet(name, target[1]))
         self.strings = self._strings(strings.lstrip("/")) if strings else []
@@ -133,27 +151,55 @@ class Workbook:
 
     def _xml(self, part: str) -> Any:
         """A small part (content types, workbook, relationships, styles) as a tree."""
-        data = self._read(part)
-        _refuse_doctype(data, self.label, part)
-        try:
-            return fromstring(data)
-        except ParseError as exc:
-            raise _malformed(self.label, part, *exc.position, exc.code) from None
+        root = None
+        for root in self._elements(part, 1):
+            pass
+        return root
 
-    def _events(self, part: str) -> Iterator[Any]:
-        """The elements of a large part (a sheet, the shared strings) as each ends, streamed."""
+    def _elements(self, part: str, depth: int) -> Iterator[Any]:
+        """The elements of `part` down to `depth` (its root is at 1), each as it ends, streamed.
+
+        What ElementTree has built stays in memory until it is let go, and a hostile part can be
+        16 MB of empty elements (some hundred bytes each once built) or one element nested in the
+        next. So each element down to `depth` is detached once yielded (the caller has read it),
+        and those below it, held until it ends, are counted: past _HELD of them the part is refused."""
         data = self._read(part)
         _refuse_doctype(data, self.label, part)
-        parser = XMLPullParser(events=("end",))
+        parser = XMLPullParser(events=("start", "end"))
+        parents: list[Any] = []  # the open elements down to `depth`
+        level = held = quiet = 0
         step = 1 << 16
         try:
-            for start in range(0, len(data), step):
-                parser.feed(data[start:start + step])
-                for _, element in parser.read_events():
-                    yield element
-            parser.close()
-            for _, element in parser.read_events():
-                yield element
+            for start in range(0, len(data) + step, step):
+                if start < len(data):
+                    parser.feed(data[start:start + step])
+                else:
+                    parser.close()
+                quiet += step
+                if quiet > _QUIET:
+                    raise DataError(
+                        f"{self.label} cannot be read as an xlsx workbook: {part} holds over {_QUIET:,} bytes of XML "
+                        "in which no element ends, which no workbook needs; refused"
+                    )
+                for event, element in parser.read_events():
+                    if event == "start":
+                        level += 1
+                        if level <= depth:
+                            parents.append(element)
+                        elif (held := held + 1) > _HELD:
+                            raise DataError(
+                                f"{self.label} cannot be read as an xlsx workbook: {part} holds over {_HELD:,} "
+                                "XML elements in one place, which no workbook needs; refused"
+                            )
+                        continue
+                    level -= 1
+                    quiet = 0
+                    if level < depth:
+                        parents.pop()
+                        yield element
+                        if parents:
+                            parents[-1].remove(element)  # its earlier siblings are gone: it is the only child
+                        held = 0
         except ParseError as exc:
             raise _malformed(self.label, part, *exc.position, exc.code) from None
 
@@ -174,7 +220,7 @@ class Workbook:
 
     def _strings(self, part: str) -> list[str]:
         strings = []
-        for element in self._events(part):
+        for element in self._elements(part, 2):
             if element.tag == MAIN + "si":
                 strings.append(_text(element))
                 element.clear()
@@ -218,7 +264,7 @@ class Workbook:
         """Each row of `sheet` that is in the file, by number, with its cells in the first `columns`
         columns by 0-based index; rows come in order, and a row the file skips holds nothing."""
         previous = 0
-        for element in self._events(sheet.part):
+        for element in self._elements(sheet.part, 3):
             tag = element.tag
             if tag == _ROW:
                 marked = element.get("r")
@@ -229,13 +275,14 @@ class Workbook:
                 number = _row_number(marked, previous, self.label, sheet.name)
                 cells: dict[int, Value] = {}
                 column = 0
+                digits = str(number)
                 for cell in element:
                     if cell.tag != _CELL:
                         continue
                     reference = cell.get("r")
                     if reference is None:
                         column += 1
-                    else:
+                    elif not (reference.endswith(digits) and (column := _COLUMNS.get(reference[:-len(digits)], 0))):
                         column = self._reference(reference, number, sheet)
                     if column <= columns:
                         cells[column - 1] = self._value(cell, sheet, number, column)
@@ -326,6 +373,11 @@ def _refuse_doctype(data: bytes, label: str, part: str) -> None:
     try:
         step = 1 << 16
         for start in range(0, len(data), step):
+            if start >= _QUIET:  # as for any stretch without an element (Workbook._elements)
+                raise DataError(
+                    f"{label} cannot be read as an xlsx workbook: {part} holds over {_QUIET:,} bytes of XML "
+                    "before its first element, which no workbook needs; refused"
+                )
             checker.Parse(data[start:start + step], False)
         checker.Parse(b"", True)
     except Prolog:
