@@ -282,7 +282,7 @@ class Snapshot:
         found = self._hashes.get(size)
         if found is None:
             below = max((n for n in self._hashes if n < size), default=0)
-            found = self._hashes[below].copy() if below else cache.hasher()
+            found = self._hashes[below].copy() if below else cache.hasher(size=len(self._data))
             found.update(memoryview(self._data)[below:size])
             self._hashes[size] = found
         return found

@@ -284,7 +284,7 @@ def _digest_of_start(data: bytes, size: int, read: Snapshot | None) -> bytes:
     # against ~20 ms), and the snapshot has usually hashed this very prefix already.
     if read is not None and size <= len(read._data) and data.startswith(memoryview(read._data)[:size]):
         return read._hash(size).digest()
-    return cache.hasher(memoryview(data)[:size]).digest()
+    return cache.hasher(memoryview(data)[:size], size=len(data)).digest()
 
 
 def _uses_crlf(data: bytes) -> bool:
