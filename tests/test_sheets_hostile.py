@@ -136,3 +136,15 @@ def _replace(path: Path, old: bytes, new: bytes, name: str = PART) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, content in members.items():
             archive.writestr(n, content)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # zipfile's, as it writes the second member
+@pytest.mark.parametrize("second", [PART, "xl/worksheets/Sheet1.xml"])
+def test_an_archive_holding_a_part_twice_is_refused(tmp_path, second):
+    # zipfile reads the last of two members of one name, where another program may read the first:
+    # the figures imported would not be the ones the unit saw. Part names ignore case, so
+    # Sheet1.xml beside sheet1.xml is the same part twice; the message names the later member.
+    path = _workbook(tmp_path / "twice.xlsx", HEADER + ROW)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(second, b"<worksheet/>")
+    assert _refusal(path) == f"twice.xlsx is a damaged xlsx workbook: its archive holds {second} twice"

@@ -109,6 +109,12 @@ def _open_archive(data: bytes, label: str) -> zipfile.ZipFile:
     if len(members) > MAX_MEMBERS:
         raise DataError(f"{label} holds {len(members):,} files in its archive; an xlsx return holds a few dozen")
     names = {m.filename for m in members}
+    if len(names) < len(members) or len({n.casefold() for n in names}) < len(names):
+        # Part names are compared without case (ECMA-376 part 2, 6.2.2.3); an archive with a name
+        # twice shows one part to Excel and maybe the other to zipfile, which keeps the last.
+        seen: set[str] = set()
+        twice = next(m.filename for m in members if m.filename.casefold() in seen or seen.add(m.filename.casefold()))
+        raise DataError(f"{label} is a damaged xlsx workbook: its archive holds {twice} twice")
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
         raise DataError(f"{label} is a zip archive but not an xlsx workbook (it has no xl/workbook.xml)")
     total = 0
