@@ -126,8 +126,8 @@ def run_once(argv: list[str], env: dict[str, str], terminal: bool = False) -> tu
 
 
 class _TreeMemory:
-    """The peak of the summed resident memory of a process and its descendants, sampled every 10 ms
-    from /proc (where the kernel lists children; elsewhere nothing is sampled)."""
+    """The peak of the summed memory of a process and its descendants, sampled every 50 ms from /proc
+    (where the kernel lists children; elsewhere nothing is sampled)."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak_mb, self._done = pid, 0.0, threading.Event()
@@ -139,7 +139,7 @@ class _TreeMemory:
         self._thread.join()
 
     def _sample(self) -> None:
-        while not self._done.wait(0.01):
+        while not self._done.wait(0.05):
             self.peak_mb = max(self.peak_mb, sum(_rss_kb(pid) for pid in _tree(self.pid)) / 1024)
 
 
@@ -156,11 +156,14 @@ def _tree(pid: int) -> list[int]:
 
 
 def _rss_kb(pid: int) -> int:
-    with suppress(OSError, ValueError):
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+    """The process's proportional share of memory (PSS: a page shared with a forked parent counts
+    half to each, not whole to both), else its resident size where the kernel does not give it."""
+    for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        with suppress(OSError, ValueError):
+            with open(f"/proc/{pid}/{name}", encoding="ascii", errors="replace") as lines:
+                for line in lines:
+                    if line.startswith(field):
+                        return int(line.split()[1])
     return 0
 
 

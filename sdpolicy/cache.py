@@ -139,8 +139,11 @@ def name(kind: str, *parts: Any) -> str:
     return f"{kind}-{key(*parts)[:10].hex()}"
 
 
-def read(entry: str, expected: bytes) -> Any | None:
-    """The value stored under `entry` for `expected` (a key), or None when there is none that fits."""
+def read(entry: str, expected: bytes, tail: bool = False) -> Any | None:
+    """The value stored under `entry` for `expected` (a key), or None when there is none that fits.
+
+    With `tail`, (value, the bytes written after its pickle) (see write_pickled): data the caller
+    unpickles a part at a time with loads(), so a large entry is not built whole to use a part."""
     folder = _Folder.open(create=False)
     if folder is None:
         return None
@@ -155,20 +158,23 @@ def read(entry: str, expected: bytes) -> Any | None:
         payload = memoryview(data)[head:]
         if stored_key != expected or data[len(_FORMAT) + _DIGEST_SIZE : head] != checksum(payload):
             return None
+        # Read in place: a stream over the entry's own bytes, not over a copy of them.
+        stream = io.BytesIO(data)
+        stream.seek(head)
         try:
-            value = _Unpickler(io.BytesIO(payload)).load()
+            value = _Unpickler(stream).load()
         except Exception:
             # The checksum matched, so this is an entry some other version of the classes cannot read
             # back, or one naming something that is not a value type.
             return None
         # Pruning removes the entries least recently written; an entry in use counts as written now.
         folder.touch(entry)
-        return value
+        return (value, payload[stream.tell() - head :]) if tail else value
     finally:
         folder.close()
 
 
-def loads(data: bytes) -> Any:
+def loads(data: bytes | memoryview) -> Any:
     """A pickle held inside an entry (read through read(), so checked with it), loaded as entries are:
     building sdpolicy's value types and dates only."""
     return _Unpickler(io.BytesIO(data)).load()
@@ -184,7 +190,8 @@ def write(entry: str, key_: bytes, value: Any) -> None:
 
 
 def write_pickled(entry: str, key_: bytes, payload: bytes) -> None:
-    """write() of a value already pickled, for a caller that needs the pickle's bytes as well."""
+    """write() of a value already pickled, for a caller that needs the pickle's bytes as well. What
+    follows the pickle in `payload` is kept with it: read(tail=True) gives it back."""
     # The same checks as a read: an entry is never written where it would not be read back.
     folder = _Folder.open(create=True)
     if folder is None:

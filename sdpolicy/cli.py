@@ -584,10 +584,10 @@ def report(
     with_log = xlsx or as_json
 
     def compute() -> dict[str, Any]:
-        from sdpolicy.views import log_rows, report_view
+        from sdpolicy.views import report_view
 
         # Each part follows a mark or an import from the lines appended, as list and status do.
-        log = log_rows(opened.records, as_of=day, plan=plan) if with_log else None
+        log = opened.log_rows(day) if with_log else None
         summary = opened.lights_summary(day)
         return report_view(plan, summary, opened.task_rows(day), opened.indicator_rows(day), opened.report_parts(day), log, day)
 

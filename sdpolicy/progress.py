@@ -260,6 +260,11 @@ def _when_reported(record: Record) -> tuple[date, datetime]:
     return record.date, _utc(record.recorded_at)
 
 
+def log_place(record: Record) -> tuple[date, datetime, int]:
+    """Where a record read from the store stands in log_order: its date, when it was entered, its line."""
+    return (record.date, _utc(record.recorded_at), record.line)
+
+
 def log_order(records: Sequence[Record]) -> list[Record]:
     """The records by the date they refer to, then by when they were entered, then by file order:
     how a log of reports reads (the oldest first; reverse it for the newest first)."""

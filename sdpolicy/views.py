@@ -243,13 +243,16 @@ def log_rows(
     chosen = [r for r in records if wanted is None or (r.kind, r.item) in wanted]
     if as_of is not None:
         chosen = dated_by(chosen, as_of)
-    return [
-        {
-            **record_json(r), "in_effect": r.id not in standing, "retracted_by": standing.get(r.id),
-            "superseded_by": replaced.get(r.id),
-        }
-        for r in reversed(log_order(chosen))
-    ]
+    return [log_row(r, standing, replaced) for r in reversed(log_order(chosen))]
+
+
+def log_row(record: Record, standing: Mapping[str, str], replaced: Mapping[str, str]) -> dict[str, Any]:
+    """A record's row of the log, given what retracts (progress.retracted_by) and what replaces
+    (progress.superseded_by) the records."""
+    return {
+        **record_json(record), "in_effect": record.id not in standing, "retracted_by": standing.get(record.id),
+        "superseded_by": replaced.get(record.id),
+    }
 
 
 def log_view(plan: Plan, records: Sequence[Record], *, kind: str | None, item: str | None) -> dict[str, Any]:

@@ -103,7 +103,7 @@ class Sources(NamedTuple):
         workspace warns of it), an office with time nodes, or a store naming an item the catalogue lacks."""
         if not self.snapshot.ends_with_a_whole_line() or (self.office is not None and b"nodes" in self.office):
             return None
-        index = cache.read(*_index_entry(self.catalogue))
+        index = _read_index(self.catalogue)
         if not isinstance(index, _ItemIndex):
             return None
         snapshot = store.examined(self.snapshot)
@@ -126,7 +126,7 @@ class Sources(NamedTuple):
         """The plan of `about` and the items sharing its figure, and the index it came from; None
         when the index is not cached or lacks the item, whose message (with its suggestions) needs
         the whole plan."""
-        index = cache.read(*_index_entry(self.catalogue))
+        index = _read_index(self.catalogue)
         if not isinstance(index, _ItemIndex) or self.about is None:
             return None
         skeleton = index.skeleton
@@ -161,16 +161,19 @@ class _ItemIndex(NamedTuple):
     from, and the task an indicator shares its figure with (of several tasks counting from it, the
     last: see shared_figures). Every pair of items sharing a figure that shared_figures finds in a
     group it finds in the whole plan, so history and the warnings find for the item exactly what they
-    find there. Groups are pickled in buckets, and a mark unpickles one bucket.
+    find there. Groups are pickled in buckets, which follow the index's own pickle in its entry
+    (cache.read's tail), and a mark unpickles one bucket.
     """
 
     skeleton: Plan  # the plan without its tasks and indicators (areas, dates, renames)
     tasks: frozenset[str]
     indicators: frozenset[str]
-    buckets: tuple[bytes, ...]  # each a pickle of {(kind, id): (tasks, indicators)}
+    ends: tuple[int, ...]  # where each bucket (a pickle of {(kind, id): (tasks, indicators)}) ends in `buckets`
+    buckets: Any = None  # the entry's tail, set once read
 
     def group(self, kind: str, item: str) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
-        return cache.loads(self.buckets[_bucket((kind, item), len(self.buckets))]).get((kind, item))
+        number = _bucket((kind, item), len(self.ends))
+        return cache.loads(self.buckets[self.ends[number - 1] if number else 0 : self.ends[number]]).get((kind, item))
 
     def plan_of(self, items: set[tuple[str, str]], order: tuple[str, ...]) -> Plan:
         """The plan of the groups of `items` together (tasks in catalogue order, as given by `order`,
@@ -316,6 +319,7 @@ def item_groups(plan: Plan) -> dict[tuple[str, str], tuple[tuple[Any, ...], tupl
 def _keep_index(catalogue: CatalogueFiles, plan: Plan) -> None:
     """Cache the item index of `plan` (see _ItemIndex)."""
     import pickle
+    from itertools import accumulate
 
     groups = item_groups(plan)
     count = max(1, len(groups) // 64)
@@ -323,11 +327,17 @@ def _keep_index(catalogue: CatalogueFiles, plan: Plan) -> None:
     for ids, group in groups.items():
         buckets[_bucket(ids, count)][ids] = group
     skeleton = dataclasses.replace(plan, tasks=(), indicators=())
-    index = _ItemIndex(
-        skeleton, frozenset(plan.tasks_by_id), frozenset(plan.indicators_by_id),
-        tuple(pickle.dumps(bucket, protocol=pickle.HIGHEST_PROTOCOL) for bucket in buckets),
-    )
-    cache.write(*_index_entry(catalogue), index)
+    pickled = [pickle.dumps(bucket, protocol=pickle.HIGHEST_PROTOCOL) for bucket in buckets]
+    index = _ItemIndex(skeleton, frozenset(plan.tasks_by_id), frozenset(plan.indicators_by_id), tuple(accumulate(map(len, pickled))))
+    cache.write_pickled(*_index_entry(catalogue), pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL) + b"".join(pickled))
+
+
+def _read_index(catalogue: CatalogueFiles) -> _ItemIndex | None:
+    found = cache.read(*_index_entry(catalogue), tail=True)
+    if found is None or not isinstance(found[0], _ItemIndex):
+        return None
+    index, tail = found
+    return index._replace(buckets=tail) if index.ends and index.ends[-1] == len(tail) else None
 
 
 def read_sources(catalogue: Path | None, home: Path) -> Sources:
@@ -534,6 +544,26 @@ class Workspace(NamedTuple):
 
         return self._kept("last-reports", day, lambda kept: isinstance(kept, dict), lambda: fold({}, effective(self.records)), advance)
 
+    def log_rows(self, day: date) -> list[dict[str, Any]]:
+        """Every record dated by `day`, newest first, with what retracts or replaces it: views.log_rows
+        of the whole store, kept in the cache with the part of the store it was made from (see _kept).
+        After records are appended, only the rows of the items they name, and of every item linked to
+        those by a shared figure (a figure for one may replace a figure for another), are made again
+        from those items' own lines and put in their places in the log."""
+        from sdpolicy import progress, views
+
+        def placed(records: tuple[Record, ...]) -> list[tuple[Any, tuple[str, str], dict[str, Any]]]:
+            standing, replaced = progress.retracted_by(records), progress.superseded_by(records, self.plan)
+            return [(progress.log_place(r), (r.kind, r.item), views.log_row(r, standing, replaced)) for r in dated_by(records, day)]
+
+        def advance(kept: tuple[Any, ...], appended: tuple[Record, ...]) -> tuple[Any, ...]:
+            linked = _linked_by_figures(self.plan, {(r.kind, r.item) for r in appended})
+            fresh = placed(self.records_of({item for _, item in linked}))
+            return _newest_first([entry for entry in kept if entry[1] not in linked] + fresh)
+
+        kept = self._kept("log", day, lambda kept: isinstance(kept, tuple), lambda: _newest_first(placed(self.records)), advance)
+        return [row for _, _, row in kept]
+
     def _kept(
         self, name: str, day: date, fits: Callable[[Any], bool], whole: Callable[[], Any], advance: Callable[[Any, tuple[Record, ...]], Any],
         narrowed: bool = False,
@@ -573,6 +603,28 @@ class Workspace(NamedTuple):
         size, lines = self.snapshot.complete_lines()
         cache.write(entry, key, (size, self.snapshot.digest_of(size), lines, kept))
         self.snapshot.note_covered(size)
+
+
+def _newest_first(entries: list[tuple[Any, tuple[str, str], dict[str, Any]]]) -> tuple[Any, ...]:
+    # Stable: rows of one place (a hand-made store may repeat a line number) keep their order.
+    return tuple(sorted(entries, key=lambda entry: entry[0], reverse=True))
+
+
+def _linked_by_figures(plan: Plan, items: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """`items` (kind, id) and every item joined to one of them through shared figures, both ways and
+    at any distance: more than any one replacement can reach, and so enough."""
+    from sdpolicy.progress import shared_figures
+
+    links: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for one, other in shared_figures(plan).items():
+        links.setdefault(one, set()).add(other)
+        links.setdefault(other, set()).add(one)
+    found, pending = set(items), list(items)
+    while pending:
+        for near in links.get(pending.pop(), set()) - found:
+            found.add(near)
+            pending.append(near)
+    return found
 
 
 def _make_rows(plan: Plan, kind: str, records: tuple[Record, ...], day: date, only: set[str] | None) -> dict[str, Any]:

@@ -86,6 +86,16 @@ def looked_report_parts(home: Path) -> tuple[list, dict]:
     return opened.report_parts(AS_OF), opened.last_reports(AS_OF)
 
 
+def full_log(home: Path) -> list[dict]:
+    """The log of a JSON or xlsx report made from every record, with nothing kept."""
+    opened = open_workspace(None, home)
+    return views.log_rows(opened.records, as_of=AS_OF, plan=opened.plan)
+
+
+def looked_log(home: Path) -> list[dict]:
+    return open_workspace(None, home).log_rows(AS_OF)
+
+
 def mark(home: Path, task: str, *, value=None, state=None, day=date(2006, 5, 1), at=INSTANTS[0], kind="task", by="") -> Record:
     record = Record(new_record_id(), kind, task, day, at, value=value, state=state, by=by)
     return append_record(home, record)
@@ -174,6 +184,7 @@ def test_lights_kept_and_brought_up_to_date_equal_lights_judged_from_everything(
                 assert looked_rows(home) == full_rows(home)
                 assert looked_rows(home) == full_rows(home)
                 assert looked_report_parts(home) == full_report_parts(home)
+                assert looked_log(home) == full_log(home)
         finally:
             if saved is None:
                 del os.environ["SDPOLICY_CACHE"]
@@ -455,6 +466,19 @@ def test_a_status_shown_again_still_warns_of_an_unfinished_last_line(sdpolicy_ho
     for result in outputs:
         assert result.exit_code == 0 and result.stderr.startswith("Warning:") and "progress.toml:6:" in result.stderr
     assert outputs[0].stdout == outputs[1].stdout
+
+
+def test_a_figure_for_a_shared_indicator_replaces_the_task_s_figure_in_the_kept_log(sdpolicy_home):
+    # The task's figure of 1 May is in the log kept by the first look. The indicator it shares its
+    # figure with then gets a figure for the same day, entered later: one item for superseded_by, so
+    # the task's row, which the appended line does not name, must now say what replaced it.
+    first = mark(sdpolicy_home, SHARED_TASK, value=10, day=date(2006, 5, 1), at=INSTANTS[0])
+    assert [row["superseded_by"] for row in looked_log(sdpolicy_home)] == [None]
+    second = mark(sdpolicy_home, SHARED_INDICATOR, value=12, day=date(2006, 5, 1), at=INSTANTS[1], kind="indicator")
+    rows = looked_log(sdpolicy_home)
+    # Newest first: the indicator's figure (entered on 2 November) above the task's (1 November).
+    assert [(row["id"], row["superseded_by"]) for row in rows] == [(second.id, None), (first.id, second.id)]
+    assert rows == full_log(sdpolicy_home)
 
 
 def test_a_report_after_marks_says_what_a_report_from_nothing_says(sdpolicy_home, tmp_path, monkeypatch):

@@ -207,3 +207,35 @@ def test_a_workspace_for_one_item_makes_nothing_about_the_whole_plan(sdpolicy_ho
     assert [t.id for t in opened.plan.tasks] == ["IND-01"]
     with pytest.raises(RuntimeError):
         opened.task_lights(date(2006, 6, 30))
+
+
+def test_an_entry_keeps_what_follows_its_pickle_and_gives_it_back_as_its_tail(sdpolicy_home):
+    import pickle
+
+    from sdpolicy import cache
+
+    key = cache.key("test-tail")
+    cache.write_pickled("test-tail", key, pickle.dumps((1, "two")) + b"\x80after the pickle")
+    value, tail = cache.read("test-tail", key, tail=True)
+    assert value == (1, "two") and bytes(tail) == b"\x80after the pickle"
+    assert cache.read("test-tail", key) == (1, "two")
+
+
+def test_an_index_whose_buckets_do_not_add_up_is_not_used(sdpolicy_home, monkeypatch):
+    import pickle
+
+    from sdpolicy import cache
+    from sdpolicy.catalogue import read_catalogue
+    from sdpolicy.workspace import _index_entry, _ItemIndex, _read_index
+
+    assert run("mark", "IND-01", "--value", "1", "--date", "2006-06-30").exit_code == 0
+    catalogue = read_catalogue(None)
+    index = _read_index(catalogue)
+    assert isinstance(index, _ItemIndex) and index.group("task", "IND-01")[0][0].id == "IND-01"
+    # The bucket ends say 10 bytes more than the tail holds (as if it were cut): the index is refused,
+    # and mark builds the whole plan (and a sound index) again.
+    short = index._replace(buckets=None, ends=(*index.ends[:-1], index.ends[-1] + 10))
+    cache.write_pickled(*_index_entry(catalogue), pickle.dumps(short) + bytes(index.buckets))
+    assert _read_index(catalogue) is None
+    assert run("mark", "IND-01", "--value", "2", "--date", "2006-06-30").exit_code == 0
+    assert _read_index(catalogue) is not None
