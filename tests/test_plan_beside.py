@@ -64,6 +64,11 @@ def test_one_processor_or_small_files_build_the_plan_here(sdpolicy_home, monkeyp
     monkeypatch.setattr(catalogue, "_processors", lambda: 2)
     monkeypatch.setenv("SDPOLICY_CACHE", os.environ["SDPOLICY_CACHE"] + "-other")  # empty: the plan is built
     assert plan_beside(read, lambda: 3, 1)[1] == 3
+    # Two processors, a large catalogue (the threshold lowered to 0), but inputs over the most that
+    # two processes may hold at once: 64 MiB of work input alone passes it.
+    monkeypatch.setattr(catalogue, "_BESIDE", 0)
+    monkeypatch.setenv("SDPOLICY_CACHE", os.environ["SDPOLICY_CACHE"] + "-third")
+    assert plan_beside(read, lambda: 4, 64 << 20)[1] == 4
 
 
 def test_a_child_that_fails_leaves_the_plan_to_be_built_here(sdpolicy_home, child, monkeypatch):

@@ -5,6 +5,7 @@ tracemalloc sees kept at the peak, never by timing."""
 from __future__ import annotations
 
 import tracemalloc
+from datetime import datetime
 import zipfile
 from pathlib import Path
 
@@ -148,3 +149,18 @@ def test_an_archive_holding_a_part_twice_is_refused(tmp_path, second):
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr(second, b"<worksheet/>")
     assert _refusal(path) == f"twice.xlsx is a damaged xlsx workbook: its archive holds {second} twice"
+
+
+def test_styles_bloated_to_excels_limit_are_read(tmp_path):
+    # 64,000 cell formats and as many cell style formats, each with an alignment and a protection:
+    # 384,000 elements in styles.xml, over the 250,000 held at once, but 192,000 in each section,
+    # which is read and let go one at a time. The last cell format is a date (built-in 14, m/d/yyyy),
+    # so B2 (style 63999), 38898, is 38,898 days after 1899-12-30: 2006-06-30.
+    xf = '<xf numFmtId="0"><alignment/><protection/></xf>'
+    styles = (
+        f'<styleSheet xmlns="{MAIN}"><cellStyleXfs count="64000">{xf * 64_000}</cellStyleXfs>'
+        f'<cellXfs count="64000">{xf * 63_999}<xf numFmtId="14"/></cellXfs></styleSheet>'
+    )
+    rows = HEADER + '<row r="2"><c r="A2" t="inlineStr"><is><t>IND-01</t></is></c><c r="B2" s="63999"><v>38898</v></c></row>'
+    path = _repack(_workbook(tmp_path / "bloat.xlsx", rows, {"xl/styles.xml": styles.encode()}))
+    assert _read_xlsx(path.read_bytes(), "bloat.xlsx", LAYOUTS).rows[0].cells["value"].value == datetime(2006, 6, 30)

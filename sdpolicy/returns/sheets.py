@@ -41,10 +41,11 @@ _SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 _ROW, _CELL, _VALUE, _FORMULA, _INLINE = (MAIN + tag for tag in ("row", "c", "v", "f", "is"))
 _TEXT, _RUN, _SHEET_DATA = MAIN + "t", MAIN + "r", MAIN + "sheetData"
+_FORMATS, _CELL_FORMATS = MAIN + "numFmts", MAIN + "cellXfs"
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
-# Elements a part may hold at once below the level it is read at (inside one row or one shared
-# string, or anywhere in a small part such as styles.xml): tens of megabytes at most. Excel's
-# largest styles (64,000 formats, each with a child or two) stay below it.
+# Elements a part may hold at once below the level it is read at (inside one row, one shared
+# string, one section of styles.xml, or anywhere in a small part such as workbook.xml): tens of
+# megabytes at most. Excel's most formats (64,000 in a section, each with a child or two) stay below it.
 _HELD = 250_000
 # XML a part may hold without an element ending: a cell's text at its longest, each character
 # escaped (32,767 times `_xHHHH_`), is under a quarter of it. Without this bound, one start tag of
@@ -232,15 +233,21 @@ class Workbook:
         durations: set[int] = set()
         if "xl/styles.xml" not in self.names:
             return dates, durations
-        styles = self._xml("xl/styles.xml")
+        # Read a section at a time: a workbook whose styles have bloated to Excel's 64,000 formats
+        # holds more elements in all than _HELD, though not in one section. Only the first number
+        # formats and cell formats are kept (not the numFmt of a dxf, which conditional formats use).
+        sections: dict[str, Any] = {}
+        for section in self._elements("xl/styles.xml", 2):
+            if section.tag in (_FORMATS, _CELL_FORMATS):
+                sections.setdefault(section.tag, section)
         codes = {}
-        custom = styles.find(MAIN + "numFmts")  # not the numFmt of a dxf, which conditional formats use
+        custom = sections.get(_FORMATS)
         for number in custom.iter(MAIN + "numFmt") if custom is not None else ():
             try:
                 codes[int(number.get("numFmtId", ""))] = number.get("formatCode", "")
             except ValueError:
                 continue
-        formats = styles.find(MAIN + "cellXfs")
+        formats = sections.get(_CELL_FORMATS)
         for index, style in enumerate(formats.iter(MAIN + "xf") if formats is not None else ()):
             try:
                 number = int(style.get("numFmtId", "0"))
