@@ -575,3 +575,21 @@ def test_a_store_growing_past_the_size_hashed_with_sha256_is_read_right_on_both_
     snapshot = store.unexamined_snapshot(sdpolicy_home)
     data = store.progress_path(sdpolicy_home).read_bytes()
     assert snapshot.digest == hashlib.sha256(data).digest()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lengths=st.lists(st.integers(0, 300), min_size=65, max_size=160), picks=st.data(), stretch=st.sampled_from([7, 64, 1 << 20]))
+def test_where_lines_start_is_found_a_stretch_at_a_time_as_from_every_line_at_once(lengths, picks, stretch, monkeypatch):
+    # _line_starts reads the lengths of lines a megabyte at a time (a million lines split at once
+    # held 190 MB); with stretches of a few bytes, a line is often longer than a stretch. The start
+    # of line n (from 1) is the sum of the lengths of the lines before it, each with its line feed.
+    from types import SimpleNamespace
+
+    from sdpolicy import workspace
+
+    monkeypatch.setattr(workspace, "_STRETCH", stretch)
+    data = b"".join(b"x" * n + b"\n" for n in lengths)
+    # One line 64 or more from the end: lines near the end are found by walking back instead.
+    wanted = picks.draw(st.sets(st.integers(1, len(lengths)))) | {picks.draw(st.integers(1, len(lengths) - 64))}
+    expected = {n: sum(length + 1 for length in lengths[: n - 1]) for n in wanted}
+    assert workspace._line_starts(SimpleNamespace(_data=data, prefix=None), wanted) == expected
