@@ -303,15 +303,16 @@ def terminal_env(env: dict[str, str]) -> dict[str, str]:
 
 def kept_cache(sd: list[str], home: Path, env: dict[str, str], out: Path, looks: list[list[str]]) -> Path:
     """A copy of the cache as `looks` (each run once, from an empty cache, on `home` copied to env's
-    home) leave it: the office, recording all month, has looked at its workspace before each mark."""
-    if not out.exists():
-        work_home, cache = Path(env["SDPOLICY_HOME"]), Path(env["SDPOLICY_CACHE"])
-        for folder in (work_home, cache):
-            shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(home, work_home)
-        for look in looks:
-            run_once([*sd, *look], env)
-        shutil.copytree(cache, out)
+    home) leave it: the office, recording all month, has looked at its workspace before each mark.
+    Made again at every run, even in a kept --workdir: entries are keyed on the code that made them,
+    so a copy left by other code would make every look after a mark a cold one."""
+    work_home, cache = Path(env["SDPOLICY_HOME"]), Path(env["SDPOLICY_CACHE"])
+    for folder in (work_home, cache, out):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(home, work_home)
+    for look in looks:
+        run_once([*sd, *look], env)
+    shutil.copytree(cache, out)
     return out
 
 
