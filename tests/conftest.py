@@ -87,6 +87,27 @@ def mark(cli: Callable[..., Any]) -> Callable[..., str]:
     return record
 
 
+def soffice() -> str | None:
+    """LibreOffice's command, where it is installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_convert(source: Path, to: str, outdir: Path) -> Path:
+    """`source` converted by headless LibreOffice (`to`: xlsx, pdf, a csv filter) into `outdir`, with a
+    profile of its own beside it, as an office suite opens and saves a file; the path it wrote."""
+    command = soffice()
+    if command is None:
+        pytest.skip("LibreOffice is not installed")
+    profile = outdir.parent / f"{outdir.name}-lo-profile"
+    converted = subprocess.run(
+        [command, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+         "--convert-to", to, "--outdir", str(outdir), str(source)],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert converted.returncode == 0, converted.stderr
+    return outdir / f"{source.stem}.{to.split(':')[0]}"
+
+
 def sdpolicy_command() -> list[str]:
     """The installed console script, else the module run by this interpreter."""
     found = shutil.which("sdpolicy")

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import libreoffice_convert, soffice
 from sdpolicy.catalogue import Node, load_catalogue
 from sdpolicy.returns import ASSIGNMENT_LAYOUT, node_columns
 from sdpolicy.trajectory import node_fault, node_text, parse_node
@@ -340,28 +341,18 @@ def test_a_breakdown_sheet_saved_again_by_libreoffice_keeps_its_nodes(run, tmp_p
     """Compatibility: LibreOffice (headless, as an office suite would) opens the sheet a clerk filled in
     and saves it back; the node cells stay text, the cell's input message stays, and the import reads
     the nodes as typed."""
-    import shutil
-    import subprocess
-
-    soffice = shutil.which("soffice")
-    if soffice is None:
+    if soffice() is None:
         pytest.skip("LibreOffice is not installed")
     assert run("assign", "ENV-05", "--lead", "省信息产业厅", "--date", "2006-03-01", "--node", DRAFT, "--node", ISSUED).returncode == 0
     book = tmp_path / "分工.xlsx"
     assert run("template", "--assignments", "--lang", "zh", "-o", str(book)).returncode == 0
     row = 3 + [t.id for t in load_catalogue().tasks].index("ENV-05") + 1
     fill(book, {f"H{row}": "2006-12-20：实施：100", f"G{row}": "2006-10-31:印发/issued:90"})
-    out = tmp_path / "saved"
-    converted = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-         "--convert-to", "xlsx", "--outdir", str(out), str(book)],
-        capture_output=True, text=True, timeout=180,
-    )
-    assert converted.returncode == 0, converted.stderr
-    saved = openpyxl.load_workbook(out / "分工.xlsx")["分工"]
+    out = libreoffice_convert(book, "xlsx", tmp_path / "saved")
+    saved = openpyxl.load_workbook(out)["分工"]
     assert [saved.cell(row, c).value for c in (6, 7, 8)] == [DRAFT, "2006-10-31:印发/issued:90", "2006-12-20：实施：100"]
     assert any((dv.prompt or "").startswith("一格一个节点") for dv in saved.data_validations.dataValidation)
-    result = run("import", str(out / "分工.xlsx"), "--lang", "en")
+    result = run("import", str(out), "--lang", "en")
     assert result.stdout.startswith("1 recorded, 0 unchanged, "), result.stderr
     shown = json.loads(run("show", "ENV-05", "--json").stdout)["task"]["nodes"]
     # The three nodes as typed, the full-width colons read as colons.

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import assert_refused
+from conftest import assert_refused, libreoffice_convert, soffice
 from sdpolicy.catalogue import load_catalogue
 from sdpolicy.i18n import t
 from sdpolicy.render import words
@@ -455,10 +455,6 @@ def test_wrapped_lines_counts_the_lines_a_cell_needs(text, width, lines):
     assert wrapped_lines(text, width) == lines
 
 
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def calibri_metrics() -> bool:
     """Whether the workbook's font, Calibri, is drawn with its own widths (Calibri, or Carlito,
     its metric twin: Debian's fonts-crosextra-carlito); another face breaks lines elsewhere."""
@@ -473,10 +469,8 @@ def calibri_metrics() -> bool:
 def test_xlsx_prints_in_libreoffice_as_intended(cli, marked, tmp_path):
     # The workbook converted to PDF by LibreOffice, read back page by page.
     ok(cli("report", "--xlsx", "-o", str(tmp_path / "report.xlsx"), "--as-of", AS_OF, "--lang", "en"))
-    subprocess.run([soffice(), "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "report.xlsx")],
-                   capture_output=True, timeout=180, check=True)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
+    pdf = libreoffice_convert(tmp_path / "report.xlsx", "pdf", tmp_path / "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
     pages = [p for p in text.split("\f") if p.strip()]
     # The Summary's first page: its title and date, then the table.

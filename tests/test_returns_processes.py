@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 from filelock import FileLock
 
-from conftest import sdpolicy_command
+from conftest import libreoffice_convert, sdpolicy_command, soffice
 from sdpolicy import store
 from sdpolicy.catalogue import load_catalogue
 
@@ -147,12 +147,9 @@ def test_an_import_killed_at_any_moment_leaves_all_its_rows_or_none(tmp_path):
 def test_a_return_saved_again_by_libreoffice_imports_with_its_formula_results(tmp_path):
     """Compatibility: LibreOffice opens the template and saves it back (headless, as a unit's office
     suite would), keeping the sheets, the header row and protection, and the results of formulas."""
-    import shutil
-
     import pytest
 
-    soffice = shutil.which("soffice")
-    if soffice is None:
+    if soffice() is None:
         pytest.skip("LibreOffice is not installed")
     home = tmp_path / "office"
     assert sdp(home, "units", "add", "省经济贸易委员会", "--alias", "省经贸委").returncode == 0
@@ -164,16 +161,10 @@ def test_a_return_saved_again_by_libreoffice_imports_with_its_formula_results(tm
     ws = wb["填报"]
     ws["I4"], ws["J5"] = "=100+50", "已完成"  # a formula LibreOffice computes and saves the result of
     wb.save(book)
-    out = tmp_path / "saved"
-    converted = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-         "--convert-to", "xlsx", "--outdir", str(out), str(book)],
-        capture_output=True, text=True, timeout=180,
-    )
-    assert converted.returncode == 0, converted.stderr
-    saved = openpyxl.load_workbook(out / "aug.xlsx")
+    out = libreoffice_convert(book, "xlsx", tmp_path / "saved")
+    saved = openpyxl.load_workbook(out)
     assert saved.sheetnames == ["填报", "填报说明", "sdpolicy"]
     assert saved["sdpolicy"].sheet_state != "visible" and saved["填报"].protection.sheet
-    result = sdp(home, "import", str(out / "aug.xlsx"))
+    result = sdp(home, "import", str(out))
     assert result.stdout == "2 recorded, 0 unchanged, 0 left blank, 0 problems\n", result.stderr
     assert 'task = "IND-01", value = 150,' in (home / "progress.toml").read_text(encoding="utf-8")

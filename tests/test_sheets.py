@@ -24,6 +24,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 import openpyxl_reference
+from conftest import libreoffice_convert, soffice
 from sdpolicy.errors import DataError
 from sdpolicy.returns.importer import LAYOUTS
 from sdpolicy.returns.reader import _read_xlsx
@@ -372,7 +373,7 @@ def _sdpolicy(home: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*SDPOLICY, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
 def test_a_filled_template_and_its_libreoffice_copy_record_the_same(tmp_path):
     home = tmp_path / "office"
     for args in (
@@ -392,13 +393,7 @@ def test_a_filled_template_and_its_libreoffice_copy_record_the_same(tmp_path):
     ws["N6"].data_type = "s"
     filled = tmp_path / "filled.xlsx"
     wb.save(filled)
-    out = tmp_path / "lo"
-    subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "xlsx",
-         "--outdir", str(out), str(filled)],
-        check=True, capture_output=True, timeout=180,
-    )
-    resaved = out / "filled.xlsx"
+    resaved = libreoffice_convert(filled, "xlsx", tmp_path / "lo")
     with zipfile.ZipFile(resaved) as archive:
         assert "xl/sharedStrings.xml" in archive.namelist()  # LibreOffice shares its strings
         assert b'state="hidden"' in archive.read("xl/workbook.xml")  # and keeps the metadata sheet hidden

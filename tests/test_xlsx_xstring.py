@@ -9,13 +9,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from conftest import libreoffice_convert, soffice
 from sdpolicy.render import xlsx
 from test_returns import fill, office, template  # noqa: F401 - office is a fixture
 
@@ -51,11 +50,7 @@ def test_a_note_holding_an_escape_reads_back_literally_from_the_report(cli, mark
     assert all("_x005F_x0041_" in value for value in stored)
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-@pytest.mark.skipif(_soffice() is None, reason="needs LibreOffice (soffice)")
+@pytest.mark.skipif(soffice() is None, reason="needs LibreOffice (soffice)")
 def test_libreoffice_shows_the_text_as_typed(tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "Notes"
@@ -63,10 +58,8 @@ def test_libreoffice_shows_the_text_as_typed(tmp_path):
     xlsx.put(book.active.cell(2, 1), "_x005F_x0041_ _xD83C__xDF89_", "en")
     path = tmp_path / "n.xlsx"
     book.save(path)
-    subprocess.run([_soffice(), "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(path)],
-                   check=True, capture_output=True, timeout=180)
-    rows = list(csv.reader((tmp_path / "n.csv").open(encoding="utf-8", newline="")))
+    converted = libreoffice_convert(path, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "csv")
+    rows = list(csv.reader(converted.open(encoding="utf-8", newline="")))
     assert rows == [[LITERAL], ["_x005F_x0041_ _xD83C__xDF89_"]]
 
 
@@ -77,10 +70,7 @@ def _imported_note(cli, tmp_path, note_cell: str, resave: bool = False) -> str:
     path = template(cli, tmp_path, "--unit", "省经贸委", "--period", "2006-06", "--lang", "en")
     fill(path, {"I4": 120, "L4": note_cell})
     if resave:  # saved again by LibreOffice, as a unit that fills the return in Calc does
-        subprocess.run([_soffice(), "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-                        "--convert-to", "xlsx", "--outdir", str(tmp_path / "saved"), str(path)],
-                       check=True, capture_output=True, timeout=180)
-        path = tmp_path / "saved" / path.name
+        path = libreoffice_convert(path, "xlsx", tmp_path / "saved")
     result = cli("import", str(path))
     assert result.exit_code == 0, result.stderr
     (row,) = json.loads(cli("log", "IND-01", "--json").stdout)["records"]
@@ -94,7 +84,7 @@ def test_a_return_cell_reads_as_excel_shows_it(cli, tmp_path, office):
     assert _imported_note(cli, tmp_path, stored) == "_x0041_ typed, A written, a\nb, 🎉, \ufffd."
 
 
-@pytest.mark.skipif(_soffice() is None, reason="needs LibreOffice (soffice)")
+@pytest.mark.skipif(soffice() is None, reason="needs LibreOffice (soffice)")
 def test_a_return_saved_by_libreoffice_keeps_what_its_cell_shows(cli, tmp_path, office):
     # openpyxl writes the stored form of a typed "_x0041_ and _x0007_" and of a BEL; LibreOffice shows
     # that text, saves it again as a shared string in its own way (openpyxl reads those otherwise than
