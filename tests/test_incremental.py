@@ -551,19 +551,21 @@ def test_a_retracted_id_holding_a_tab_does_not_confuse_the_list_of_retractions(s
     assert [r.id for r in snapshot.records_naming({"IND-01"})] == ["r-x", "r-x\ty", "r-aaaaaaaaa3"]
 
 
-def test_a_store_growing_past_the_size_hashed_with_sha256_is_read_right_on_both_sides(sdpolicy_home, monkeypatch):
-    # From cache.LARGE bytes up the digests are SHA-256, below BLAKE2b: what was kept while the store
+def test_a_store_growing_past_the_size_hashed_with_blake3_is_read_right_on_both_sides(sdpolicy_home, monkeypatch):
+    # From cache.LARGE bytes up the digests are BLAKE3, below BLAKE2b: what was kept while the store
     # was small compares unequal once it is large, so it is made again, never taken for current.
     import hashlib
+
+    from blake3 import blake3
 
     from sdpolicy import cache
 
     monkeypatch.setattr(cache, "LARGE", 1500)
     small, large = b"x" * 1499, b"x" * 1500
     assert cache.hasher(small).digest() == hashlib.blake2b(small, digest_size=32).digest()
-    assert cache.hasher(large).digest() == hashlib.sha256(large).digest()
+    assert cache.hasher(large).digest() == blake3(large).digest()
     # A large part of a key goes in as its digest, marked so that it is not the digest fed whole.
-    assert cache.key(large) != cache.key(hashlib.sha256(large).digest())
+    assert cache.key(large) != cache.key(blake3(large).digest())
     mark(sdpolicy_home, NUMERIC[0], value=10)
     assert looked(sdpolicy_home) == full_lights(sdpolicy_home)
     assert store.progress_path(sdpolicy_home).stat().st_size < 1500
@@ -574,7 +576,7 @@ def test_a_store_growing_past_the_size_hashed_with_sha256_is_read_right_on_both_
     assert store.progress_path(sdpolicy_home).stat().st_size > 1500
     snapshot = store.unexamined_snapshot(sdpolicy_home)
     data = store.progress_path(sdpolicy_home).read_bytes()
-    assert snapshot.digest == hashlib.sha256(data).digest()
+    assert snapshot.digest == blake3(data).digest()
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
