@@ -80,7 +80,7 @@ class _Prefix(NamedTuple):
     # "\n" and then, for each retraction, "the id it retracts\tthe byte offset of its line\n": what
     # bears on one item's records is found without reading every retraction (see records_naming).
     retractions: str
-    # (byte offset of a line's start, line feeds before it) about every _STRETCH bytes: a line found
+    # (byte offset of a line's start, line feeds before it) about every _CHECKPOINT bytes: a line found
     # by its offset is numbered by counting from the checkpoint before it, not from the file's start.
     checkpoints: tuple[tuple[int, int], ...] = ()
 
@@ -372,19 +372,22 @@ def _starts_of(data: bytes, texts: Iterable[bytes], begin: int, end: int) -> set
 
 def _checkpoints(data: bytes, cut: int, base: _Prefix | None) -> tuple[tuple[tuple[int, int], ...], int]:
     """The checkpoints (see _Prefix) of data[:cut], which ends with a line feed, and its line feeds:
-    those of `base`, a prefix of it, and then new ones every _STRETCH bytes. Counting a stretch at a
+    those of `base`, a prefix of it, and then new ones every _CHECKPOINT bytes. Counting a part at a
     time costs no more than counting the whole at once."""
     checkpoints = list(base.checkpoints) if base else []
     at, feeds = (base.size, base.lines) if base else (0, 0)
     while at < cut:
-        if at - (checkpoints[-1][0] if checkpoints else 0) >= _STRETCH:
+        if at - (checkpoints[-1][0] if checkpoints else 0) >= _CHECKPOINT:
             checkpoints.append((at, feeds))
-        end = data.find(b"\n", min(at + _STRETCH, cut - 1)) + 1
+        end = data.find(b"\n", min(at + _CHECKPOINT, cut - 1)) + 1
         feeds += data.count(b"\n", at, end)
         at = end
     return tuple(checkpoints), feeds
 
 
+# An item's lines lie anywhere in the file, each numbered by counting from the checkpoint before it:
+# 64 KB apart, that is under a twentieth of a millisecond a line, and 2,400 checkpoints at 150 MB.
+_CHECKPOINT = 1 << 16
 # Sorts after any line feed count at the same offset, for bisect.
 _BEYOND = float("inf")
 

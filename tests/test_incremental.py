@@ -605,13 +605,13 @@ def test_where_lines_start_is_found_a_stretch_at_a_time_as_from_every_line_at_on
     picks=st.data(),
 )
 def test_lines_found_after_a_prefix_are_numbered_from_its_checkpoints_as_from_the_start(notes, more, stretch, picks, monkeypatch):
-    # A cached prefix keeps (offset, line feeds before it) every _STRETCH bytes, and the lines of an
+    # A cached prefix keeps (offset, line feeds before it) every _CHECKPOINT bytes, and the lines of an
     # item are numbered from the checkpoint before them; a prefix extended later (past _REFRESH
     # records) carries its checkpoints on. Each record names one of three tasks and carries a note of
     # random length, so lines and checkpoints fall anywhere. By definition a checkpoint's offset
     # starts a line and its count is the line feeds before that offset; and an item's records must
     # be those of the whole log, line numbers included.
-    monkeypatch.setattr(store, "_STRETCH", stretch)
+    monkeypatch.setattr(store, "_CHECKPOINT", stretch)
     monkeypatch.setattr(store, "_REFRESH", 2)
     home = Path(tempfile.mkdtemp(prefix="sdpolicy-checkpoints-"))
     try:
