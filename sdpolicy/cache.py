@@ -51,34 +51,22 @@ def hasher(data: bytes | memoryview = b"", size: int | None = None) -> Any:
     """A fresh 32-byte digest object, fed `data`: the one digest of content that keys use.
 
     `size` is the length of everything it will be fed (len(data) unless more follows by update):
-    from LARGE bytes up the digest is OpenSSL's SHA-256, below it the built-in BLAKE2b. A file
-    hashed whole or in parts gets one kind of digest as long as its size stays on one side of LARGE;
-    a digest of the other kind compares unequal, so crossing it costs one rebuild, never a stale
-    answer.
+    from LARGE bytes up the digest is BLAKE3, below it the built-in BLAKE2b. A file hashed whole or
+    in parts gets one kind of digest as long as its size stays on one side of LARGE; a digest of the
+    other kind compares unequal, so crossing it costs one rebuild, never a stale answer.
     """
     if (len(data) if size is None else size) >= LARGE:
-        sha256 = _openssl_sha256()
-        if sha256 is not None:
-            return sha256(data)
+        from blake3 import blake3
+
+        return blake3(data)
     return blake2b(data, digest_size=_DIGEST_SIZE)
 
 
-# SHA-256 on processors with SHA extensions (x86 since about 2017, ARMv8) hashes 16 MB in 9 ms
-# where BLAKE2b takes 22 ms; loading OpenSSL costs 2-4 ms, so it pays from a few megabytes up: the
+# BLAKE3 hashes 16 MB in 3.6 ms where OpenSSL's SHA-256 takes 9 ms (with the processor's SHA
+# extensions) and BLAKE2b 17 ms; a mark on 10,000 tasks hashes its store and catalogue, 23 MB, at
+# every run. Loading the module costs under a millisecond, so it pays from a megabyte or so up: the
 # catalogue and the store of 10,000 tasks, never the shipped plan's.
 LARGE = 4 << 20
-_sha256: Any = None
-
-
-def _openssl_sha256() -> Any:
-    global _sha256
-    if _sha256 is None:
-        try:
-            from _hashlib import openssl_sha256
-        except ImportError:  # an interpreter without OpenSSL: BLAKE2b for everything
-            openssl_sha256 = False
-        _sha256 = openssl_sha256
-    return _sha256 or None
 
 
 def checksum(payload: bytes | memoryview) -> bytes:
@@ -139,11 +127,8 @@ def name(kind: str, *parts: Any) -> str:
     return f"{kind}-{key(*parts)[:10].hex()}"
 
 
-def read(entry: str, expected: bytes, tail: bool = False) -> Any | None:
-    """The value stored under `entry` for `expected` (a key), or None when there is none that fits.
-
-    With `tail`, (value, the bytes written after its pickle) (see write_pickled): data the caller
-    unpickles a part at a time with loads(), so a large entry is not built whole to use a part."""
+def read(entry: str, expected: bytes) -> Any | None:
+    """The value stored under `entry` for `expected` (a key), or None when there is none that fits."""
     folder = _Folder.open(create=False)
     if folder is None:
         return None
@@ -161,22 +146,135 @@ def read(entry: str, expected: bytes, tail: bool = False) -> Any | None:
         # Read in place: a stream over the entry's own bytes, not over a copy of them.
         stream = io.BytesIO(data)
         stream.seek(head)
+        value = _loaded(stream)
+        if value is not _UNREADABLE:
+            # Pruning removes the entries least recently written; an entry in use counts as written now.
+            folder.touch(entry)
+            return value
+        return None
+    finally:
+        folder.close()
+
+
+def _loaded(stream: io.BytesIO) -> Any:
+    try:
+        return _Unpickler(stream).load()
+    except Exception:
+        # The checksum matched, so this is an entry some other version of the classes cannot read
+        # back, or one naming something that is not a value type.
+        return _UNREADABLE
+
+
+_UNREADABLE = object()
+
+
+def write_parts(entry: str, key_: bytes, value: Any, parts: list[bytes]) -> None:
+    """Store `value` under `entry` for `key_`, followed by `parts` (bytes), each with a checksum of its
+    own: read_parts then reads and checks the value and only the parts asked for. A mark on 10,000
+    tasks needs one of the 150 parts of the item index; reading and checking all 5 MB of them cost
+    more than the rest of what it reads of the cache."""
+    try:
+        pickled = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return
+    # The value's checksum covers the table of the parts' checksums, which come first.
+    described = len(parts).to_bytes(8, "little") + b"".join(map(checksum, parts)) + pickled
+    folder = _Folder.open(create=True)
+    if folder is None:
+        return
+    try:
+        folder.write(entry, b"".join([_FORMAT, key_, checksum(described), described, *parts]))
+        folder.prune()
+    finally:
+        folder.close()
+
+
+class Parts:
+    """The parts of an entry written by write_parts, read one at a time from the entry as opened."""
+
+    __slots__ = ("_fd", "_places")
+
+    def __init__(self, fd: int, places: list[tuple[int, bytes]]):
+        self._fd = fd
+        self._places = places  # each part's offset in the entry, and its checksum (which holds its length)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __getitem__(self, number: int) -> bytes | None:
+        """Part `number`, or None when it cannot be read or fails its checksum."""
+        offset, expected = self._places[number]
         try:
-            value = _Unpickler(stream).load()
-        except Exception:
-            # The checksum matched, so this is an entry some other version of the classes cannot read
-            # back, or one naming something that is not a value type.
+            data = _read_at(self._fd, int.from_bytes(expected[:8], "little"), offset)
+        except OSError:
             return None
-        # Pruning removes the entries least recently written; an entry in use counts as written now.
+        return data if checksum(data) == expected else None
+
+    def __del__(self) -> None:
+        with suppress(OSError):
+            os.close(self._fd)
+
+
+def _read_at(fd: int, size: int, offset: int) -> bytes:
+    """Up to `size` bytes from `offset` (os.pread, which Windows lacks, in two calls)."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    chunks = []
+    while size > 0 and (chunk := os.read(fd, size)):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_parts(entry: str, expected: bytes) -> tuple[Any, Parts] | None:
+    """The value and the parts stored under `entry` by write_parts for `expected` (a key), or None
+    when there is none that fits. The entry stays open while the Parts are in use: entries are
+    replaced by renaming, never written in place, so it reads as it was when opened."""
+    folder = _Folder.open(create=False)
+    if folder is None:
+        return None
+    try:
+        fd = folder.opened(entry)
+        if fd is None:
+            return None
+        parts = None
+        try:
+            start = len(_FORMAT) + _DIGEST_SIZE + _CHECKSUM_SIZE
+            # Most values are a few hundred kilobytes at most: one read, and a second for a larger one.
+            data = _read_at(fd, start + (1 << 18), 0)
+            if len(data) < start or not data.startswith(_FORMAT) or data[len(_FORMAT) : start - _CHECKSUM_SIZE] != expected:
+                return None
+            declared = data[start - _CHECKSUM_SIZE : start]
+            length = int.from_bytes(declared[:8], "little")
+            described = data[start : start + length] if len(data) >= start + length else _read_at(fd, length, start)
+            if len(described) < 8 or checksum(described) != declared:
+                return None
+            count = int.from_bytes(described[:8], "little")
+            table = described[8 : 8 + count * _CHECKSUM_SIZE]
+            if len(table) != count * _CHECKSUM_SIZE:
+                return None
+            value = _loaded(io.BytesIO(memoryview(described)[8 + len(table) :]))
+            if value is _UNREADABLE:
+                return None
+            places, offset = [], start + length
+            for number in range(count):
+                one = table[number * _CHECKSUM_SIZE : (number + 1) * _CHECKSUM_SIZE]
+                places.append((offset, one))
+                offset += int.from_bytes(one[:8], "little")
+            parts = Parts(fd, places)
+        except OSError:
+            return None
+        finally:
+            if parts is None:
+                os.close(fd)
         folder.touch(entry)
-        return (value, payload[stream.tell() - head :]) if tail else value
+        return value, parts
     finally:
         folder.close()
 
 
 def loads(data: bytes | memoryview) -> Any:
-    """A pickle held inside an entry (read through read(), so checked with it), loaded as entries are:
-    building sdpolicy's value types and dates only."""
+    """A pickle held inside an entry (read through read() or read_parts(), so checked with it), loaded
+    as entries are: building sdpolicy's value types and dates only."""
     return _Unpickler(io.BytesIO(data)).load()
 
 
@@ -190,8 +288,7 @@ def write(entry: str, key_: bytes, value: Any) -> None:
 
 
 def write_pickled(entry: str, key_: bytes, payload: bytes) -> None:
-    """write() of a value already pickled, for a caller that needs the pickle's bytes as well. What
-    follows the pickle in `payload` is kept with it: read(tail=True) gives it back."""
+    """write() of a value already pickled, for a caller that needs the pickle's bytes as well."""
     # The same checks as a read: an entry is never written where it would not be read back.
     folder = _Folder.open(create=True)
     if folder is None:
@@ -271,27 +368,37 @@ class _Folder:
                 os.close(self.fd)
 
     def read(self, entry: str) -> bytes | None:
-        if self.fd is None:
-            with suppress(OSError, ValueError):
-                return (self.path / entry).read_bytes()
+        fd = self.opened(entry)
+        if fd is None:
             return None
         try:
-            # O_NONBLOCK: a FIFO in place of an entry must not hang the command.
-            fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=self.fd)
-        except (OSError, ValueError):
-            return None
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or not _owned_and_closed(info):
-                return None
             chunks = []
-            while chunk := os.read(fd, max(info.st_size + 1, 1 << 16)):
+            while chunk := os.read(fd, max(os.fstat(fd).st_size + 1, 1 << 16)):
                 chunks.append(chunk)
             return b"".join(chunks)
         except OSError:
             return None
         finally:
             os.close(fd)
+
+    def opened(self, entry: str) -> int | None:
+        """A descriptor of `entry` when it is a regular file that only this user may have written."""
+        try:
+            if self.fd is None:
+                fd = os.open(self.path / entry, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            else:
+                # O_NONBLOCK: a FIFO in place of an entry must not hang the command.
+                fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=self.fd)
+        except (OSError, ValueError):
+            return None
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and (self.fd is None or _owned_and_closed(info)):
+                return fd
+        except OSError:
+            pass
+        os.close(fd)
+        return None
 
     def touch(self, entry: str) -> None:
         with suppress(OSError, ValueError, NotImplementedError):

@@ -16,6 +16,7 @@ with them parses only the lines after them.
 from __future__ import annotations
 
 import io
+from bisect import bisect_right
 from datetime import date
 from itertools import compress
 from operator import attrgetter, itemgetter
@@ -79,6 +80,9 @@ class _Prefix(NamedTuple):
     # "\n" and then, for each retraction, "the id it retracts\tthe byte offset of its line\n": what
     # bears on one item's records is found without reading every retraction (see records_naming).
     retractions: str
+    # (byte offset of a line's start, line feeds before it) about every _CHECKPOINT bytes: a line found
+    # by its offset is numbered by counting from the checkpoint before it, not from the file's start.
+    checkpoints: tuple[tuple[int, int], ...] = ()
 
 
 class _Ids:
@@ -240,7 +244,7 @@ class Snapshot:
         if prefix is None:
             found = self._records_at(_starts_of(data, [*texts, b"retracts"], 0, len(data)))
             return _bearing(found, wanted) if found is not None else _bearing(self.records(), wanted)
-        found = self._records_at(_starts_of(data, texts, 0, prefix.size))
+        found = self._records_at(_starts_of(data, texts, 0, prefix.size), prefix.checkpoints)
         if found is None:
             return _bearing(self.records(), wanted)
         after = self._appended
@@ -251,7 +255,7 @@ class Snapshot:
             # The offset is the line's last field: an id may hold a tab itself.
             found_lines = [line for target in frontier for line in _lines_after(prefix.retractions, f"\n{target}\t")]
             starts = {int(line.rpartition("\t")[2]) for line in found_lines}
-            more = self._records_at(starts) if starts else []
+            more = self._records_at(starts, prefix.checkpoints) if starts else []
             if more is None:
                 return _bearing(self.records(), wanted)
             found.extend(more)
@@ -260,13 +264,19 @@ class Snapshot:
         unique = {r.line: r for r in [*found, *after]}
         return _bearing([unique[line] for line in sorted(unique)], wanted)
 
-    def _records_at(self, starts: Iterable[int]) -> list[Record] | None:
+    def _records_at(self, starts: Iterable[int], checkpoints: tuple[tuple[int, int], ...] = ()) -> list[Record] | None:
         """The records of the lines starting at these byte offsets, in file order; None when one of
-        them does not parse on its own."""
+        them does not parse on its own. Lines are numbered from `checkpoints` (see _Prefix), which
+        must be of this file."""
         data = self._data
         found: list[Record] = []
         number, counted = 1, 0
         for start in sorted(starts):
+            # Counting line feeds runs at a gigabyte and a half a second: from the file's start to a
+            # line near the end of 16 MB, that was most of what finding one item's lines cost.
+            mark = bisect_right(checkpoints, (start, _BEYOND)) - 1
+            if mark >= 0 and checkpoints[mark][0] > counted:
+                counted, number = checkpoints[mark][0], checkpoints[mark][1] + 1
             number += data.count(b"\n", counted, start)
             counted = start
             end = data.find(b"\n", start)
@@ -300,7 +310,8 @@ class Snapshot:
         cut = self._data.rfind(b"\n") + 1
         if not cut:
             return
-        lines = self._feeds()
+        checkpoints, lines = _checkpoints(self._data, cut, base)
+        self._line_feeds = lines  # every line feed is before the cut
         # A last line without its line feed belongs to the part that is parsed afresh.
         kept = [r for r in records if r.line <= lines] if records and records[-1].line > lines else records
         added = "\n".join(map(_id_of, kept))
@@ -317,7 +328,7 @@ class Snapshot:
         retractions = (base.retractions if base else "\n") + "".join(
             [f"{r.retracts}\t{offsets[r.line]}\n" for r in retracting]
         )
-        prefix = _Prefix(cut, self._hash(cut).digest(), lines, schema, ids, items, retractions)
+        prefix = _Prefix(cut, self._hash(cut).digest(), lines, schema, ids, items, retractions, checkpoints)
         cache.write(_prefix_entry(self.path), _CACHE_KEY, prefix)
         self.note_covered(cut)
 
@@ -357,6 +368,28 @@ def _starts_of(data: bytes, texts: Iterable[bytes], begin: int, end: int) -> set
             starts.add(data.rfind(b"\n", 0, at) + 1)
             at = data.find(text, at + 1, end)
     return starts
+
+
+def _checkpoints(data: bytes, cut: int, base: _Prefix | None) -> tuple[tuple[tuple[int, int], ...], int]:
+    """The checkpoints (see _Prefix) of data[:cut], which ends with a line feed, and its line feeds:
+    those of `base`, a prefix of it, and then new ones every _CHECKPOINT bytes. Counting a part at a
+    time costs no more than counting the whole at once."""
+    checkpoints = list(base.checkpoints) if base else []
+    at, feeds = (base.size, base.lines) if base else (0, 0)
+    while at < cut:
+        if at - (checkpoints[-1][0] if checkpoints else 0) >= _CHECKPOINT:
+            checkpoints.append((at, feeds))
+        end = data.find(b"\n", min(at + _CHECKPOINT, cut - 1)) + 1
+        feeds += data.count(b"\n", at, end)
+        at = end
+    return tuple(checkpoints), feeds
+
+
+# An item's lines lie anywhere in the file, each numbered by counting from the checkpoint before it:
+# 64 KB apart, that is under a twentieth of a millisecond a line, and 2,400 checkpoints at 150 MB.
+_CHECKPOINT = 1 << 16
+# Sorts after any line feed count at the same offset, for bisect.
+_BEYOND = float("inf")
 
 
 def _lines_after(text: str, needle: str) -> list[str]:

@@ -163,19 +163,18 @@ class _ItemIndex(NamedTuple):
     from, and the task an indicator shares its figure with (of several tasks counting from it, the
     last: see shared_figures). Every pair of items sharing a figure that shared_figures finds in a
     group it finds in the whole plan, so history and the warnings find for the item exactly what they
-    find there. Groups are pickled in buckets, which follow the index's own pickle in its entry
-    (cache.read's tail), and a mark unpickles one bucket.
+    find there. Groups are pickled in buckets, the parts of the index's entry (cache.write_parts),
+    and a mark reads and unpickles one bucket.
     """
 
     skeleton: Plan  # the plan without its tasks and indicators (areas, dates, renames)
     tasks: frozenset[str]
     indicators: frozenset[str]
-    ends: tuple[int, ...]  # where each bucket (a pickle of {(kind, id): (tasks, indicators)}) ends in `buckets`
-    buckets: Any = None  # the entry's tail, set once read
+    buckets: Any = None  # cache.Parts, each a pickle of {(kind, id): (tasks, indicators)}; set once read
 
     def group(self, kind: str, item: str) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
-        number = _bucket((kind, item), len(self.ends))
-        return cache.loads(self.buckets[self.ends[number - 1] if number else 0 : self.ends[number]]).get((kind, item))
+        pickled = self.buckets[_bucket((kind, item), len(self.buckets))]
+        return None if pickled is None else cache.loads(pickled).get((kind, item))
 
     def plan_of(self, items: set[tuple[str, str]], order: tuple[str, ...]) -> Plan:
         """The plan of the groups of `items` together (tasks in catalogue order, as given by `order`,
@@ -348,7 +347,6 @@ def item_groups(plan: Plan) -> dict[tuple[str, str], tuple[tuple[Any, ...], tupl
 def _keep_index(catalogue: CatalogueFiles, plan: Plan) -> None:
     """Cache the item index of `plan` (see _ItemIndex)."""
     import pickle
-    from itertools import accumulate
 
     groups = item_groups(plan)
     count = max(1, len(groups) // 64)
@@ -357,16 +355,14 @@ def _keep_index(catalogue: CatalogueFiles, plan: Plan) -> None:
         buckets[_bucket(ids, count)][ids] = group
     skeleton = dataclasses.replace(plan, tasks=(), indicators=())
     pickled = [pickle.dumps(bucket, protocol=pickle.HIGHEST_PROTOCOL) for bucket in buckets]
-    index = _ItemIndex(skeleton, frozenset(plan.tasks_by_id), frozenset(plan.indicators_by_id), tuple(accumulate(map(len, pickled))))
-    cache.write_pickled(*_index_entry(catalogue), pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL) + b"".join(pickled))
+    cache.write_parts(*_index_entry(catalogue), _ItemIndex(skeleton, frozenset(plan.tasks_by_id), frozenset(plan.indicators_by_id)), pickled)
 
 
 def _read_index(catalogue: CatalogueFiles) -> _ItemIndex | None:
-    found = cache.read(*_index_entry(catalogue), tail=True)
-    if found is None or not isinstance(found[0], _ItemIndex):
+    found = cache.read_parts(*_index_entry(catalogue))
+    if found is None or not isinstance(found[0], _ItemIndex) or not found[1]:
         return None
-    index, tail = found
-    return index._replace(buckets=tail) if index.ends and index.ends[-1] == len(tail) else None
+    return found[0]._replace(buckets=found[1])
 
 
 def read_sources(catalogue: Path | None, home: Path) -> Sources:

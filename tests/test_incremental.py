@@ -557,19 +557,21 @@ def test_a_retracted_id_holding_a_tab_does_not_confuse_the_list_of_retractions(s
     assert [r.id for r in snapshot.records_naming({"IND-01"})] == ["r-x", "r-x\ty", "r-aaaaaaaaa3"]
 
 
-def test_a_store_growing_past_the_size_hashed_with_sha256_is_read_right_on_both_sides(sdpolicy_home, monkeypatch):
-    # From cache.LARGE bytes up the digests are SHA-256, below BLAKE2b: what was kept while the store
+def test_a_store_growing_past_the_size_hashed_with_blake3_is_read_right_on_both_sides(sdpolicy_home, monkeypatch):
+    # From cache.LARGE bytes up the digests are BLAKE3, below BLAKE2b: what was kept while the store
     # was small compares unequal once it is large, so it is made again, never taken for current.
     import hashlib
+
+    from blake3 import blake3
 
     from sdpolicy import cache
 
     monkeypatch.setattr(cache, "LARGE", 1500)
     small, large = b"x" * 1499, b"x" * 1500
     assert cache.hasher(small).digest() == hashlib.blake2b(small, digest_size=32).digest()
-    assert cache.hasher(large).digest() == hashlib.sha256(large).digest()
+    assert cache.hasher(large).digest() == blake3(large).digest()
     # A large part of a key goes in as its digest, marked so that it is not the digest fed whole.
-    assert cache.key(large) != cache.key(hashlib.sha256(large).digest())
+    assert cache.key(large) != cache.key(blake3(large).digest())
     mark(sdpolicy_home, NUMERIC[0], value=10)
     assert looked(sdpolicy_home) == full_lights(sdpolicy_home)
     assert store.progress_path(sdpolicy_home).stat().st_size < 1500
@@ -580,7 +582,7 @@ def test_a_store_growing_past_the_size_hashed_with_sha256_is_read_right_on_both_
     assert store.progress_path(sdpolicy_home).stat().st_size > 1500
     snapshot = store.unexamined_snapshot(sdpolicy_home)
     data = store.progress_path(sdpolicy_home).read_bytes()
-    assert snapshot.digest == hashlib.sha256(data).digest()
+    assert snapshot.digest == blake3(data).digest()
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -599,3 +601,49 @@ def test_where_lines_start_is_found_a_stretch_at_a_time_as_from_every_line_at_on
     wanted = picks.draw(st.sets(st.integers(1, len(lengths)))) | {picks.draw(st.integers(1, len(lengths) - 64))}
     expected = {n: sum(length + 1 for length in lengths[: n - 1]) for n in wanted}
     assert workspace._line_starts(SimpleNamespace(_data=data, prefix=None), wanted) == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    notes=st.lists(st.integers(0, 120), min_size=3, max_size=40),
+    more=st.lists(st.integers(0, 120), min_size=0, max_size=12),
+    stretch=st.sampled_from([7, 64, 300, 1 << 20]),
+    picks=st.data(),
+)
+def test_lines_found_after_a_prefix_are_numbered_from_its_checkpoints_as_from_the_start(notes, more, stretch, picks, monkeypatch):
+    # A cached prefix keeps (offset, line feeds before it) every _CHECKPOINT bytes, and the lines of an
+    # item are numbered from the checkpoint before them; a prefix extended later (past _REFRESH
+    # records) carries its checkpoints on. Each record names one of three tasks and carries a note of
+    # random length, so lines and checkpoints fall anywhere. By definition a checkpoint's offset
+    # starts a line and its count is the line feeds before that offset; and an item's records must
+    # be those of the whole log, line numbers included.
+    monkeypatch.setattr(store, "_CHECKPOINT", stretch)
+    monkeypatch.setattr(store, "_REFRESH", 2)
+    home = Path(tempfile.mkdtemp(prefix="sdpolicy-checkpoints-"))
+    try:
+        monkeypatch.setenv("SDPOLICY_CACHE", str(home / "cache"))
+        tasks = ["IND-01", "IND-05", "IND-06"]
+
+        def write(lengths: list[int], start: int) -> None:
+            for n, length in enumerate(lengths, start):
+                append_record(home, Record(f"r-{n:010d}", "task", tasks[n % 3], DAYS[n % 4], INSTANTS[0], value=n, note="x" * length))
+
+        write(notes, 0)
+        assert store.read_snapshot(home).prefix is None  # this read keeps the prefix
+        write(more, len(notes))
+        snapshot = store.read_snapshot(home)
+        if len(more) > 2:
+            snapshot = store.read_snapshot(home)  # the one before extended the prefix
+        data = store.progress_path(home).read_bytes()
+        prefix = snapshot.prefix
+        assert prefix is not None
+        for offset, feeds in prefix.checkpoints:
+            assert 0 < offset <= prefix.size and data[offset - 1 : offset] == b"\n"
+            assert data.count(b"\n", 0, offset) == feeds
+        offsets = [offset for offset, _ in prefix.checkpoints]
+        assert offsets == sorted(set(offsets))
+        whole = store.read_snapshot(home).records()
+        wanted = picks.draw(st.sets(st.sampled_from(tasks), min_size=1))
+        assert snapshot.records_naming(wanted) == tuple(r for r in whole if r.item in wanted)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)

@@ -209,33 +209,49 @@ def test_a_workspace_for_one_item_makes_nothing_about_the_whole_plan(sdpolicy_ho
         opened.task_lights(date(2006, 6, 30))
 
 
-def test_an_entry_keeps_what_follows_its_pickle_and_gives_it_back_as_its_tail(sdpolicy_home):
-    import pickle
-
+def test_an_entry_of_parts_gives_back_its_value_and_checks_each_part_on_its_own(sdpolicy_home):
     from sdpolicy import cache
 
-    key = cache.key("test-tail")
-    cache.write_pickled("test-tail", key, pickle.dumps((1, "two")) + b"\x80after the pickle")
-    value, tail = cache.read("test-tail", key, tail=True)
-    assert value == (1, "two") and bytes(tail) == b"\x80after the pickle"
-    assert cache.read("test-tail", key) == (1, "two")
+    key = cache.key("test-parts")
+    parts = [b"first", b"", b"\x80third part, longer"]
+    cache.write_parts("test-parts", key, (1, "two"), parts)
+    value, found = cache.read_parts("test-parts", key)
+    assert value == (1, "two") and len(found) == 3 and [found[n] for n in range(3)] == parts
+    assert cache.read_parts("test-parts", cache.key("another key")) is None
+    path = cache.directory() / "test-parts"
+    data = path.read_bytes()
+    # One byte of the last part changed: that part fails its own checksum, the others still read.
+    path.write_bytes(data[:-1] + b"X")
+    value, found = cache.read_parts("test-parts", key)
+    assert [found[0], found[1], found[2]] == [b"first", b"", None]
+    # A byte of the value changed: nothing is read.
+    at = data.index(b"two")
+    path.write_bytes(data[:at] + b"tw0" + data[at + 3 :])
+    assert cache.read_parts("test-parts", key) is None
+    # Cut short inside the first part: it cannot be read whole, and the last finds nothing to read.
+    path.write_bytes(data[: data.index(b"first") + 3])
+    value, found = cache.read_parts("test-parts", key)
+    assert [found[0], found[1], found[2]] == [None, b"", None]
 
 
-def test_an_index_whose_buckets_do_not_add_up_is_not_used(sdpolicy_home, monkeypatch):
-    import pickle
-
+def test_an_index_with_a_damaged_bucket_is_not_used_for_its_items(sdpolicy_home):
     from sdpolicy import cache
     from sdpolicy.catalogue import read_catalogue
-    from sdpolicy.workspace import _index_entry, _ItemIndex, _read_index
+    from sdpolicy.workspace import _bucket, _index_entry, _ItemIndex, _read_index, read_sources
 
     assert run("mark", "IND-01", "--value", "1", "--date", "2006-06-30").exit_code == 0
     catalogue = read_catalogue(None)
     index = _read_index(catalogue)
     assert isinstance(index, _ItemIndex) and index.group("task", "IND-01")[0][0].id == "IND-01"
-    # The bucket ends say 10 bytes more than the tail holds (as if it were cut): the index is refused,
-    # and mark builds the whole plan (and a sound index) again.
-    short = index._replace(buckets=None, ends=(*index.ends[:-1], index.ends[-1] + 10))
-    cache.write_pickled(*_index_entry(catalogue), pickle.dumps(short) + bytes(index.buckets))
-    assert _read_index(catalogue) is None
+    # The bucket holding IND-01 damaged where it lies in the entry (its last byte, a pickle's STOP):
+    # the index does not give IND-01's group, and mark builds the whole plan (and a sound index) again.
+    number = _bucket(("task", "IND-01"), len(index.buckets))
+    offset, expected = index.buckets._places[number]
+    path = cache.directory() / _index_entry(catalogue)[0]
+    data = bytearray(path.read_bytes())
+    data[offset + int.from_bytes(expected[:8], "little") - 1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert _read_index(catalogue).group("task", "IND-01") is None
+    assert read_sources(None, sdpolicy_home)._replace(about="IND-01")._narrowed() is None
     assert run("mark", "IND-01", "--value", "2", "--date", "2006-06-30").exit_code == 0
-    assert _read_index(catalogue) is not None
+    assert _read_index(catalogue).group("task", "IND-01")[0][0].id == "IND-01"
