@@ -117,8 +117,11 @@ def first_index(reporting: Reporting, start: date) -> int:
     return first + 1 if period(reporting, first).due < start else first
 
 
-def missed_through(reporting: Reporting, first: int, dates: Iterable[date], index: int) -> int:
-    """Periods in a row without a record among `dates`, counting back from `index` to `first`."""
+def missed_through(reporting: Reporting, first: int, dates: Iterable[date], index: int, newest_first: bool = False) -> int:
+    """Periods in a row without a record among `dates`, counting back from `index` to `first`.
+
+    `newest_first`: the dates come in order, the latest first (as a history's do).
+    """
     # index_of for each date, spelled out: this runs for every record of every task a status judges.
     # Histories come newest first and most tasks have reported for the latest period, so that is
     # usually settled by the first date, without looking at the rest.
@@ -128,6 +131,10 @@ def missed_through(reporting: Reporting, first: int, dates: Iterable[date], inde
         period_index = (day.year * 12 + day.month - 1) // months
         if period_index == index:
             return 0
+        if newest_first and period_index < index:
+            # The dates after this one lie in its period or before it: the periods missed are those
+            # after it, back to the first.
+            return max(index - max(period_index, first - 1), 0)
         reported.add(period_index)
     missed = 0
     while index >= first and index not in reported:
@@ -136,7 +143,7 @@ def missed_through(reporting: Reporting, first: int, dates: Iterable[date], inde
     return missed
 
 
-def owed(reporting: Reporting, start: date, dates: Iterable[date], as_of: date) -> Owed | None:
+def owed(reporting: Reporting, start: date, dates: Iterable[date], as_of: date, newest_first: bool = False) -> Owed | None:
     """The reports a task that began on `start` owes at as_of, given the dates of its records.
 
     None while its first report is not yet due. Whether the task is done (and so owes nothing) is
@@ -145,7 +152,7 @@ def owed(reporting: Reporting, start: date, dates: Iterable[date], as_of: date) 
     first, latest, first_due = _owing_span(reporting, start, as_of)
     if latest.index < first:
         return None
-    return Owed(latest, missed_through(reporting, first, dates, latest.index), first_due)
+    return Owed(latest, missed_through(reporting, first, dates, latest.index, newest_first), first_due)
 
 
 # Tasks share a handful of start days and are all judged at one as_of: the span is worked out once per pair.

@@ -418,7 +418,7 @@ def _weigh(plan: Plan, task: Task, found: tuple[Record, ...], as_of: date) -> tu
     met = state == "done" or (actual is not None and reached(target, actual))
     lights = plan.lights
     data: dict[str, Any] = {}
-    owed = None if met else periods.owed(plan.reporting, task.start, (r.date for r in found), as_of)
+    owed = None if met else periods.owed(plan.reporting, task.start, (r.date for r in found), as_of, newest_first=True)
     if met:
         light, reason = "done", "met"
     elif state == "blocked":

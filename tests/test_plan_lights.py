@@ -132,3 +132,26 @@ def test_kept_lights_point_at_the_line_starts_of_the_records_each_light_was_judg
     other = next(t.id for t in opened.plan.tasks if t.id not in (numeric, stated))
     assert kept.refs[6 * place[other] : 6 * place[other] + 6] == (-1, 0, -1, 0, -1, 0)
     assert kept.lights[place[numeric]] == "red" and kept.ids == tuple(t.id for t in opened.plan.tasks)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    days=st.lists(st.dates(date(2005, 6, 1), date(2007, 6, 30)), max_size=12),
+    index=st.integers(2005 * 12, 2007 * 12 + 6), back=st.integers(-3, 30), cadence=st.sampled_from(["monthly", "quarterly", "yearly"]),
+)
+def test_missed_periods_counted_from_dates_newest_first_stop_early_with_the_same_count(days, index, back, cadence):
+    from sdpolicy import periods
+
+    reporting = Reporting(cadence=cadence)
+    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[cadence]
+    index //= months
+    first = index - back  # a first period after `index` too (back < 0): nothing can be missed then
+    newest = sorted(days, reverse=True)
+    counted = periods.missed_through(reporting, first, newest, index, newest_first=True)
+    assert counted == periods.missed_through(reporting, first, newest, index)
+    # By the definition: the periods from `index` back to `first` before the first one with a date.
+    reported = {(d.year * 12 + d.month - 1) // months for d in days}
+    expected = 0
+    while index - expected >= first and index - expected not in reported:
+        expected += 1
+    assert counted == expected
