@@ -78,9 +78,10 @@ def classify_assignments(candidates: Sequence[Assignment], entries: Sequence[Ass
     unchanged = 0
     for entry in candidates:
         held = current.get(entry.task)
+        # The template fills in the note in effect: one typed over it is a change like any other.
         same_units = (
             held is not None and units.canonical(held.lead) == entry.lead
-            and {units.canonical(u) for u in held.cooperating} == set(entry.cooperating)
+            and {units.canonical(u) for u in held.cooperating} == set(entry.cooperating) and held.note == entry.note
         )
         # An entry carries nodes only when they differed from those in effect when the sheet was
         # checked (see _row_nodes); another run may have recorded the same ones since.
