@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from contextlib import contextmanager
 from datetime import date
+from itertools import chain
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
@@ -210,13 +212,18 @@ class _Lights(NamedTuple):
 
     @classmethod
     def of(cls, lights: list[TaskLight], snapshot: store.Snapshot) -> _Lights:
-        lines = {r.line for light in lights for r in (light.latest, light.figure, light.stated) if r is not None}
-        starts = _line_starts(snapshot, lines)
+        # In passes made in C where they can be: a cold status at province scale keeps 100,000 lights.
+        # The three records of most lights are one or two, so each distinct record is placed once.
+        records = list(chain.from_iterable(map(_JUDGED_FROM, lights)))
+        distinct = dict(zip(map(id, records), records))
+        distinct.pop(id(None), None)
+        starts = _line_starts(snapshot, {r.line for r in distinct.values()})
+        places = {key: (starts[r.line], r.line) for key, r in distinct.items()}
+        places[id(None)] = (-1, 0)
+        tasks = list(map(_TASK, lights))
         return cls(
-            tuple(light.task.id for light in lights), tuple(light.task.area for light in lights),
-            tuple(light.light for light in lights), tuple(light.completion for light in lights),
-            tuple(n for light in lights for r in (light.latest, light.figure, light.stated)
-                  for n in ((starts[r.line], r.line) if r is not None else (-1, 0))),
+            tuple(map(_ID, tasks)), tuple(map(_AREA, tasks)), tuple(map(_LIGHT, lights)), tuple(map(_COMPLETION, lights)),
+            tuple(chain.from_iterable(map(places.__getitem__, map(id, records)))),
         )
 
     def advanced(self, plan: Plan, news: dict[str, list[Record]], day: date, snapshot: store.Snapshot) -> _Lights:
@@ -240,6 +247,12 @@ class _Lights(NamedTuple):
                 n for r in (light.latest, light.figure, light.stated) for n in ((starts[r.line], r.line) if r is not None else (-1, 0))
             ]
         return self._replace(lights=tuple(lights), completions=tuple(completions), refs=tuple(refs))
+
+
+# The fields _Lights.of reads: of a progress.TaskLight (task, light, completion, and the three records
+# it was judged from) and of a task.
+_TASK, _LIGHT, _COMPLETION, _JUDGED_FROM = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3, 4, 5)
+_ID, _AREA = attrgetter("id"), attrgetter("area")
 
 
 def _named(records: Iterable[Record]) -> set[tuple[str, str]]:
@@ -531,7 +544,7 @@ class Workspace(NamedTuple):
         def whole() -> _Lights:
             if index is not None:
                 raise _NeedsWhole
-            lights = [progress.task_light(p) for p in progress.plan_progress(plan, self.records, day)]
+            lights = progress.plan_lights(plan, self.records, day)
             return _Lights.of(lights, self.snapshot)
 
         def advance(kept: _Lights, appended: tuple[Record, ...]) -> _Lights:

@@ -107,18 +107,24 @@ class Counter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.full = 0
         self.judged: list[str] = []
-        real_full, real_judge = progress.plan_progress, progress._judge
+        real_full, real_judge, real_lights = progress.plan_progress, progress._judge, progress.plan_lights
 
         def full(plan, records, as_of, tasks=None):
             # A judgement of a few tasks from their own records is not a full one.
             self.full += tasks is None
             return real_full(plan, records, as_of, tasks)
 
+        def lights(plan, records, as_of):
+            # The kept lights are judged whole by plan_lights, the lights of plan_progress made directly.
+            self.full += 1
+            return real_lights(plan, records, as_of)
+
         def judge(plan, task, found, as_of):
             self.judged.append(task.id)
             return real_judge(plan, task, found, as_of)
 
         monkeypatch.setattr(progress, "plan_progress", full)
+        monkeypatch.setattr(progress, "plan_lights", lights)
         self.arm = lambda: monkeypatch.setattr(progress, "_judge", judge)
 
     def reset(self) -> None:
