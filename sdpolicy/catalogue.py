@@ -437,11 +437,15 @@ def plan_beside(read: CatalogueFiles, work: Callable[[], T], weight: int) -> tup
 # and loading the pickled plan cost a few milliseconds, which a small catalogue would not repay.
 _BESIDE = 1 << 20
 # The largest catalogue and work input together that it does so for. The child starts with this
-# process's pages (shared until written, but resident in both) and parses the catalogue into about
-# five times its size: at 100,000 tasks and 1,000,000 records (230 MB of files) the two held 1.27 GB
-# of resident memory at once (990 MB counting shared pages once), over the 1 GB a cold run at that
-# size may take. At 10,000 tasks (23 MB of files) the two peaked at 167 MB.
-_BESIDE_MAX = 64 << 20
+# process's pages (shared until written) and parses the catalogue into about five times its size,
+# while this process reads the store into about twice its own. At 100,000 tasks and 1,000,000
+# records (65 + 153 MB of files) the two peaked at 905-930 MB counting shared pages once (a run
+# without the child: 840-880 MB), within the 1 GB a cold run at that size may take, and the run took
+# about 4 s less. That needs the child to stream its pickle and this process to cache the store's
+# prefix only once the child is done (examined(keep=False)): before both, the two passed 1 GB.
+# Larger files than these were not measured, so they are read in turn. At 10,000 tasks (23 MB of
+# files) the two peaked at 167 MB.
+_BESIDE_MAX = 256 << 20
 
 
 def _processors() -> int:
@@ -453,12 +457,17 @@ def _processors() -> int:
 
 
 def _build_for_parent(read: CatalogueFiles, spool: int) -> None:
-    """In the child: build the plan, cache it and leave it pickled in `spool`; never returns."""
+    """In the child: build the plan, leave it pickled in `spool` and cache it; never returns."""
     status = 1
     try:
-        payload = pickle.dumps(_built(read), protocol=pickle.HIGHEST_PROTOCOL)
-        with open(spool, "wb", closefd=False) as file:
-            file.write(payload)
+        # Pickled straight into the file, and the plan dropped before the pickle is read back for
+        # the cache: the plan and the whole pickle are never held at once beside the parent's work.
+        plan = _built(read)
+        with open(spool, "w+b", closefd=False) as file:
+            pickle.dump(plan, file, protocol=pickle.HIGHEST_PROTOCOL)
+            del plan
+            file.seek(0)
+            payload = file.read()
         cache.write_pickled(_entry(read), read.key, payload)
         status = 0
     finally:

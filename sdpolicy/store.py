@@ -143,7 +143,7 @@ class Snapshot:
 
     __slots__ = (
         "path", "torn_tail", "torn_line", "schema_line", "items", "prefix", "_data", "_records", "_hashes", "_appended",
-        "_covered", "_line_feeds",
+        "_covered", "_line_feeds", "_unkept",
     )
 
     def __init__(self, path: Path, data: bytes):
@@ -159,6 +159,7 @@ class Snapshot:
         self._appended: tuple[Record, ...] = ()  # the records after that prefix
         self._covered: tuple[int, ...] | None = None  # the sizes cached entries cover, once read
         self._line_feeds: int | None = None  # how many the file holds, once counted (a pass over it)
+        self._unkept: tuple[int | None, tuple[Record, ...], _Prefix | None] | None = None  # see keep_prefix
 
     @property
     def size(self) -> int:
@@ -193,6 +194,13 @@ class Snapshot:
         if self._records is None:
             self._records = _examine(self._data, self.path)[0].records
         return self._records
+
+    def keep_prefix(self) -> None:
+        """Cache what examined(keep=False) learnt of the file's prefix, if it has not been."""
+        if self._unkept is not None:
+            schema_line, records, base = self._unkept
+            self._unkept = None
+            self._remember(schema_line, records, base)
 
     def ends_with_a_whole_line(self) -> bool:
         """Whether the file is empty or ends with a line feed: no write was cut short at its end."""
@@ -451,8 +459,12 @@ def unexamined_snapshot(home: Path) -> Snapshot:
         raise _unreadable(path, exc) from None
 
 
-def examined(snapshot: Snapshot) -> Snapshot:
-    """The snapshot checked (DataError if the store is damaged), with what it holds worked out."""
+def examined(snapshot: Snapshot, keep: bool = True) -> Snapshot:
+    """The snapshot checked (DataError if the store is damaged), with what it holds worked out.
+
+    What it learns of the file's prefix goes to the cache at once, or with `keep` false when
+    keep_prefix() is called: a cold run that builds the plan in a child meanwhile keeps it once the
+    child is done, rather than add what that takes to the two processes' peak."""
     if snapshot._records is not None:
         return snapshot  # there is no store
     path, data = snapshot.path, snapshot._data
@@ -463,7 +475,7 @@ def examined(snapshot: Snapshot) -> Snapshot:
         snapshot._records = contents.records
         snapshot._line_feeds = contents.line_feeds
         snapshot.items = contents.items
-        snapshot._remember(contents.schema_line, contents.records)
+        snapshot._unkept = (contents.schema_line, contents.records, None)
     else:
         contents = after[0]
         snapshot.prefix = prefix
@@ -472,7 +484,9 @@ def examined(snapshot: Snapshot) -> Snapshot:
         snapshot._appended = contents.records
         snapshot.items = prefix.items.union(contents.items)
         if len(contents.records) > _REFRESH:
-            snapshot._remember(contents.schema_line, contents.records, base=prefix)
+            snapshot._unkept = (contents.schema_line, contents.records, prefix)
+    if keep:
+        snapshot.keep_prefix()
     snapshot.torn_tail, snapshot.torn_line, snapshot.schema_line = (
         contents.torn_tail, contents.torn_line, contents.schema_line
     )

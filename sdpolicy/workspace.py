@@ -71,6 +71,8 @@ class Sources(NamedTuple):
         # Built beside the reading of the store where both are large (see plan_beside); a damaged
         # store is reported after the catalogue's and the assignments' problems, as before.
         plan, examined = plan_beside(self.catalogue, self._examined, self.snapshot.size)
+        if isinstance(examined, store.Snapshot):
+            examined.keep_prefix()
         if self.about is not None and narrowed is None:
             _keep_index(self.catalogue, plan)
         if self.office is not None and b"nodes" in self.office:
@@ -93,7 +95,7 @@ class Sources(NamedTuple):
 
     def _examined(self) -> store.Snapshot | DataError:
         try:
-            return store.examined(self.snapshot)
+            return store.examined(self.snapshot, keep=False)
         except DataError as exc:
             return exc
 

@@ -168,6 +168,46 @@ def test_a_sheet_imported_by_another_run_during_the_check_is_recorded_once(cli, 
     assert len(entries(sdpolicy_home)) == 1  # the other run's entry, once
 
 
+def test_nodes_imported_by_another_run_during_the_check_are_recorded_once(cli, tmp_path, sdpolicy_home, monkeypatch):
+    # As above with new time nodes on the row: the second run's check finds them new (none were in
+    # effect), but under the lock the first run's entry holds the same lead and nodes, so the row is
+    # unchanged and nothing more is written.
+    import sdpolicy.returns.importer as importer
+    from sdpolicy.units import append_assignments, new_assignment_id
+
+    path = fill(template(cli, tmp_path), {"D5": "济南", "F5": DRAFT, "G5": ISSUED})
+    real = importer.check_tables
+
+    def check_then_the_other_run_writes(*args, **kwargs):
+        checked = real(*args, **kwargs)
+        if not entries(sdpolicy_home):
+            append_assignments(sdpolicy_home, [e._replace(id=new_assignment_id()) for e in checked.assignments])
+        return checked
+
+    monkeypatch.setattr(importer, "check_tables", check_then_the_other_run_writes)
+    result = cli("import", str(path))
+    blank = len(load_catalogue().tasks) - 1
+    assert result.stdout == f"0 recorded, 1 unchanged, {blank} left blank, 0 problems\n", result.stderr
+    (line,) = entries(sdpolicy_home)  # the other run's entry, once
+    assert 'zh = "送审稿"' in line and 'zh = "印发"' in line
+
+
+def test_a_note_changed_on_its_own_is_recorded_and_sent_back_as_it_is_is_not(cli, tmp_path, sdpolicy_home):
+    # Row 5 is IND-02, column K its note (see the module's docstring).
+    blank = len(load_catalogue().tasks) - 1
+    first = fill(template(cli, tmp_path), {"D5": "济南", "K5": "按月报送"})
+    assert cli("import", str(first)).stdout == f"1 recorded, 0 unchanged, {blank} left blank, 0 problems\n"
+    # The next template carries the note in effect; typed over, with the lead as it is, it is a change.
+    second = template(cli, tmp_path, name="b.xlsx")
+    assert openpyxl.load_workbook(second).worksheets[0]["K5"].value == "按月报送"
+    fill(second, {"K5": "按季度报送"})
+    assert cli("import", str(second)).stdout == f"1 recorded, 0 unchanged, {blank} left blank, 0 problems\n"
+    assert 'note = "按季度报送"' in entries(sdpolicy_home)[-1]
+    # Sent back again as it is: nothing new.
+    assert cli("import", str(second)).stdout == f"0 recorded, 1 unchanged, {blank} left blank, 0 problems\n"
+    assert len(entries(sdpolicy_home)) == 2
+
+
 def test_nodes_typed_in_the_sheet_are_set_and_reimport_records_nothing(cli, tmp_path, sdpolicy_home):
     path = template(cli, tmp_path)
     fill(path, {"D5": "济南", "F5": "2006-05-31:方案/plan:30", "G5": "2006-09-30:会议/conference:100"})

@@ -65,10 +65,10 @@ def test_one_processor_or_small_files_build_the_plan_here(sdpolicy_home, monkeyp
     monkeypatch.setenv("SDPOLICY_CACHE", os.environ["SDPOLICY_CACHE"] + "-other")  # empty: the plan is built
     assert plan_beside(read, lambda: 3, 1)[1] == 3
     # Two processors, a large catalogue (the threshold lowered to 0), but inputs over the most that
-    # two processes may hold at once: 64 MiB of work input alone passes it.
+    # two processes may hold at once: 256 MiB of work input alone, with the catalogue, passes it.
     monkeypatch.setattr(catalogue, "_BESIDE", 0)
     monkeypatch.setenv("SDPOLICY_CACHE", os.environ["SDPOLICY_CACHE"] + "-third")
-    assert plan_beside(read, lambda: 4, 64 << 20)[1] == 4
+    assert plan_beside(read, lambda: 4, 256 << 20)[1] == 4
 
 
 def test_a_child_that_fails_leaves_the_plan_to_be_built_here(sdpolicy_home, child, monkeypatch):
@@ -127,3 +127,34 @@ def test_a_status_with_the_plan_built_beside_prints_what_it_prints_without(sdpol
     monkeypatch.setattr(catalogue, "_processors", lambda: 1)
     alone = cli("status", "--as-of", "2006-06-30")
     assert len(child) == 1 and (alone.exit_code, alone.stdout, alone.stderr) == (0, beside.stdout, beside.stderr)
+
+
+def test_the_store_prefix_is_cached_once_the_plan_is_back(sdpolicy_home, child, monkeypatch):
+    # Sources.open examines the store beside the child without caching its prefix (the two
+    # processes' peak), then caches it once plan_beside returns, so that the next read parses only
+    # what follows it.
+    from datetime import date, datetime, timezone
+
+    from sdpolicy import cache
+    from sdpolicy.workspace import read_sources
+
+    for value in (3, 5):
+        append_record(sdpolicy_home, Record(new_record_id(), "task", "IND-01", date(2006, 5, value), datetime.now(timezone.utc), value=value))
+    entry = cache.directory() / store._prefix_entry(store.progress_path(sdpolicy_home))
+    held = store.examined(store.unexamined_snapshot(sdpolicy_home), keep=False)
+    assert not entry.exists()
+    held.keep_prefix()
+    assert entry.exists()
+    entry.unlink()
+    seen: list[bool] = []
+    real_beside = catalogue.plan_beside
+
+    def beside(*args, **kwargs):
+        found = real_beside(*args, **kwargs)
+        seen.append(entry.exists())  # when the plan is back: not yet cached
+        return found
+
+    monkeypatch.setattr("sdpolicy.workspace.plan_beside", beside)
+    read_sources(None, sdpolicy_home).open()
+    assert seen == [False] and len(child) == 1
+    assert entry.exists() and store.read_snapshot(sdpolicy_home).prefix is not None

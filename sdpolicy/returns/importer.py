@@ -69,15 +69,24 @@ def classify(candidates: Sequence[Record], records: Sequence[Record]) -> Classif
 
 
 def classify_assignments(candidates: Sequence[Assignment], entries: Sequence[Assignment], units: Units) -> Classified:
+    """The entries of a breakdown sheet that change what `entries` (the log, read under the lock) sets."""
+    from sdpolicy.trajectory import nodes_in_effect, nodes_of_field
+
     current = in_effect(entries)
+    nodes = nodes_in_effect(entries)
     new: list[Assignment] = []
     unchanged = 0
     for entry in candidates:
         held = current.get(entry.task)
-        # An entry carries nodes only when they differ from those in effect (see _row_nodes).
-        if "nodes" in dict(entry.extra):
-            new.append(entry)
-        elif held is not None and units.canonical(held.lead) == entry.lead and {units.canonical(u) for u in held.cooperating} == set(entry.cooperating):
+        # The template fills in the note in effect: one typed over it is a change like any other.
+        same_units = (
+            held is not None and units.canonical(held.lead) == entry.lead
+            and {units.canonical(u) for u in held.cooperating} == set(entry.cooperating) and held.note == entry.note
+        )
+        # An entry carries nodes only when they differed from those in effect when the sheet was
+        # checked (see _row_nodes); another run may have recorded the same ones since.
+        extra = dict(entry.extra)
+        if same_units and ("nodes" not in extra or nodes.get(entry.task) == nodes_of_field(extra["nodes"])):
             unchanged += 1
         else:
             new.append(entry)
