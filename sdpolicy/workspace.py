@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from contextlib import contextmanager
 from datetime import date
-from itertools import chain
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
@@ -212,18 +212,15 @@ class _Lights(NamedTuple):
 
     @classmethod
     def of(cls, lights: list[TaskLight], snapshot: store.Snapshot) -> _Lights:
-        # In passes made in C where they can be: a cold status at province scale keeps 100,000 lights.
-        # The three records of most lights are one or two, so each distinct record is placed once.
-        records = list(chain.from_iterable(map(_JUDGED_FROM, lights)))
-        distinct = dict(zip(map(id, records), records))
-        distinct.pop(id(None), None)
-        starts = _line_starts(snapshot, {r.line for r in distinct.values()})
-        places = {key: (starts[r.line], r.line) for key, r in distinct.items()}
-        places[id(None)] = (-1, 0)
+        # In passes made in C: a cold status at province scale keeps 100,000 lights. None (no record)
+        # has no line: getattr's default gives it line 0, which no line of a store is, and start -1.
+        lines = list(map(getattr, chain.from_iterable(map(_JUDGED_FROM, lights)), repeat("line"), repeat(0)))
+        starts = _line_starts(snapshot, set(lines) - {0})
+        starts[0] = -1
         tasks = list(map(_TASK, lights))
         return cls(
             tuple(map(_ID, tasks)), tuple(map(_AREA, tasks)), tuple(map(_LIGHT, lights)), tuple(map(_COMPLETION, lights)),
-            tuple(chain.from_iterable(map(places.__getitem__, map(id, records)))),
+            tuple(chain.from_iterable(zip(map(starts.__getitem__, lines), lines))),
         )
 
     def advanced(self, plan: Plan, news: dict[str, list[Record]], day: date, snapshot: store.Snapshot) -> _Lights:
