@@ -136,16 +136,12 @@ def read(entry: str, expected: bytes) -> Any | None:
         data = folder.read(entry)
         if data is None:
             return None
-        head = len(_FORMAT) + _DIGEST_SIZE + _CHECKSUM_SIZE
-        if len(data) < head or not data.startswith(_FORMAT):
-            return None
-        stored_key = data[len(_FORMAT) : len(_FORMAT) + _DIGEST_SIZE]
-        payload = memoryview(data)[head:]
-        if stored_key != expected or data[len(_FORMAT) + _DIGEST_SIZE : head] != checksum(payload):
+        declared = _declared(data, expected)
+        if declared is None or declared != checksum(memoryview(data)[_HEAD:]):
             return None
         # Read in place: a stream over the entry's own bytes, not over a copy of them.
         stream = io.BytesIO(data)
-        stream.seek(head)
+        stream.seek(_HEAD)
         value = _loaded(stream)
         if value is not _UNREADABLE:
             # Pruning removes the entries least recently written; an entry in use counts as written now.
@@ -154,6 +150,17 @@ def read(entry: str, expected: bytes) -> Any | None:
         return None
     finally:
         folder.close()
+
+
+# An entry: _FORMAT, the key it was made for, the checksum of what follows (see checksum), then that.
+_HEAD = len(_FORMAT) + _DIGEST_SIZE + _CHECKSUM_SIZE
+
+
+def _declared(data: bytes, expected: bytes) -> bytes | None:
+    """The checksum an entry beginning with `data` declares, when it is an entry made for `expected`."""
+    if len(data) < _HEAD or not data.startswith(_FORMAT) or data[len(_FORMAT) : _HEAD - _CHECKSUM_SIZE] != expected:
+        return None
+    return data[_HEAD - _CHECKSUM_SIZE : _HEAD]
 
 
 def _loaded(stream: io.BytesIO) -> Any:
@@ -238,14 +245,13 @@ def read_parts(entry: str, expected: bytes) -> tuple[Any, Parts] | None:
             return None
         parts = None
         try:
-            start = len(_FORMAT) + _DIGEST_SIZE + _CHECKSUM_SIZE
             # Most values are a few hundred kilobytes at most: one read, and a second for a larger one.
-            data = _read_at(fd, start + (1 << 18), 0)
-            if len(data) < start or not data.startswith(_FORMAT) or data[len(_FORMAT) : start - _CHECKSUM_SIZE] != expected:
+            data = _read_at(fd, _HEAD + (1 << 18), 0)
+            declared = _declared(data, expected)
+            if declared is None:
                 return None
-            declared = data[start - _CHECKSUM_SIZE : start]
             length = int.from_bytes(declared[:8], "little")
-            described = data[start : start + length] if len(data) >= start + length else _read_at(fd, length, start)
+            described = data[_HEAD : _HEAD + length] if len(data) >= _HEAD + length else _read_at(fd, length, _HEAD)
             if len(described) < 8 or checksum(described) != declared:
                 return None
             count = int.from_bytes(described[:8], "little")
@@ -255,7 +261,7 @@ def read_parts(entry: str, expected: bytes) -> tuple[Any, Parts] | None:
             value = _loaded(io.BytesIO(memoryview(described)[8 + len(table) :]))
             if value is _UNREADABLE:
                 return None
-            places, offset = [], start + length
+            places, offset = [], _HEAD + length
             for number in range(count):
                 one = table[number * _CHECKSUM_SIZE : (number + 1) * _CHECKSUM_SIZE]
                 places.append((offset, one))

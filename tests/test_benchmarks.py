@@ -103,3 +103,30 @@ def test_peak_memory_counts_a_child_working_beside_the_command(monkeypatch):
     )
     _, peak_mb, _ = run.run_once([sys.executable, "-c", parent, child], dict(__import__("os").environ))
     assert peak_mb >= 320
+
+
+def test_a_fresh_copy_of_a_workspace_is_written_out_before_it_is_timed(tmp_path, monkeypatch):
+    # Every file of the copy, in subfolders too, is fsynced; a folder is not opened as a file.
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import run
+
+    (tmp_path / "home" / "sub").mkdir(parents=True)
+    for name in ("progress.toml", "assignments.toml", "sub/units.toml"):
+        (tmp_path / "home" / name).write_text("x\n", encoding="utf-8")
+    synced: list[str] = []
+    real_open, real_fsync = run.os.open, run.os.fsync
+    names: dict[int, str] = {}
+
+    def opened(path, flags, *args):
+        descriptor = real_open(path, flags, *args)
+        names[descriptor] = Path(path).relative_to(tmp_path / "home").as_posix()
+        return descriptor
+
+    def fsync(descriptor):
+        synced.append(names[descriptor])
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(run.os, "open", opened)
+    monkeypatch.setattr(run.os, "fsync", fsync)
+    run.written_out(tmp_path / "home")
+    assert sorted(synced) == ["assignments.toml", "progress.toml", "sub/units.toml"]

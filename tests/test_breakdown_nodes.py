@@ -146,48 +146,42 @@ def test_the_csv_breakdown_sheet_carries_the_nodes_and_reads_back_unchanged(cli,
 # -- import: the good path
 
 
-def test_a_sheet_imported_by_another_run_during_the_check_is_recorded_once(cli, tmp_path, sdpolicy_home, monkeypatch):
-    # Two clerks import the same breakdown sheet at once. The second run's check happens before the
-    # first run's write; under the lock it must find the lead already set there.
+def imported_while_another_run_writes(cli, path: Path, home: Path, monkeypatch) -> str:
+    """Two clerks import the same breakdown sheet at once: the other run writes the sheet's entries
+    after this run's check and before its lock. What this run prints."""
     import sdpolicy.returns.importer as importer
     from sdpolicy.units import append_assignments, new_assignment_id
 
-    path = fill(template(cli, tmp_path), {"D5": "济南"})
     real = importer.check_tables
 
     def check_then_the_other_run_writes(*args, **kwargs):
         checked = real(*args, **kwargs)
-        if not entries(sdpolicy_home):
-            append_assignments(sdpolicy_home, [e._replace(id=new_assignment_id()) for e in checked.assignments])
+        if not entries(home):
+            append_assignments(home, [e._replace(id=new_assignment_id()) for e in checked.assignments])
         return checked
 
     monkeypatch.setattr(importer, "check_tables", check_then_the_other_run_writes)
     result = cli("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_a_sheet_imported_by_another_run_during_the_check_is_recorded_once(cli, tmp_path, sdpolicy_home, monkeypatch):
+    # Under the lock this run must find the lead already set by the other.
+    path = fill(template(cli, tmp_path), {"D5": "济南"})
     blank = len(load_catalogue().tasks) - 1
-    assert result.stdout == f"0 recorded, 1 unchanged, {blank} left blank, 0 problems\n", result.stderr
+    printed = imported_while_another_run_writes(cli, path, sdpolicy_home, monkeypatch)
+    assert printed == f"0 recorded, 1 unchanged, {blank} left blank, 0 problems\n"
     assert len(entries(sdpolicy_home)) == 1  # the other run's entry, once
 
 
 def test_nodes_imported_by_another_run_during_the_check_are_recorded_once(cli, tmp_path, sdpolicy_home, monkeypatch):
-    # As above with new time nodes on the row: the second run's check finds them new (none were in
-    # effect), but under the lock the first run's entry holds the same lead and nodes, so the row is
-    # unchanged and nothing more is written.
-    import sdpolicy.returns.importer as importer
-    from sdpolicy.units import append_assignments, new_assignment_id
-
+    # With new time nodes on the row: this run's check finds them new (none were in effect), but
+    # under the lock the other run's entry holds the same lead and nodes, so the row is unchanged.
     path = fill(template(cli, tmp_path), {"D5": "济南", "F5": DRAFT, "G5": ISSUED})
-    real = importer.check_tables
-
-    def check_then_the_other_run_writes(*args, **kwargs):
-        checked = real(*args, **kwargs)
-        if not entries(sdpolicy_home):
-            append_assignments(sdpolicy_home, [e._replace(id=new_assignment_id()) for e in checked.assignments])
-        return checked
-
-    monkeypatch.setattr(importer, "check_tables", check_then_the_other_run_writes)
-    result = cli("import", str(path))
     blank = len(load_catalogue().tasks) - 1
-    assert result.stdout == f"0 recorded, 1 unchanged, {blank} left blank, 0 problems\n", result.stderr
+    printed = imported_while_another_run_writes(cli, path, sdpolicy_home, monkeypatch)
+    assert printed == f"0 recorded, 1 unchanged, {blank} left blank, 0 problems\n"
     (line,) = entries(sdpolicy_home)  # the other run's entry, once
     assert 'zh = "送审稿"' in line and 'zh = "印发"' in line
 
