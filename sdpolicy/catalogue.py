@@ -1113,23 +1113,26 @@ class _Builder:
     ) -> list[Task]:
         result, seen = [], {}
         for entry in self.entries("tasks"):
+            # Most of a task's optional fields are absent from most tasks: an absent one is passed over
+            # here rather than by its reader (which would find it absent and return None, saying nothing).
+            data = entry.data
             id_ = self.text(entry, "id")
             ok = self.unique(entry, id_, seen, _TASK_ID, "task id")
             area = self.area_of(entry, areas)
             titles = [self.text(entry, "title_zh"), self.text(entry, "title_en")]
-            own_start = self.day(entry, "start", required=False)
+            own_start = self.day(entry, "start", required=False) if "start" in data else None
             start = own_start or plan_start
-            deadline = self.day(entry, "deadline", required=False) or plan_end
+            deadline = (self.day(entry, "deadline", required=False) if "deadline" in data else None) or plan_end
             if start and deadline and deadline < start:
                 whose = "its start" if own_start else "the plan's start"
                 self.problem(entry, f"deadline {deadline} is before {whose} {start}", "deadline")
                 ok = False
             target = self.target(entry)
             source = self.source(entry, documents)
-            baseline = self.text(entry, "baseline", required=False)
+            baseline = self.text(entry, "baseline", required=False) if "baseline" in data else None
             if baseline is not None:
                 ok = self.check_baseline(entry, baseline, target, indicators) and ok
-            links = entry.data.get("links", [])
+            links = data.get("links", [])
             if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
                 self.problem(entry, "field 'links' must be a list of indicator ids, such as [\"county-portal-share\"]", "links")
                 links = []
@@ -1139,11 +1142,11 @@ class _Builder:
                     if link not in self.declared["indicators"]:
                         hint = suggest_en(link, sorted(self.declared["indicators"]))
                         self.problem(entry, f"link '{link}' is not a known indicator{hint}", "links")
-            note_zh, note_en = self.pair(entry, "note")
+            note_zh, note_en = self.pair(entry, "note") if "note_zh" in data or "note_en" in data else (None, None)
             units = self.units(entry)
             parts = self.parts(entry)
             covers = self.covers(entry)
-            hedge = self.text(entry, "hedge", required=False)
+            hedge = self.text(entry, "hedge", required=False) if "hedge" in data else None
             if hedge is not None and hedge not in HEDGES:
                 self.problem_at(entry, f"hedge '{hedge}' is not one of {_or_list(HEDGES)}", "hedge", hedge)
                 hedge, ok = None, False
