@@ -249,25 +249,43 @@ def _histories(
         for key, other in shared_figures(plan).items():
             joins[other].append(key)
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
-    if joins:
-        for key, record in zip(map(_KIND_AND_ITEM, standing), standing):
-            groups[key].append(record)
-            # Only figures cross over: a task's state (done, blocked) is not the indicator's.
-            if key in joins and record.value is not None:
-                for other in joins[key]:
-                    groups[other].append(record)
-    else:
-        for key, record in zip(map(_KIND_AND_ITEM, standing), standing):
-            groups[key].append(record)
+    # The histories whose figures others join pass them on as they are appended (see _Joining), so
+    # that the loop over every record asks nothing of a record but its item: asking each one whether
+    # its item shares its figures took a fifth of the loop's time at a million records.
+    joining = {key: _Joining() for key in joins}
+    groups.update(joining)
+    for key, history in joining.items():
+        history.others = tuple(groups[other] for other in joins[key])
+    for key, record in zip(map(_KIND_AND_ITEM, standing), standing):
+        groups[key].append(record)
     # Each list is in log order: a stable sort by date and time, reversed, is newest first with the
     # later line first among ties. Sorting each item's few records costs a fraction of sorting the
-    # whole log, and a key made in C (attrgetter) a fraction of a key made in Python.
+    # whole log, and a key made in C (attrgetter) a fraction of a key made in Python. (A history
+    # made ready for figures that none brought is left out, as it would be without the plan.)
     try:
-        return {key: tuple(sorted(found, key=_DATE_AND_TIME)[::-1]) for key, found in groups.items()}
+        return {key: tuple(sorted(found, key=_DATE_AND_TIME)[::-1]) for key, found in groups.items() if found}
     except TypeError:
         # A time without a zone beside one with a zone cannot be compared: records read from a store
         # are always in UTC, but those made in code may not be; read as UTC (see _utc), they can.
-        return {key: tuple(sorted(found, key=_when_reported)[::-1]) for key, found in groups.items()}
+        return {key: tuple(sorted(found, key=_when_reported)[::-1]) for key, found in groups.items() if found}
+
+
+class _Joining(list):
+    """The history of an item whose figures also join the histories of `others` (see _histories)."""
+
+    __slots__ = ("others",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.others: tuple[list[Record], ...] = ()
+
+    def append(self, record: Record) -> None:
+        list.append(self, record)
+        # Only figures cross over: a task's state (done, blocked) is not the indicator's. Passed on as
+        # plain appends: a figure joins the histories of the items sharing it, not theirs in turn.
+        if record.value is not None:
+            for other in self.others:
+                list.append(other, record)
 
 
 _DATE_AND_TIME = attrgetter("date", "recorded_at")

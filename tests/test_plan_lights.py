@@ -155,3 +155,32 @@ def test_missed_periods_counted_from_dates_newest_first_stop_early_with_the_same
     while index - expected >= first and index - expected not in reported:
         expected += 1
     assert counted == expected
+
+
+def reference_histories(log: list[Record], as_of: date, plan) -> dict:
+    """The histories by their definition: for each task or indicator, the records in effect dated by
+    as_of that name it, and the figures of the item sharing its figure with it (shared_figures maps
+    an item to the one its figures join), newest first: by date, then by time recorded (read as UTC
+    when it has no zone), then the later in the log."""
+    shared = progress.shared_figures(plan)
+    standing = [r for r in reference_effective(log) if r.date <= as_of]
+
+    def joins(record: Record) -> set:
+        own = (record.kind, record.item)
+        return {own} | ({shared[own]} if record.value is not None and own in shared else set())
+
+    found: dict = {}
+    for place, r in enumerate(standing):
+        for key in joins(r):
+            found.setdefault(key, []).append((r.date, progress._utc(r.recorded_at), place, r))
+    return {key: tuple(entry[3] for entry in sorted(entries, key=lambda e: e[:3], reverse=True)) for key, entries in found.items()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(drawn=st.lists(record, max_size=25), naive=st.booleans(), as_of=st.sampled_from(DAYS))
+def test_histories_are_the_records_in_effect_of_each_item_and_of_its_partner_newest_first(drawn, naive, as_of):
+    log = make_log(drawn, naive)
+    made = progress._histories(log, as_of, PLANS[0])
+    expected = reference_histories(log, as_of, PLANS[0])
+    assert made.keys() == expected.keys()
+    assert all(same_records(list(made[key]), list(expected[key])) for key in expected)
