@@ -1,3 +1,3 @@
-from sdpolicy.cli import main
+from sdpolicy.cli import entry
 
-main()
+entry()

@@ -248,7 +248,14 @@ def _open(catalogue: Path | None, home: Path | None, lang: str, sources: Any = N
     if opened.torn_line is not None:
         place = f"{opened.store_path}:{opened.torn_line}"
         say(f"{t('warning', lang)}: {t('torn_tail', lang, place=place)}")
+    if _KEPT is not None:
+        _KEPT.append(opened)
     return opened
+
+
+# The workspaces a run of the installed command opened, kept to its end (see entry); None elsewhere,
+# as in the tests, which run many commands in one process.
+_KEPT: list[Any] | None = None
 
 
 def emit(view: dict[str, Any], as_json: bool, lang: str, draw: Callable[..., None]) -> None:
@@ -649,6 +656,27 @@ def plan_label(path: Path | None) -> str:
     from sdpolicy.catalogue import shipped_catalogue
 
     return str(path) if path is not None else f"the shipped catalogue ({shipped_catalogue()})"
+
+
+def entry() -> None:
+    """The installed command: main(), then out of the process without taking apart what the command
+    built. Freeing a million records and a 100,000-task plan object by object took 0.3 s after the
+    answer was printed; the system takes the memory back at once. Output is flushed first, and
+    nothing else waits for the interpreter's end: every file a command writes is closed by then."""
+    global _KEPT
+    _KEPT = []
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise
+        code = exc.code or 0
+    else:
+        code = 0
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def main() -> None:
