@@ -90,6 +90,11 @@ class Measurement:
         self.cpu_seconds.append(cpu)
         self.max_rss_mb = max(self.max_rss_mb, rss)
 
+    def sample(self) -> None:
+        """One untimed run whose memory, children included, is sampled as it goes."""
+        self.prepare()
+        self.max_rss_mb = max(self.max_rss_mb, run_once(self.argv, self.env, self.terminal, sampled=True)[1])
+
     def row(self) -> str:
         low, high = min(self.seconds), max(self.seconds)
         return f"{self.name:<44} {self.median:8.3f} {low:8.3f} {high:8.3f} {self.cpu_median:8.3f} {self.max_rss_mb:8.1f}"
@@ -113,30 +118,39 @@ def sdpolicy_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "sdpolicy"]
 
 
-def run_once(argv: list[str], env: dict[str, str], terminal: bool = False) -> tuple[float, float, float]:
-    """Wall seconds, peak resident megabytes and CPU seconds of one process; a failure stops the benchmark."""
+def run_once(
+    argv: list[str], env: dict[str, str], terminal: bool = False, sampled: bool = False
+) -> tuple[float, float, float]:
+    """Wall seconds, peak resident megabytes and CPU seconds of one process; a failure stops the benchmark.
+
+    `sampled`: the memory of the process and its children is sampled too (see _TreeMemory). Not in
+    a timed run: reading a 900 MB process's PSS walks its page tables, 10 ms a sample, and slowed a
+    cold status at 1,000,000 records by about a second."""
     start = time.perf_counter()
+    leader = None
     if terminal:
         leader, follower = pty.openpty()
         process = subprocess.Popen(argv, env=env, stdout=follower, stderr=subprocess.PIPE)
         os.close(follower)
+    else:
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tree = _TreeMemory(process.pid) if sampled else None
+    if leader is not None:
         with suppress(OSError):  # EIO once the process has closed the terminal
             while os.read(leader, 1 << 16):
                 pass
         os.close(leader)
-    else:
-        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    tree = _TreeMemory(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    tree.stop()
+    if tree is not None:
+        tree.stop()
     error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(argv)} exited {code}: {error}")
     # ru_maxrss (Linux: kilobytes) is the larger of the process's own peak and its largest child's;
     # a child working beside it adds to what the machine needs, which only the samples see.
-    return elapsed, max(usage.ru_maxrss / 1024, tree.peak_mb), usage.ru_utime + usage.ru_stime
+    return elapsed, max(usage.ru_maxrss / 1024, tree.peak_mb if tree else 0.0), usage.ru_utime + usage.ru_stime
 
 
 class _TreeMemory:
@@ -445,10 +459,10 @@ def task_env(scratch: Path, data: Path) -> dict[str, str]:
 
 def measure(args: argparse.Namespace, scratch: Path) -> dict:
     measurements, sizes = measurements_for(args, scratch)
-    # One untimed round compiles an editable checkout's bytecode and fills the caches of warm runs.
+    # One untimed round compiles an editable checkout's bytecode, fills the caches of warm runs and
+    # samples each measurement's memory, children included; the timed rounds add ru_maxrss.
     for item in measurements:
-        item.prepare()
-        run_once(item.argv, item.env)
+        item.sample()
     for round_ in range(args.runs):
         for item in measurements:
             item.run()

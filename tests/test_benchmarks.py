@@ -101,8 +101,21 @@ def test_peak_memory_counts_a_child_working_beside_the_command(monkeypatch):
         "import subprocess, sys; c = subprocess.Popen([sys.executable, '-c', sys.argv[1]]); "
         "a = bytearray(120 << 20); a[::4096] = b'y' * (len(a) // 4096); c.wait()"
     )
-    _, peak_mb, _ = run.run_once([sys.executable, "-c", parent, child], dict(__import__("os").environ))
+    _, peak_mb, _ = run.run_once([sys.executable, "-c", parent, child], dict(__import__("os").environ), sampled=True)
     assert peak_mb >= 320
+
+
+def test_a_timed_run_is_not_sampled(monkeypatch):
+    # Sampling reads /proc/PID/smaps_rollup, which walks the page tables of the process being timed.
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import run
+
+    def sampler(pid):
+        raise AssertionError("a timed run was sampled")
+
+    monkeypatch.setattr(run, "_TreeMemory", sampler)
+    seconds, peak_mb, _ = run.run_once([sys.executable, "-c", "pass"], dict(__import__("os").environ))
+    assert seconds > 0 and peak_mb > 0  # ru_maxrss still
 
 
 def test_a_fresh_copy_of_a_workspace_is_written_out_before_it_is_timed(tmp_path, monkeypatch):
