@@ -231,9 +231,10 @@ def shared_figures(plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def _histories(
-    records: Sequence[Record], as_of: date, plan: Plan | None = None
+    records: Sequence[Record], as_of: date, plan: Plan | None = None, kind: str | None = None
 ) -> dict[tuple[str, str], tuple[Record, ...]]:
-    """Effective records up to as_of, grouped by (kind, item), newest first.
+    """Effective records up to as_of, grouped by (kind, item), newest first; given `kind`, the groups
+    of the items of that kind only (the others are not put in order).
 
     Newest is by the date the progress refers to, then by when it was recorded: a second record for
     the same day is a correction and wins; log order breaks the last tie. Given the plan, the group of
@@ -262,12 +263,13 @@ def _histories(
     # later line first among ties. Sorting each item's few records costs a fraction of sorting the
     # whole log, and a key made in C (attrgetter) a fraction of a key made in Python. (A history
     # made ready for figures that none brought is left out, as it would be without the plan.)
+    wanted = [(key, found) for key, found in groups.items() if found and (kind is None or key[0] == kind)]
     try:
-        return {key: tuple(sorted(found, key=_DATE_AND_TIME)[::-1]) for key, found in groups.items() if found}
+        return {key: tuple(sorted(found, key=_DATE_AND_TIME)[::-1]) for key, found in wanted}
     except TypeError:
         # A time without a zone beside one with a zone cannot be compared: records read from a store
         # are always in UTC, but those made in code may not be; read as UTC (see _utc), they can.
-        return {key: tuple(sorted(found, key=_when_reported)[::-1]) for key, found in groups.items() if found}
+        return {key: tuple(sorted(found, key=_when_reported)[::-1]) for key, found in wanted}
 
 
 class _Joining(list):
@@ -313,7 +315,7 @@ def history(
 ) -> tuple[Record, ...]:
     """The effective records for one task or indicator dated on or before as_of, newest first
     (with the figures of its partner, given the plan: see shared_figures)."""
-    return _histories(records, as_of, plan).get((kind, item), ())
+    return _histories(records, as_of, plan, kind).get((kind, item), ())
 
 
 def latest(records: Sequence[Record], kind: str, item: str, as_of: date, plan: Plan | None = None) -> Record | None:
@@ -487,14 +489,14 @@ def _unreported(owed: periods.Owed, found: tuple[Record, ...]) -> dict[str, Any]
 
 def task_progress(plan: Plan, task: Task, records: Sequence[Record], as_of: date) -> TaskProgress:
     """One task's progress and light at as_of; `records` is the log (or its effective records)."""
-    return _judge(plan, task, _histories(records, as_of, plan).get(("task", task.id), ()), as_of)
+    return _judge(plan, task, _histories(records, as_of, plan, "task").get(("task", task.id), ()), as_of)
 
 
 def plan_progress(
     plan: Plan, records: Sequence[Record], as_of: date, tasks: Iterable[Task] | None = None
 ) -> list[TaskProgress]:
     """Progress of every task (or of `tasks`), in catalogue order, resolving the log once."""
-    histories = _histories(records, as_of, plan)
+    histories = _histories(records, as_of, plan, "task")
     chosen = plan.tasks if tasks is None else tasks
     return [_judge(plan, t, histories.get(("task", t.id), ()), as_of) for t in chosen]
 
@@ -502,7 +504,7 @@ def plan_progress(
 def plan_lights(plan: Plan, records: Sequence[Record], as_of: date) -> list[TaskLight]:
     """[task_light(p) for p in plan_progress(plan, records, as_of)], without making each task's
     TaskProgress on the way: a cold status at province scale judges 100,000 tasks to keep only this."""
-    histories = _histories(records, as_of, plan)
+    histories = _histories(records, as_of, plan, "task")
     get, light = histories.get, _light
     return [light(plan, t, get(("task", t.id), ()), as_of) for t in plan.tasks]
 
@@ -515,7 +517,7 @@ def progress_series(
     _histories gives at that date)."""
     if not dates:
         return []
-    histories = _histories(records, max(dates), plan)
+    histories = _histories(records, max(dates), plan, "task")
     chosen = list(plan.tasks if tasks is None else tasks)
     return [
         [_judge(plan, t, tuple(dated_by(histories.get(("task", t.id), ()), day)), day) for t in chosen]
@@ -697,7 +699,7 @@ def compare_baselines(
 ) -> list[Comparison]:
     """Every indicator (or those whose ids are in `only`) beside its latest recorded figure at as_of,
     in catalogue order."""
-    histories = _histories(records, as_of, plan)
+    histories = _histories(records, as_of, plan, "indicator")
     result = []
     for indicator in plan.indicators:
         if only is not None and indicator.id not in only:

@@ -184,3 +184,8 @@ def test_histories_are_the_records_in_effect_of_each_item_and_of_its_partner_new
     expected = reference_histories(log, as_of, PLANS[0])
     assert made.keys() == expected.keys()
     assert all(same_records(list(made[key]), list(expected[key])) for key in expected)
+    # Those of one kind only: the same groups, the others left out.
+    for kind in ("task", "indicator"):
+        alone = progress._histories(log, as_of, PLANS[0], kind)
+        assert alone.keys() == {key for key in expected if key[0] == kind}
+        assert all(same_records(list(alone[key]), list(expected[key])) for key in alone)
