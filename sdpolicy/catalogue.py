@@ -1165,11 +1165,13 @@ class _Builder:
             if ok and None not in (units, parts, covers) and area and None not in titles and start and deadline and target and source:
                 # Notes, units and covered phrases too: a plan decomposed per county repeats a task's note
                 # for each county, and 100,000 copies made its pickle 60 % larger. (Only values whose
-                # equals are all alike: a part's figure 9 would equal a 9.0.)
+                # equals are all alike: a part's figure 9 would equal a 9.0.) A target is shared with
+                # those whose figures are of its types as well: 200 and 200.0 are equal, but a
+                # catalogue that wrote 200.0 shows 200.0 in JSON.
                 shared = self._shared
                 task = Task(
                     id=id_, area=area, title_zh=titles[0], title_en=titles[1], start=start, deadline=deadline,
-                    target=shared.setdefault(target, target), source=shared.setdefault(source, source),
+                    target=shared.setdefault((target, *map(type, target)), target), source=shared.setdefault(source, source),
                     baseline=baseline, links=shared.setdefault(tuple(links), tuple(links)),
                     note_zh=shared.setdefault(note_zh, note_zh), note_en=shared.setdefault(note_en, note_en),
                     units=shared.setdefault(units, units), hedge=hedge, parts=parts, covers=shared.setdefault(covers, covers),

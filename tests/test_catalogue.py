@@ -419,3 +419,18 @@ source = {{ document = "plan-2006", section = "一", quote = "继续推进200家
         "task 'IND-06': unknown field 'target.value'",
         "task 'IND-07': unknown field 'target.value'",
     ]
+
+
+def test_equal_targets_written_with_other_number_types_keep_their_own(tmp_path: Path):
+    # Equal targets are one object in the plan, but 200 and 200.0 are equal in Python: a task whose
+    # catalogue writes 200.0 must still read 200.0 (JSON shows the difference), and IND-01's 200 stay 200.
+    text = MINIMAL.read_text(encoding="utf-8")
+    first = text.index("[[tasks]]\nid = \"IND-01\"")
+    block = text[first : text.index("[[tasks]]", first + 1)]
+    twin = block.replace('id = "IND-01"', 'id = "IND-99"').replace("value = 200,", "value = 200.0,")
+    assert twin != block
+    path = tmp_path / "twin.toml"
+    path.write_text(text + "\n" + twin, encoding="utf-8")
+    tasks = load_catalogue(path).tasks_by_id
+    assert type(tasks["IND-01"].target.value) is int and tasks["IND-01"].target.value == 200
+    assert type(tasks["IND-99"].target.value) is float and tasks["IND-99"].target.value == 200.0
