@@ -64,8 +64,26 @@ class StoreContents(NamedTuple):
     torn_tail: str | None = None
     torn_line: int | None = None
     schema_line: int | None = None  # None when the file has no `schema = 1` line (only allowed if it has no records)
-    items: frozenset[tuple[str, str]] | None = None  # (kind, item) named by some record, when worked out
+    items: Named | None = None  # the tasks and indicators some record names, when worked out
     line_feeds: int | None = None  # the line feeds of the text read, when counted
+
+
+class Named(NamedTuple):
+    """The ids of the tasks and of the indicators that records name. Two sets of text load from the
+    cache and compare with a catalogue's ids in a fraction of the time of one set of (kind, id) pairs."""
+
+    task: frozenset[str] = frozenset()
+    indicator: frozenset[str] = frozenset()
+
+    def union(self, other: Named) -> Named:
+        return Named(self.task | other.task, self.indicator | other.indicator)
+
+
+def _named_of(records: Iterable[Record]) -> Named:
+    tasks, indicators = set(), set()
+    for record in records:
+        (tasks if record.kind == "task" else indicators).add(record.item)
+    return Named(frozenset(tasks), frozenset(indicators))
 
 
 class _Prefix(NamedTuple):
@@ -76,7 +94,7 @@ class _Prefix(NamedTuple):
     lines: int  # the line feeds in it, so that the lines after it keep their numbers
     schema_line: int | None
     ids: _Ids
-    items: frozenset[tuple[str, str]]  # (kind, item) of its records, to check them against a catalogue
+    items: Named  # what its records name, to check against a catalogue
     # "\n" and then, for each retraction, "the id it retracts\tthe byte offset of its line\n": what
     # bears on one item's records is found without reading every retraction (see records_naming).
     retractions: str
@@ -154,7 +172,7 @@ class Snapshot:
         self.torn_tail: str | None = None
         self.torn_line: int | None = None
         self.schema_line: int | None = None
-        self.items: frozenset[tuple[str, str]] = frozenset()  # (kind, item) named by some record
+        self.items = Named()  # what some record names
         self.prefix: _Prefix | None = None  # the cached prefix this file was found to begin with
         self._appended: tuple[Record, ...] = ()  # the records after that prefix
         self._covered: tuple[int, ...] | None = None  # the sizes cached entries cover, once read
@@ -327,7 +345,7 @@ class Snapshot:
             return  # a quoted key may hold a line feed, which the one-per-line list of ids cannot
         ids = _Ids((base.ids.text if base else "\n") + added + "\n") if kept else base.ids if base else _Ids("\n")
         # When every record is kept, examined() has worked out what they name already.
-        items = self.items if kept is records else frozenset((r.kind, r.item) for r in kept).union(base.items if base else ())
+        items = self.items if kept is records else _named_of(kept).union(base.items) if base else _named_of(kept)
         schema = schema_line if schema_line is not None and schema_line <= lines else None
         since = base.size if base else 0
         # A retracted id is never empty, so the records whose `retracts` is true are the retractions.
@@ -731,7 +749,7 @@ class _LineParser:
             problems.append(f"{path}:1:1: the line 'schema = {SCHEMA_VERSION}' is missing; put it above the first record")
         if problems:
             raise _damaged(path, problems)
-        items = frozenset((kind, item) for kind, named in self.named.items() for item in named)
+        items = Named(frozenset(self.named["task"]), frozenset(self.named["indicator"]))
         torn_tail, torn_line = self.torn or (None, None)
         return StoreContents(tuple(records), torn_tail, torn_line, self.schema_line, items, self.last)
 

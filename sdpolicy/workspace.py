@@ -147,14 +147,13 @@ class Sources(NamedTuple):
         return dataclasses.replace(skeleton, tasks=tasks, indicators=indicators), index
 
 
-def _unknown(known: dict[str, Any], renamed: Any, items: frozenset[tuple[str, str]]) -> bool:
-    """Whether any of `items` (kind, id) names an id that `known` (its kind's ids) lacks, under its
+def _unknown(known: dict[str, Any], renamed: Any, named: store.Named) -> bool:
+    """Whether the store names (see store.Named) an id that `known` (each kind's ids) lacks, under its
     own id and under the id the catalogue renamed it to."""
     # The distinct items named are few beside the records; only when one is unknown are the records
-    # needed, to name each record that names it. A set difference sifts 10,000 of them in a
-    # millisecond; only what it leaves (a renamed id, or an unknown one) is looked at one by one.
-    named = {kind: {item for k, item in items if k == kind} for kind in known}
-    return any(renamed.get(item, item) not in known[kind] for kind in known for item in named[kind] - known[kind])
+    # needed, to name each record that names it. A set difference sifts 10,000 of them in well under
+    # a millisecond; only what it leaves (a renamed id, or an unknown one) is looked at one by one.
+    return any(renamed.get(item, item) not in known[kind] for kind in known for item in getattr(named, kind) - known[kind])
 
 
 class _ItemIndex(NamedTuple):
@@ -413,7 +412,7 @@ class Workspace(NamedTuple):
         """
         records = self.snapshot.records()
         renamed = self.plan.renamed
-        if renamed and any(item in renamed for _, item in self.snapshot.items):
+        if renamed and any(not renamed.keys().isdisjoint(named) for named in self.snapshot.items):
             return tuple(r._replace(item=renamed[r.item]) if r.item in renamed else r for r in records)
         return records
 

@@ -646,7 +646,7 @@ def test_the_items_named_are_worked_out_while_reading(monkeypatch):
     ]
     contents = parse_records("schema = 1\n" + "\n".join(lines) + "\n", "p")
     assert [r.id[-1] for r in contents.records] == ["1", "2", "3", "4", "5"]
-    assert contents.items == {("task", "IND-01"), ("indicator", "internet-users"), ("task", "EGOV-08"), ("task", "IND-05")}
+    assert contents.items == ({"IND-01", "EGOV-08", "IND-05"}, {"internet-users"})
     assert contents == parse_without_fast_path("schema = 1\n" + "\n".join(lines) + "\n", monkeypatch)
 
 
