@@ -13,7 +13,6 @@ import math
 import re
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from itertools import compress, count, repeat
 from operator import attrgetter, is_not
 from datetime import date, datetime, timedelta, timezone
@@ -328,8 +327,7 @@ def latest(records: Sequence[Record], kind: str, item: str, as_of: date, plan: P
 # Lights
 
 
-@dataclass(frozen=True)
-class TaskProgress:
+class TaskProgress(NamedTuple):
     task: Task
     latest: Record | None  # the record in force at as_of
     actual: float | None  # the latest reported figure (numeric targets only)
@@ -529,8 +527,7 @@ def progress_series(
 # Summaries
 
 
-@dataclass(frozen=True)
-class AreaSummary:
+class AreaSummary(NamedTuple):
     area: Area | None  # None for the total
     tasks: int
     done: int
@@ -542,8 +539,7 @@ class AreaSummary:
     percent: float | None  # mean completion of the tasks, 0..100; None when there are none
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     areas: tuple[AreaSummary, ...]  # areas that have tasks in the list, in catalogue order
     total: AreaSummary
 
@@ -668,15 +664,13 @@ def advance_light(plan: Plan, old: TaskLight, added: Sequence[Record], as_of: da
 # Comparison with the baselines
 
 
-@dataclass(frozen=True)
-class LinkedTask:
+class LinkedTask(NamedTuple):
     task: Task
     target: Target
     role: str  # "baseline" (progress is counted from the indicator) or "link"
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     indicator: Indicator
     value: float | None  # the 2005 figure; None for an indicator that is a state
     unit_zh: str

@@ -13,9 +13,8 @@ import dataclasses
 import difflib
 import math
 import re
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from sdpolicy.asof import dated_by, parse_day
 from sdpolicy import periods
@@ -84,8 +83,7 @@ def report_dates(plan: Plan, as_of: date) -> list[date]:
 # Forecast
 
 
-@dataclass(frozen=True)
-class Forecast:
+class Forecast(NamedTuple):
     value: float  # the projected figure at the deadline
     on_track: bool  # whether that figure reaches the target
     points: tuple[tuple[date, float], tuple[date, float]]  # the two reports the line runs through
@@ -323,8 +321,7 @@ def reached_nodes(found: Iterable[Record], as_of: date) -> dict[str, date]:
     return reached
 
 
-@dataclass(frozen=True)
-class NodeJudgement:
+class NodeJudgement(NamedTuple):
     light: str | None  # None: no node has anything to say yet, today's rule applies
     reason: str
     data: dict[str, Any]
