@@ -42,20 +42,15 @@ _SLACK = 1e-9
 # Retractions
 
 
-def _resolve(records: Sequence[Record]) -> tuple[list[bool], dict[int, list[int]]]:
-    """Whether each record stands (is not retracted), and which retractions name each record.
+def _resolved(records: Sequence[Record]) -> tuple[list[bool], dict[int, list[int]], list[int]]:
+    """Whether each record stands (is not retracted), which retractions name each record, and where
+    the retractions stand.
 
     A retraction only counts against a record that precedes it in the log: the log is append-only,
     so a genuine retraction always follows its target. That rules out cycles, and it means that
     walking the log backwards settles every retraction before the record it names, so a chain of
     undo and redo of any length resolves in one pass (a memo over a DAG, without recursion depth).
     """
-    stands, retractors, _ = _resolved(records)
-    return stands, retractors
-
-
-def _resolved(records: Sequence[Record]) -> tuple[list[bool], dict[int, list[int]], list[int]]:
-    """_resolve, and where the retractions stand."""
     stands = [True] * len(records)
     # Retractions are few beside the records: only they and the records they name are looked at one
     # by one. The two passes over the whole log are made in C (map and compress): at a million records,
@@ -96,7 +91,7 @@ def effective(records: Sequence[Record]) -> list[Record]:
 
 def retracted_by(records: Sequence[Record]) -> dict[str, str]:
     """For every record that is retracted, the id of the standing retraction that retracts it."""
-    stands, retractors = _resolve(records)
+    stands, retractors, _ = _resolved(records)
     return {
         records[index].id: next(records[j].id for j in found if stands[j])
         for index, found in retractors.items()
@@ -138,7 +133,7 @@ def undo_target(records: Sequence[Record], record_id: str | None) -> Record:
     A unique prefix of an id is enough. Naming a retraction that stands is allowed: retracting it
     restores what it retracted.
     """
-    stands, retractors = _resolve(records)
+    stands, retractors, _ = _resolved(records)
     if record_id is None:
         candidates = [
             (_utc(r.recorded_at), index)
